@@ -1,0 +1,86 @@
+"""The assembled plan: sections of items, each remembering the clause and wording it came from.
+
+A plan is plain data (pydantic) so drafts can be stored as JSON and edited item by item.
+Numbering is never stored: ``bot.compose.numbering`` computes it from the structure.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.compose.context import Region
+
+PLAN_SCHEMA_VERSION = 1
+PLACEHOLDER_RE = re.compile(r"【待填：([^】]*)】")
+
+
+class NumberingStyle(StrEnum):
+    HIERARCHICAL = "hierarchical"  # 一、 →（一）→ 1. →（1）
+    FLAT = "flat"  # 一、 with 1. numbered straight through the plan
+
+
+class SectionRole(StrEnum):
+    GENERAL = "general"  # 总体要求
+    TARGETS = "targets"  # 主要目标
+    TOPIC = "topic"  # one chosen priority area
+    SAFEGUARDS = "safeguards"  # 保障措施
+    CLOSING = "closing"  # closing line, no heading
+
+
+class Item(BaseModel):
+    """One paragraph of the plan. ``numbered`` items get （一）/1. labels; others are prose."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    clause_id: str | None = None
+    variant: int = 0
+    title: str = ""
+    text: str
+    numbered: bool = True
+    edited: bool = False
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    role: SectionRole
+    heading: str = ""
+    heading_clause: str | None = None
+    heading_variant: int = 0
+    items: list[Item] = Field(default_factory=list)
+
+
+class Plan(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = PLAN_SCHEMA_VERSION
+    title: str
+    kind: str
+    region: Region
+    year: int
+    bureau: str
+    style: NumberingStyle = NumberingStyle.HIERARCHICAL
+    sections: list[Section]
+    targets: dict[str, str] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+
+    def texts(self) -> list[str]:
+        """Every piece of text in the plan, in reading order (title first)."""
+        out = [self.title]
+        for section in self.sections:
+            out.append(section.heading)
+            for item in section.items:
+                out.extend((item.title, item.text))
+        return [t for t in out if t]
+
+    def placeholders(self) -> list[str]:
+        """Labels of every 【待填：…】 left in the plan, in order, without repeats."""
+        found: dict[str, None] = {}
+        for text in self.texts():
+            for label in PLACEHOLDER_RE.findall(text):
+                found.setdefault(label, None)
+        return list(found)

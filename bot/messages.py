@@ -1,0 +1,61 @@
+"""The bot's words: message catalogues and screen templates under ``prompts/``.
+
+``prompts/errors.yaml`` maps a message id to ``zh`` and ``en`` text (Jinja2); screen templates
+are ``prompts/screens/<name>.j2``. Nothing else in the code holds Chinese prose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from bot.errors import PlanbotError
+
+PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+
+
+class Messages:
+    """Looks up catalogue entries and renders screen templates."""
+
+    def __init__(self, directory: Path = PROMPTS_DIR) -> None:
+        self.directory = directory
+        self._env = SandboxedEnvironment(
+            loader=FileSystemLoader(str(directory)),
+            undefined=StrictUndefined,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+
+    @cached_property
+    def _catalogue(self) -> dict[str, dict[str, str]]:
+        merged: dict[str, dict[str, str]] = {}
+        for path in sorted(self.directory.glob("*.yaml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            entries: Mapping[str, Any] = data.get("messages", {})
+            for key, value in entries.items():
+                merged[key] = value if isinstance(value, dict) else {"zh": str(value)}
+        return merged
+
+    def has(self, message_id: str) -> bool:
+        return message_id in self._catalogue
+
+    def text(self, message_id: str, lang: str = "zh", **params: Any) -> str:
+        """The catalogue entry ``message_id`` in ``lang`` (falls back to zh)."""
+        entry = self._catalogue[message_id]
+        source = entry.get(lang) or entry["zh"]
+        return self._env.from_string(source).render(**params).strip()
+
+    def error(self, exc: PlanbotError, lang: str = "zh") -> str:
+        return self.text(exc.message_id, lang, **exc.params)
+
+    def screen(self, name: str, **params: Any) -> str:
+        """Render ``prompts/screens/<name>.j2``."""
+        return self._env.get_template(f"screens/{name}.j2").render(**params).strip()
