@@ -1,0 +1,64 @@
+"""What flows between an adapter and the dialogue engine: plain data, no transport.
+
+An adapter turns an update into an :class:`Event`, calls ``Engine.handle(event)`` and shows
+each :class:`Reply` (text, buttons, documents). Button ``data`` is opaque to the adapter: the
+engine encodes it compactly (≤ 64 bytes) and checks it when it comes back.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_TEXT = 4096
+MAX_BUTTON_DATA = 64
+
+
+class EventKind(StrEnum):
+    COMMAND = "command"  # /new, /back … (``command`` without the slash, ``text`` = arguments)
+    TEXT = "text"  # a plain message
+    BUTTON = "button"  # a button press (``data`` = the button's data)
+    FILE = "file"  # an uploaded document (``file_name``, ``file_bytes``)
+
+
+class Event(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    user_id: int
+    chat_id: int
+    kind: EventKind
+    text: str = ""
+    command: str = ""
+    data: str = ""
+    message_id: int | None = None  # the message a pressed button belongs to
+    user_name: str = ""
+    file_name: str = ""
+    file_bytes: bytes = b""
+
+
+class Button(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    data: str = Field(max_length=MAX_BUTTON_DATA)
+
+
+class Document(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    filename: str
+    content: bytes
+    caption: str = ""
+
+
+class Reply(BaseModel):
+    """One message to show. ``edit``: replace the message the pressed button was on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str = ""
+    buttons: list[list[Button]] = Field(default_factory=list)
+    documents: list[Document] = Field(default_factory=list)
+    edit: bool = False
+    notice: str = ""  # short answer to a button press (callback answer / toast)
