@@ -1,0 +1,39 @@
+"""One typed ``Settings`` object, read from the environment (or ``.env``) once and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: str = Field(default="", validation_alias="BOT_TOKEN")
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org/bot", validation_alias="TELEGRAM_API_BASE_URL"
+    )
+    telegram_file_base_url: str = Field(
+        default="https://api.telegram.org/file/bot", validation_alias="TELEGRAM_FILE_BASE_URL"
+    )
+    admin_ids: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), validation_alias="ADMIN_IDS"
+    )
+    data_dir: Path = Field(default=ROOT / "storage", validation_alias="PLANBOT_DATA_DIR")
+    snippets_dir: Path = Field(default=ROOT / "snippets", validation_alias="PLANBOT_SNIPPETS_DIR")
+    prompts_dir: Path = Field(default=ROOT / "prompts", validation_alias="PLANBOT_PROMPTS_DIR")
+    log_level: str = Field(default="INFO", validation_alias="PLANBOT_LOG_LEVEL")
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(";", ",").split(",") if part.strip())
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
