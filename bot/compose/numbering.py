@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bot.compose.plan import Item, NumberingStyle, Plan, Section, SectionRole
+from bot.compose.plan import NumberingStyle, Plan, SectionRole
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -51,7 +51,7 @@ def label(level: int, n: int) -> str:
 class Line:
     """One numbered (or plain) unit of the plan as a reader sees it."""
 
-    level: int  # 0 title, 1 section heading, 2/3 item, 5 plain paragraph
+    level: int  # 0 title, 1 section 一、, 2 （一）, 3 1., 4 （1）, 5 plain paragraph
     label: str
     title: str
     text: str
@@ -65,25 +65,22 @@ TITLE, SECTION, PARAGRAPH = 0, 1, 5
 def lines(plan: Plan) -> Iterator[Line]:
     """The plan in reading order, each piece with its computed label."""
     yield Line(TITLE, "", plan.title, "", -1, -1)
-    item_level = 2 if plan.style is NumberingStyle.HIERARCHICAL else 3
-    section_no = 0
-    running = 0
+    hierarchical = plan.style is NumberingStyle.HIERARCHICAL
+    counters = [0, 0, 0]  # sections at level 1, sections at level 2, items straight through
     for s_index, section in enumerate(plan.sections):
         if section.role is not SectionRole.CLOSING and section.heading:
-            section_no += 1
-            yield Line(SECTION, label(1, section_no), section.heading, "", s_index, -1)
+            counters[section.level - 1] += 1
+            if section.level == 1:
+                counters[1] = 0
+            n = counters[section.level - 1]
+            yield Line(section.level, label(section.level, n), section.heading, "", s_index, -1)
+        item_level = section.level + 1 if hierarchical else 3
         local = 0
         for i_index, item in enumerate(section.items):
-            yield _item_line(plan, section, item, s_index, i_index, item_level, local, running)
-            if item.numbered:
-                local += 1
-                running += 1
-
-
-def _item_line(
-    plan: Plan, section: Section, item: Item, s: int, i: int, level: int, local: int, running: int
-) -> Line:
-    if not item.numbered:
-        return Line(PARAGRAPH, "", item.title, item.text, s, i)
-    n = local + 1 if plan.style is NumberingStyle.HIERARCHICAL else running + 1
-    return Line(level, label(level, n), item.title, item.text, s, i)
+            if not item.numbered:
+                yield Line(PARAGRAPH, "", item.title, item.text, s_index, i_index)
+                continue
+            local += 1
+            counters[2] += 1
+            n = local if hierarchical else counters[2]
+            yield Line(item_level, label(item_level, n), item.title, item.text, s_index, i_index)

@@ -28,6 +28,7 @@ class SectionRole(StrEnum):
     TOPIC = "topic"  # one chosen priority area
     SAFEGUARDS = "safeguards"  # 保障措施
     CLOSING = "closing"  # closing line, no heading
+    GROUP = "group"  # a heading only (主要工作); the topic sections after it sit one level down
 
 
 class Item(BaseModel):
@@ -48,10 +49,20 @@ class Section(BaseModel):
 
     id: str
     role: SectionRole
+    level: int = Field(default=1, ge=1, le=2)
     heading: str = ""
     heading_clause: str | None = None
     heading_variant: int = 0
     items: list[Item] = Field(default_factory=list)
+
+
+class Note(BaseModel):
+    """A remark for the user about the whole plan (message id + parameters, see prompts/)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    params: dict[str, str | int] = Field(default_factory=dict)
 
 
 class Plan(BaseModel):
@@ -59,14 +70,15 @@ class Plan(BaseModel):
 
     schema_version: int = PLAN_SCHEMA_VERSION
     title: str
-    kind: str
+    kind: str  # plan kind id (snippets/kinds/<id>.yaml)
+    kind_name: str
     region: Region
     year: int
     bureau: str
     style: NumberingStyle = NumberingStyle.HIERARCHICAL
     sections: list[Section]
     targets: dict[str, str] = Field(default_factory=dict)
-    notes: list[str] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
 
     def texts(self) -> list[str]:
         """Every piece of text in the plan, in reading order (title first)."""

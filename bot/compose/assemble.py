@@ -1,0 +1,171 @@
+"""Assemble a whole plan for a region and a year from the clause library.
+
+``assemble_plan(request, library)`` follows the plan kind's sections: 总体要求 for the year,
+主要目标 from the user's targets (only when some were given), one section per chosen priority in
+the user's order, 保障措施 and the closing line. Every item remembers its clause id and wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.compose.context import Region, default_bureau, render_context
+from bot.compose.plan import Item, Note, NumberingStyle, Plan, Section, SectionRole
+from bot.compose.render import Missing, render
+from bot.errors import InputError
+from bot.library.kinds import KindSection, PlanKind
+from bot.library.library import Library
+from bot.library.models import Clause, ClauseKind
+
+LEADING_TOPIC = "party"
+NUMBERED_KINDS = frozenset({ClauseKind.TASK, ClauseKind.TARGET, ClauseKind.SAFEGUARD})
+
+
+class PlanRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    region: Region
+    year: int
+    kind: str = "work_points"
+    topics: list[str]
+    targets: dict[str, str] = Field(default_factory=dict)
+    style: NumberingStyle = NumberingStyle.HIERARCHICAL
+    bureau: str | None = None
+
+
+def default_order(topics: list[str]) -> list[str]:
+    """The user's order, with party leadership first (the user may reorder later)."""
+    unique = list(dict.fromkeys(topics))
+    if LEADING_TOPIC in unique:
+        unique.remove(LEADING_TOPIC)
+        unique.insert(0, LEADING_TOPIC)
+    return unique
+
+
+class Composer:
+    """Renders clauses for one request; shared by assembly and later edits (swap, add)."""
+
+    def __init__(self, library: Library, request: PlanRequest) -> None:
+        self.library = library
+        self.request = request
+        kind = library.kind(request.kind)
+        if kind is None:
+            raise InputError("unknown_kind", kind=request.kind,
+                             choices="、".join(k.name for k in library.kinds.values()))
+        self.kind: PlanKind = kind
+        self.era = library.eras.lookup(request.year)
+        self.bureau = request.bureau or default_bureau(request.region)
+        self.context: dict[str, Any] = render_context(
+            request.region, request.year, self.era.wording, kind=kind.name, bureau=self.bureau
+        )
+
+    def render_item(self, clause: Clause, variant: int = 0) -> Item:
+        wordings = clause.wordings()
+        wording = wordings[variant % len(wordings)]
+        targets: Mapping[str, str] = self.request.targets
+        return Item(
+            clause_id=clause.id,
+            variant=variant % len(wordings),
+            title=render(wording.title or clause.title, self.context, clause.vars, targets),
+            text=render(wording.text, self.context, clause.vars, targets),
+            numbered=clause.kind in NUMBERED_KINDS,
+        )
+
+    def heading(self, clause: Clause, variant: int = 0) -> str:
+        return self.render_item(clause, variant).title
+
+    def title(self) -> str:
+        return render(self.kind.title, self.context, {}, {})
+
+    def notes(self) -> list[Note]:
+        year = self.request.year
+        if self.era.borrowed_from is not None:
+            latest = self.era.borrowed_from
+            return [Note(id="era_extrapolated", params={"year": year, "latest": latest})]
+        if not self.era.known:
+            return [Note(id="era_unknown", params={"year": year})]
+        return []
+
+
+def assemble_plan(request: PlanRequest, library: Library) -> Plan:
+    """The whole plan for the request (see the module docstring)."""
+    for topic in request.topics:
+        if topic not in library.topics or not library.topics[topic].priority:
+            raise InputError("unknown_topic", topic=topic,
+                             choices=",".join(t.id for t in library.priority_topics()))
+    composer = Composer(library, request)
+    sections: list[Section] = []
+    for spec in composer.kind.sections:
+        sections.extend(_build(composer, spec))
+    return Plan(
+        title=composer.title(), kind=composer.kind.id, kind_name=composer.kind.name,
+        region=request.region, year=request.year, bureau=composer.bureau, style=request.style,
+        sections=sections, targets=dict(request.targets), notes=composer.notes(),
+    )
+
+
+def _build(composer: Composer, spec: KindSection) -> list[Section]:
+    role = spec.role
+    if role is SectionRole.TOPIC:
+        return _topic_sections(composer, spec)
+    if role is SectionRole.TARGETS:
+        return _targets_section(composer, spec)
+    kind = {
+        SectionRole.GENERAL: ClauseKind.GENERAL,
+        SectionRole.SAFEGUARDS: ClauseKind.SAFEGUARD,
+        SectionRole.CLOSING: ClauseKind.CLOSING,
+    }[role]
+    clauses = _fitting(composer, spec.topic or "", kind)
+    if role is not SectionRole.SAFEGUARDS:
+        clauses = clauses[:1]
+    items = [composer.render_item(c) for c in clauses]
+    if role is SectionRole.GENERAL and not items:
+        items = [Item(text=str(Missing(spec.heading)), numbered=False)]
+    if not items:
+        return []
+    heading = "" if role is SectionRole.CLOSING else spec.heading
+    return [Section(id=role.value, role=role, heading=heading, items=items)]
+
+
+def _topic_sections(composer: Composer, spec: KindSection) -> list[Section]:
+    level = 2 if spec.heading else 1
+    out: list[Section] = []
+    if spec.heading:
+        out.append(Section(id="group", role=SectionRole.GROUP, heading=spec.heading))
+    for topic_id in composer.request.topics:
+        headings = _fitting(composer, topic_id, ClauseKind.HEADING)
+        heading_clause = headings[0] if headings else None
+        heading = (
+            composer.heading(heading_clause) if heading_clause
+            else composer.library.topics[topic_id].name
+        )
+        tasks = [c for c in _fitting(composer, topic_id, ClauseKind.TASK) if c.default]
+        out.append(Section(
+            id=topic_id, role=SectionRole.TOPIC, level=level, heading=heading,
+            heading_clause=heading_clause.id if heading_clause else None,
+            items=[composer.render_item(c) for c in tasks],
+        ))
+    return out
+
+
+def _targets_section(composer: Composer, spec: KindSection) -> list[Section]:
+    given = set(composer.request.targets)
+    if not given:
+        return []
+    items = [
+        composer.render_item(c)
+        for topic_id in composer.request.topics
+        for c in _fitting(composer, topic_id, ClauseKind.TARGET)
+        if given & set(c.vars)
+    ]
+    if not items:
+        return []
+    return [Section(id="targets", role=SectionRole.TARGETS, heading=spec.heading, items=items)]
+
+
+def _fitting(composer: Composer, topic_id: str, kind: ClauseKind) -> list[Clause]:
+    region = composer.request.region
+    return composer.library.fitting(topic_id, kind, composer.request.year, region.level)

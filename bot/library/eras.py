@@ -1,0 +1,102 @@
+"""Year-keyed standard wording (``snippets/_eras.yaml``) and era lint rules (``_lint.yaml``)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+ERA_FIELDS = (
+    "spirit", "thought", "discourse", "political", "mission",
+    "all_round", "year_role", "milestone", "campaign",
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Era(_Strict):
+    years: tuple[int, int]
+    spirit: str
+    thought: str
+    discourse: str
+    political: str
+    mission: str
+    all_round: str
+    year_role: str
+    milestone: str
+    campaign: str
+
+    def wording(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in ERA_FIELDS}
+
+
+class EraFile(_Strict):
+    schema_version: Literal[1]
+    eras: list[Era]
+
+    @model_validator(mode="after")
+    def _contiguous(self) -> EraFile:
+        spans = sorted(era.years for era in self.eras)
+        for (_, end), (start, _) in itertools.pairwise(spans):
+            if start != end + 1:
+                raise ValueError(f"era years must be contiguous: gap or overlap at {start}")
+        return self
+
+
+@dataclass(frozen=True)
+class EraLookup:
+    """The wording for a plan year; ``note`` says when it was borrowed from another year."""
+
+    wording: dict[str, str]
+    known: bool  # False: no wording at all (year before the first era)
+    borrowed_from: int | None  # year whose wording is used for a later, unknown year
+
+
+class Eras:
+    def __init__(self, data: EraFile) -> None:
+        self._eras = sorted(data.eras, key=lambda e: e.years[0])
+
+    @property
+    def first_year(self) -> int:
+        return self._eras[0].years[0]
+
+    @property
+    def latest_year(self) -> int:
+        return self._eras[-1].years[1]
+
+    def lookup(self, year: int) -> EraLookup:
+        for era in self._eras:
+            if era.years[0] <= year <= era.years[1]:
+                return EraLookup(era.wording(), True, None)
+        if year > self.latest_year:
+            return EraLookup(self._eras[-1].wording(), True, self.latest_year)
+        return EraLookup(dict.fromkeys(ERA_FIELDS, ""), False, None)
+
+
+class LintRule(_Strict):
+    pattern: str
+    years: tuple[int | None, int | None] | None = None
+    reason: str
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.pattern)
+
+    def allows(self, year: int) -> bool:
+        if self.years is None:
+            return False
+        start, end = self.years
+        return (start is None or start <= year) and (end is None or year <= end)
+
+
+class LintFile(_Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+    schema_version: Literal[1]
+    rules: list[LintRule]
+    always: list[LintRule]

@@ -1,0 +1,67 @@
+"""The loaded, validated clause library: topics, clauses by id, variables, eras, lint rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bot.library.eras import Eras, LintFile
+from bot.library.kinds import PlanKind
+from bot.library.models import Clause, ClauseKind, Level, Topic, VarSpec
+
+
+class Library:
+    def __init__(
+        self, topics: list[Topic], eras: Eras, lint: LintFile, kinds: list[PlanKind]
+    ) -> None:
+        self.kinds: dict[str, PlanKind] = {k.id: k for k in kinds}
+        self.topics: dict[str, Topic] = {
+            t.id: t for t in sorted(topics, key=lambda t: (t.order, t.id))
+        }
+        self.eras = eras
+        self.lint = lint
+        self._clauses: dict[str, tuple[Topic, Clause]] = {
+            c.id: (t, c) for t in self.topics.values() for c in t.clauses
+        }
+        self.vars: dict[str, VarSpec] = {
+            name: spec for _, c in self._clauses.values() for name, spec in c.vars.items()
+        }
+
+    def __len__(self) -> int:
+        return len(self._clauses)
+
+    def kind(self, text: str) -> PlanKind | None:
+        """A plan kind by id, name or alias (工作要点, work_points …)."""
+        return next((k for k in self.kinds.values() if k.matches(text)), None)
+
+    def clauses(self) -> Iterator[Clause]:
+        for _, clause in self._clauses.values():
+            yield clause
+
+    def clause(self, clause_id: str) -> Clause | None:
+        found = self._clauses.get(clause_id)
+        return found[1] if found else None
+
+    def topic_of(self, clause_id: str) -> Topic | None:
+        found = self._clauses.get(clause_id)
+        return found[0] if found else None
+
+    def priority_topics(self) -> list[Topic]:
+        """Topics a user can choose as priority areas, in default plan order."""
+        return [t for t in self.topics.values() if t.priority]
+
+    def fitting(self, topic_id: str, kind: ClauseKind, year: int, level: Level) -> list[Clause]:
+        """Clauses of a topic and kind that fit the year and level, in order."""
+        topic = self.topics.get(topic_id)
+        if topic is None:
+            return []
+        found = [c for c in topic.clauses if c.kind is kind and c.fits(year, level)]
+        return sorted(found, key=lambda c: c.order)
+
+    def topic_vars(self, topic_id: str, year: int, level: Level) -> dict[str, VarSpec]:
+        """Variables of the topic's default clauses that fit the plan (what to ask the user)."""
+        topic = self.topics.get(topic_id)
+        out: dict[str, VarSpec] = {}
+        for clause in topic.clauses if topic else []:
+            if clause.default and clause.fits(year, level):
+                out.update(clause.vars)
+        return out
