@@ -88,8 +88,13 @@ def load_kinds(directory: Path, topic_ids: set[str], out: _Collector) -> list[Pl
             continue
         for index, section in enumerate(kind.sections):
             if section.topic is not None and section.topic not in topic_ids:
-                out.add(name, kind.id, f"sections[{index}].topic",
-                        f"unknown topic '{section.topic}'", None)
+                out.add(
+                    name,
+                    kind.id,
+                    f"sections[{index}].topic",
+                    f"unknown topic '{section.topic}'",
+                    None,
+                )
         kinds.append(kind)
     if not kinds:
         out.add(KINDS_DIR, "", "kinds", "no plan kind defined", None)
@@ -119,8 +124,14 @@ def load_topic_text(name: str, text: str, out: _Collector) -> Topic | None:
     for clause in data.clauses:
         check_clause(clause, name, lines.of(clause.id), out)
     return Topic(
-        id=data.topic, name=data.name, order=data.order, priority=data.priority,
-        keywords=data.keywords, clauses=data.clauses, source=name,
+        id=data.topic,
+        name=data.name,
+        order=data.order,
+        priority=data.priority,
+        keywords=data.keywords,
+        clauses=data.clauses,
+        source=name,
+        lines=lines.all(),
     )
 
 
@@ -183,13 +194,19 @@ def check_across_files(topics: Iterable[Topic], out: _Collector) -> None:
         for clause in topic.clauses:
             if clause.id in seen_ids:
                 where = seen_ids[clause.id]
-                out.add(topic.source, clause.id, "id", f"duplicate id (also in {where})", None)
+                line = topic.lines.get(clause.id)
+                out.add(topic.source, clause.id, "id", f"duplicate id (also in {where})", line)
             seen_ids.setdefault(clause.id, topic.source)
             for name, spec in clause.vars.items():
                 first = specs.setdefault(name, (spec, clause.id))
                 if first[0] != spec:
-                    out.add(topic.source, clause.id, f"vars.{name}",
-                            f"differs from the declaration in {first[1]}", None)
+                    out.add(
+                        topic.source,
+                        clause.id,
+                        f"vars.{name}",
+                        f"differs from the declaration in {first[1]}",
+                        topic.lines.get(clause.id),
+                    )
 
 
 def _load_aux(path: Path, model: Any, out: _Collector, name: str | None = None) -> Any:
@@ -225,6 +242,9 @@ class _IdLines:
         self._lines = {
             m.group(1): text.count("\n", 0, m.start()) + 1 for m in self._RE.finditer(text)
         }
+
+    def all(self) -> dict[str, int]:
+        return dict(self._lines)
 
     def of(self, clause_id: str) -> int | None:
         return self._lines.get(clause_id)

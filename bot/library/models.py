@@ -121,3 +121,4 @@ class Topic(_Strict):
     keywords: list[str]
     clauses: list[Clause]
     source: str
+    lines: dict[str, int] = Field(default_factory=dict)  # clause id → line in the source file

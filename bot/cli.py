@@ -1,0 +1,97 @@
+"""The ``planbot`` command line.
+
+    planbot topics [--json]                      priority areas (topic ids and names)
+    planbot kinds [--json]                       plan kinds
+    planbot draft --region 清远市 --year 2019 --topics party,preschool [--format md|txt|json|docx]
+    planbot snippets validate [--dir DIR]        check the clause library, exit 1 on problems
+    planbot run                                  Telegram when BOT_TOKEN is set, else the console
+    planbot console | telegram                   one adapter explicitly
+
+User errors are translated here, in one place: one line in Chinese and English, exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.config import Settings
+from bot.errors import PlanbotError
+from bot.library.loader import LibraryError
+from bot.messages import Messages
+
+EXIT_USAGE = 2
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="planbot", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("topics", "kinds"):
+        p = sub.add_parser(name, help=f"list {name}")
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_draft(sub.add_parser("draft", help="draft a plan without any chat"))
+    snippets = sub.add_parser("snippets", help="the clause library")
+    snippets_sub = snippets.add_subparsers(dest="snippets_command", required=True)
+    validate = snippets_sub.add_parser("validate", help="check every file, list every problem")
+    validate.add_argument("--dir", type=Path, default=None, help="library directory")
+    sub.add_parser("run", help="Telegram if BOT_TOKEN is set, otherwise the terminal dialogue")
+    sub.add_parser("console", help="the dialogue in the terminal")
+    sub.add_parser("telegram", help="the bot on Telegram (long polling)")
+    return parser
+
+
+def _add_draft(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--region", required=True, help="清远市, 修文县, 广东清远 …")
+    p.add_argument("--level", choices=["province", "city", "county", "district"],
+                   help="level of a region that is not in the dataset")
+    p.add_argument("--year", required=True, help="plan year (2000–2035)")
+    p.add_argument("--topics", required=True, help="comma-separated topic ids, or 'all'")
+    p.add_argument("--kind", default="工作要点", help="工作要点 or 工作计划 (see `kinds`)")
+    p.add_argument("--style", choices=["hierarchical", "flat"], default="hierarchical")
+    p.add_argument("--target", action="append", default=[], metavar="KEY=VALUE",
+                   help="a target value, repeatable")
+    p.add_argument("--bureau", help="bureau name, e.g. 修文县教育和体育局")
+    p.add_argument("--keep-order", action="store_true",
+                   help="keep the topics in the order given (default: party leadership first)")
+    p.add_argument("--format", choices=["md", "txt", "json", "docx"], default="md")
+    p.add_argument("-o", "--output", type=Path, help="write to FILE instead of standard output")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    messages = Messages(settings.prompts_dir)
+    try:
+        return _dispatch(args, settings)
+    except PlanbotError as exc:
+        print(messages.error(exc, "zh"), file=sys.stderr)
+        print(f"Error: {messages.error(exc, 'en')}", file=sys.stderr)
+        return EXIT_USAGE
+    except LibraryError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import commands
+
+    handlers: dict[str, Handler] = {
+        "topics": commands.topics,
+        "kinds": commands.kinds,
+        "draft": commands.draft,
+        "snippets": commands.snippets,
+        "run": commands.run,
+        "console": commands.console,
+        "telegram": commands.telegram,
+    }
+    return handlers[args.command](args, settings)

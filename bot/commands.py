@@ -1,0 +1,178 @@
+"""What each ``planbot`` subcommand does (the parser and error translation are in ``cli``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bot.atomic import write_atomic
+from bot.compose.assemble import PlanRequest, assemble_plan, default_order
+from bot.compose.plan import NumberingStyle, Plan
+from bot.compose.regions import pick_region
+from bot.compose.targets import normalise_target
+from bot.config import Settings
+from bot.errors import InputError
+from bot.export.text import plan_to_markdown, plan_to_text
+from bot.library.library import Library
+from bot.library.loader import LibraryError, load_library
+from bot.library.models import MAX_YEAR, MIN_YEAR, Level
+from bot.messages import Messages
+
+
+def topics(args: argparse.Namespace, settings: Settings) -> int:
+    library = load_library(settings.snippets_dir)
+    rows = [{"id": t.id, "name": t.name} for t in library.priority_topics()]
+    if args.json:
+        _print_json(rows)
+    else:
+        width = max(len(r["id"]) for r in rows)
+        for row in rows:
+            print(f"{row['id']:<{width}}  {row['name']}")
+    return 0
+
+
+def kinds(args: argparse.Namespace, settings: Settings) -> int:
+    library = load_library(settings.snippets_dir)
+    rows = [{"id": k.id, "name": k.name, "aliases": k.aliases} for k in library.kinds.values()]
+    if args.json:
+        _print_json(rows)
+    else:
+        for row in rows:
+            print(f"{row['id']:<14}  {row['name']}")
+    return 0
+
+
+def snippets(args: argparse.Namespace, settings: Settings) -> int:
+    directory = args.dir or settings.snippets_dir
+    try:
+        library = load_library(directory)
+    except LibraryError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"{len(exc.problems)} problem(s)")
+        return 1
+    print(f"ok: {len(library.topics)} topics, {len(library)} clauses, {len(library.kinds)} kinds")
+    return 0
+
+
+def draft(args: argparse.Namespace, settings: Settings) -> int:
+    library = load_library(settings.snippets_dir)
+    request = build_request(args, library)
+    plan = assemble_plan(request, library)
+    messages = Messages(settings.prompts_dir)
+    _emit(plan, args.format, args.output)
+    for note in plan.notes:
+        print(messages.text(note.id, **note.params), file=sys.stderr)
+    if plan.placeholders():
+        print(messages.text("placeholders_listed", labels=plan.placeholders()), file=sys.stderr)
+    return 0
+
+
+def build_request(args: argparse.Namespace, library: Library) -> PlanRequest:
+    """Check every argument of ``planbot draft``; InputError names the first bad one."""
+    year = parse_year(args.year)
+    region = pick_region(args.region, Level(args.level) if args.level else None)
+    kind = library.kind(args.kind)
+    if kind is None:
+        raise InputError("unknown_kind", kind=args.kind,
+                         choices="、".join(k.name for k in library.kinds.values()))
+    chosen = parse_topics(args.topics, library)
+    return PlanRequest(
+        region=region, year=year, kind=kind.id,
+        topics=chosen if args.keep_order else default_order(chosen),
+        targets=parse_targets(args.target, library), style=NumberingStyle(args.style),
+        bureau=args.bureau,
+    )
+
+
+def parse_year(text: str) -> int:
+    value = str(text).strip().removesuffix("年")
+    if not value.isdigit() or not MIN_YEAR <= int(value) <= MAX_YEAR:
+        raise InputError("year_out_of_range", value=text, min=MIN_YEAR, max=MAX_YEAR)
+    return int(value)
+
+
+def parse_topics(text: str, library: Library) -> list[str]:
+    if text.strip() == "all":
+        return [t.id for t in library.priority_topics()]
+    chosen = [part.strip() for part in text.replace("，", ",").split(",") if part.strip()]
+    valid = {t.id for t in library.priority_topics()}
+    for topic in chosen:
+        if topic not in valid:
+            raise InputError("unknown_topic", topic=topic, choices=",".join(sorted(valid)))
+    if not chosen:
+        raise InputError("unknown_topic", topic=text, choices=",".join(sorted(valid)))
+    return chosen
+
+
+def parse_targets(pairs: list[str], library: Library) -> dict[str, str]:
+    targets: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise InputError("bad_target_syntax")
+        spec = library.vars.get(key)
+        if spec is None:
+            raise InputError("unknown_target", key=key)
+        targets[key] = normalise_target(key, spec, value)
+    return targets
+
+
+def plan_json(plan: Plan) -> dict[str, object]:
+    data = plan.model_dump(mode="json")
+    data["placeholders"] = plan.placeholders()
+    return data
+
+
+def render_plan(plan: Plan, fmt: str) -> bytes:
+    if fmt == "docx":
+        from bot.export.docx import plan_to_docx
+
+        return plan_to_docx(plan)
+    if fmt == "json":
+        return (json.dumps(plan_json(plan), ensure_ascii=False, indent=2) + "\n").encode()
+    text = plan_to_markdown(plan) if fmt == "md" else plan_to_text(plan)
+    return text.encode("utf-8")
+
+
+def _emit(plan: Plan, fmt: str, output: Path | None) -> None:
+    data = render_plan(plan, fmt)
+    if output is None and fmt == "docx":
+        output = Path(f"{plan.title}.docx")
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        write_atomic(output, data)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError("output_write_failed", path=str(output), reason=reason) from exc
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    return telegram(args, settings) if settings.bot_token else console(args, settings)
+
+
+def console(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.adapters.console import run_console
+    from bot.app import build_engine
+
+    return run_console(build_engine(settings), sys.stdin, sys.stdout)
+
+
+def telegram(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.adapters.telegram import run_polling
+    from bot.app import build_engine
+
+    if not settings.bot_token:
+        raise InputError("bot_token_missing")
+    run_polling(settings, build_engine(settings))
+    return 0
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
