@@ -74,7 +74,7 @@ def test_draft_markdown_to_file_with_targets(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     target = tmp_path / "plan.md"
-    code, out, err = run(
+    code, out, _ = run(
         capsys,
         "draft",
         "--region",
