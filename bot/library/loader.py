@@ -23,6 +23,7 @@ from bot.library.kinds import PlanKind
 from bot.library.library import Library
 from bot.library.models import MAX_YEAR, MIN_YEAR, Clause, ClauseKind, Topic, TopicFile, VarSpec
 
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10× faster
 ERAS_FILE = "_eras.yaml"
 LINT_FILE = "_lint.yaml"
 KINDS_DIR = "kinds"
@@ -104,7 +105,7 @@ def load_kinds(directory: Path, topic_ids: set[str], out: _Collector) -> list[Pl
 def load_topic_text(name: str, text: str, out: _Collector) -> Topic | None:
     """Parse and check one topic file's text; problems go to ``out``."""
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -212,7 +213,8 @@ def check_across_files(topics: Iterable[Topic], out: _Collector) -> None:
 def _load_aux(path: Path, model: Any, out: _Collector, name: str | None = None) -> Any:
     name = name or path.name
     try:
-        return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
+        return model.model_validate(raw)
     except FileNotFoundError:
         out.add(name, "", "file", "missing", None)
     except yaml.YAMLError as exc:

@@ -1,0 +1,1 @@
+"""Side-by-side measurements against baselines in the same run (never timed asserts in tests)."""
