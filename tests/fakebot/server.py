@@ -1,0 +1,660 @@
+"""A fake Telegram Bot API server on 127.0.0.1, for tests.
+
+python-telegram-bot talks to it over real HTTP::
+
+    with FakeBotApi() as server:
+        bot = Bot(server.token, base_url=server.base_url, base_file_url=server.base_file_url)
+
+Every request is checked against the published spec (:mod:`tests.fakebot.spec`); a violating
+request is answered with a 400 like Telegram's and recorded in :attr:`FakeBotApi.violations`, so
+a test ends with ``assert server.violations == []``. The server keeps the chat as a user sees it
+(:class:`ChatMessage`: text, inline keyboard, documents with their bytes, edits, deletions), the
+updates queued for ``getUpdates`` and every call (:attr:`FakeBotApi.calls`). A test can make the
+next call of a method fail (:meth:`FakeBotApi.fail_next`, e.g. a 429 with ``retry_after``).
+
+Telegram's own refusals are imitated where the bot must cope with them: ``message is not
+modified``, ``message to edit not found``, ``chat not found``, an unknown callback query id.
+:class:`tests.fakebot.user.SimulatedUser` plays the user's side.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+import sys
+import threading
+import time
+import urllib.parse
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+from tests.fakebot.spec import BotApiSpec, UploadedFile, load_spec
+
+JsonDict = dict[str, Any]
+Params = Mapping[str, object]
+Files = Mapping[str, UploadedFile]
+
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup"
+    " are exactly the same as a current content and reply markup of the message"
+)
+QUERY_INVALID = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+
+
+class ApiError(Exception):
+    """An error answer: ``{"ok": false, "error_code": …, "description": …}``."""
+
+    def __init__(self, error_code: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.error_code = error_code
+        self.description = description
+        self.retry_after = retry_after
+
+    def payload(self) -> JsonDict:
+        body: JsonDict = {
+            "ok": False,
+            "error_code": self.error_code,
+            "description": self.description,
+        }
+        if self.retry_after is not None:
+            body["parameters"] = {"retry_after": self.retry_after}
+        return body
+
+
+@dataclass(frozen=True)
+class InlineButton:
+    text: str
+    callback_data: str | None
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    file_id: str
+    filename: str
+    content: bytes
+    mime_type: str
+    file_path: str
+
+    def as_document(self) -> JsonDict:
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": f"u{self.file_id}",
+            "file_name": self.filename,
+            "mime_type": self.mime_type,
+            "file_size": len(self.content),
+        }
+
+
+@dataclass
+class ChatMessage:
+    """A message in a chat, as the user currently sees it."""
+
+    chat: JsonDict
+    message_id: int
+    sender: JsonDict
+    text: str = ""
+    reply_markup: JsonDict | None = None
+    document: StoredFile | None = None
+    caption: str = ""
+    entities: list[JsonDict] = field(default_factory=list)
+    edits: int = 0
+    deleted: bool = False
+    date: int = field(default_factory=lambda: int(time.time()))
+
+    @property
+    def chat_id(self) -> int:
+        return int(self.chat["id"])
+
+    @property
+    def from_bot(self) -> bool:
+        return bool(self.sender.get("is_bot"))
+
+    @property
+    def buttons(self) -> list[list[InlineButton]]:
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [[InlineButton(b["text"], b.get("callback_data")) for b in row] for row in rows]
+
+    @property
+    def button_texts(self) -> list[str]:
+        return [button.text for row in self.buttons for button in row]
+
+    def button(self, text: str) -> InlineButton:
+        """The button labelled ``text`` (AssertionError naming the labels there are)."""
+        for row in self.buttons:
+            for button in row:
+                if button.text == text:
+                    return button
+        raise AssertionError(
+            f"no button {text!r} on message {self.message_id}: {self.button_texts}"
+        )
+
+    def to_api(self) -> JsonDict:
+        message: JsonDict = {
+            "message_id": self.message_id,
+            "date": self.date,
+            "chat": self.chat,
+            "from": self.sender,
+        }
+        if self.text:
+            message["text"] = self.text
+        if self.entities:
+            message["entities" if self.text else "caption_entities"] = self.entities
+        if self.caption:
+            message["caption"] = self.caption
+        if self.document is not None:
+            message["document"] = self.document.as_document()
+        if self.reply_markup is not None:
+            message["reply_markup"] = self.reply_markup
+        if self.edits:
+            message["edit_date"] = int(time.time())
+        return message
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One request the bot made, with its decoded parameters."""
+
+    method: str
+    params: Params
+    files: Files
+    error: str = ""
+
+
+class FakeBotApi:
+    """The server. Thread-safe; use as a context manager or call :meth:`start`/:meth:`stop`."""
+
+    def __init__(
+        self,
+        *,
+        token: str = "123456:TEST-TOKEN",
+        spec: BotApiSpec | None = None,
+        max_poll_wait: float = 0.5,
+    ) -> None:
+        self.token = token
+        self.spec = spec or load_spec()
+        self.max_poll_wait = max_poll_wait
+        self.bot_user: JsonDict = {
+            "id": int(token.split(":")[0]),
+            "is_bot": True,
+            "first_name": "Planbot",
+            "username": "planbot_test_bot",
+            "can_join_groups": False,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+        }
+        self.violations: list[str] = []
+        self.calls: list[ApiCall] = []
+        self.commands: list[JsonDict] = []
+        self.callback_answers: dict[str, JsonDict] = {}
+        self.inline_answers: dict[str, list[JsonDict]] = {}
+        self.chat_actions: list[tuple[int, str]] = []
+        self.dropped_updates: list[JsonDict] = []
+        self._cond = threading.Condition()
+        self._updates: list[JsonDict] = []
+        self._update_ids = itertools.count(1)
+        self._allowed_updates: list[str] = []
+        self._processed: set[int] = set()
+        self._chats: dict[int, JsonDict] = {}
+        self._messages: dict[int, dict[int, ChatMessage]] = defaultdict(dict)
+        self._message_ids: dict[int, Iterator[int]] = defaultdict(lambda: itertools.count(1))
+        self._activity: dict[int, list[int]] = defaultdict(list)
+        self._files: dict[str, StoredFile] = {}
+        self._file_ids = itertools.count(1)
+        self._failures: dict[str, list[ApiError]] = defaultdict(list)
+        self._pending_callbacks: set[str] = set()
+        self._closing = False
+        self._httpd: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._methods: dict[str, Callable[[Params, Files], object]] = {
+            "getMe": lambda params, files: self.bot_user,
+            "deleteWebhook": lambda params, files: True,
+            "close": lambda params, files: True,
+            "logOut": lambda params, files: True,
+            "getUpdates": self._get_updates,
+            "setMyCommands": self._set_my_commands,
+            "getMyCommands": lambda params, files: self.commands,
+            "deleteMyCommands": self._delete_my_commands,
+            "sendMessage": self._send_message,
+            "editMessageText": self._edit_message_text,
+            "editMessageReplyMarkup": self._edit_message_reply_markup,
+            "deleteMessage": self._delete_message,
+            "answerCallbackQuery": self._answer_callback_query,
+            "sendDocument": self._send_document,
+            "sendChatAction": self._send_chat_action,
+            "answerInlineQuery": self._answer_inline_query,
+            "getFile": self._get_file,
+        }
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    def start(self) -> FakeBotApi:
+        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd.api = self
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        with self._cond:
+            self._closing = True
+            self._cond.notify_all()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> FakeBotApi:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        assert self._httpd is not None, "server not started"
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+
+    @property
+    def base_url(self) -> str:
+        """For ``Bot(base_url=…)``: the token is appended by python-telegram-bot."""
+        return f"{self.url}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"{self.url}/file/bot"
+
+    # -- what tests arrange and inspect ---------------------------------------------------
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        error_code: int = 400,
+        description: str = "Bad Request",
+        retry_after: int | None = None,
+    ) -> None:
+        """Answer the next call of ``method`` with this error instead of serving it."""
+        with self._cond:
+            self._failures[method].append(ApiError(error_code, description, retry_after))
+
+    def calls_to(self, method: str) -> list[ApiCall]:
+        with self._cond:
+            return [call for call in self.calls if call.method == method]
+
+    def messages(self, chat_id: int) -> list[ChatMessage]:
+        """Copies of the chat's messages (both sides, deleted ones left out), oldest first."""
+        with self._cond:
+            chat = self._messages[chat_id].values()
+            return [dataclasses.replace(m) for m in chat if not m.deleted]
+
+    def bot_messages(self, chat_id: int) -> list[ChatMessage]:
+        return [message for message in self.messages(chat_id) if message.from_bot]
+
+    def activity_mark(self, chat_id: int) -> int:
+        """A bookmark in the chat's log of bot sends, edits and deletions."""
+        with self._cond:
+            return len(self._activity[chat_id])
+
+    def changed_since(self, chat_id: int, mark: int) -> list[ChatMessage]:
+        """Bot messages sent or edited after ``mark``, in order of first change."""
+        with self._cond:
+            ids = dict.fromkeys(self._activity[chat_id][mark:])
+            chat = self._messages[chat_id]
+            return [dataclasses.replace(chat[i]) for i in ids if not chat[i].deleted]
+
+    def unanswered_callback_queries(self) -> list[str]:
+        with self._cond:
+            return sorted(self._pending_callbacks)
+
+    # -- the user's side (see SimulatedUser) ------------------------------------------------
+
+    def register_chat(self, chat: JsonDict) -> None:
+        with self._cond:
+            self._chats[int(chat["id"])] = chat
+
+    def add_user_message(self, chat_id: int, sender: JsonDict, **content: Any) -> ChatMessage:
+        """Record a message the user sends (``text``, ``entities``, ``document``, ``caption``)."""
+        with self._cond:
+            chat = self._chats[chat_id]
+            message = ChatMessage(chat, next(self._message_ids[chat_id]), sender, **content)
+            self._messages[chat_id][message.message_id] = message
+            return dataclasses.replace(message)
+
+    def add_file(self, content: bytes, filename: str, mime_type: str) -> StoredFile:
+        """Store a file as Telegram would (``getFile`` and download serve it)."""
+        with self._cond:
+            number = next(self._file_ids)
+            suffix = filename.rpartition(".")[2] if "." in filename else "bin"
+            stored = StoredFile(
+                f"F{number}", filename, content, mime_type, f"documents/file_{number}.{suffix}"
+            )
+            self._files[stored.file_id] = stored
+            return stored
+
+    def enqueue_update(self, kind: str, payload: JsonDict) -> int:
+        """Queue an update of ``kind`` (``message``, ``callback_query`` …); its update_id."""
+        with self._cond:
+            update_id = next(self._update_ids)
+            if kind == "callback_query":
+                self._pending_callbacks.add(str(payload["id"]))
+            self._updates.append({"update_id": update_id, kind: payload})
+            self._cond.notify_all()
+            return update_id
+
+    def mark_processed(self, update_id: int) -> None:
+        """Called by the test harness when the application has handled an update."""
+        with self._cond:
+            self._processed.add(update_id)
+            self._cond.notify_all()
+
+    def wait_processed(self, update_id: int, timeout: float) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: update_id in self._processed, timeout)
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float) -> bool:
+        """Wait until ``predicate()`` (evaluated under the server's lock) holds."""
+        with self._cond:
+            return self._cond.wait_for(predicate, timeout)
+
+    # -- serving requests -----------------------------------------------------------------
+
+    def handle(self, token: str, method: str, params: Params, files: Files) -> tuple[int, JsonDict]:
+        """Serve one API call: ``(HTTP status, JSON body)``."""
+        name = self.spec.method_name(method) or method
+        errors = self.spec.check(method, params, files)
+        if token != self.token:
+            errors.insert(0, f"{name}: wrong bot token")
+        with self._cond:
+            self.calls.append(ApiCall(name, dict(params), dict(files), "; ".join(errors)))
+            self.violations.extend(errors)
+            failures = self._failures.get(name)
+            injected = failures.pop(0) if failures else None
+        try:
+            if token != self.token:
+                raise ApiError(401, "Unauthorized")
+            if self.spec.method_name(method) is None:
+                raise ApiError(404, "Not Found")
+            if errors:
+                raise ApiError(400, "Bad Request: " + errors[0])
+            if injected is not None:
+                raise injected
+            return 200, {"ok": True, "result": self._serve(name, params, files)}
+        except ApiError as error:
+            return error.error_code, error.payload()
+
+    def _serve(self, name: str, params: Params, files: Files) -> object:
+        serve = self._methods.get(name)
+        if serve is None:
+            with self._cond:
+                self.violations.append(f"{name}: not implemented by the fake server")
+            raise ApiError(501, f"Not Implemented: {name}")
+        if name == "getUpdates":
+            return serve(params, files)  # waits without holding the lock
+        with self._cond:
+            result = serve(params, files)
+            self._cond.notify_all()
+            return result
+
+    def download(self, token: str, file_path: str) -> bytes | None:
+        with self._cond:
+            if token != self.token:
+                self.violations.append(f"download {file_path}: wrong bot token")
+                return None
+            for stored in self._files.values():
+                if stored.file_path == file_path:
+                    return stored.content
+            return None
+
+    def record_crash(self, description: str) -> None:
+        with self._cond:
+            self.violations.append(f"fake server error: {description}")
+
+    # -- methods ------------------------------------------------------------------------------
+
+    def _get_updates(self, params: Params, files: Files) -> list[JsonDict]:
+        offset = _int(params.get("offset", 0))
+        limit = _int(params.get("limit", 100))
+        wait = min(float(_int(params.get("timeout", 0))), self.max_poll_wait)
+        with self._cond:
+            if "allowed_updates" in params:
+                self._allowed_updates = list(_json(params["allowed_updates"]) or [])
+            self._confirm(offset)
+            self._cond.wait_for(lambda: bool(self._updates) or self._closing, wait)
+            return self._updates[:limit]
+
+    def _confirm(self, offset: int) -> None:
+        if offset < 0:
+            self._updates = self._updates[offset:]
+        elif offset > 0:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        allowed = set(self._allowed_updates)
+        for update in [u for u in self._updates if allowed and not allowed & u.keys()]:
+            self._updates.remove(update)
+            self.dropped_updates.append(update)
+            self._processed.add(update["update_id"])
+
+    def _set_my_commands(self, params: Params, files: Files) -> bool:
+        self.commands = list(_json(params["commands"]))
+        return True
+
+    def _delete_my_commands(self, params: Params, files: Files) -> bool:
+        self.commands = []
+        return True
+
+    def _send_message(self, params: Params, files: Files) -> JsonDict:
+        message = self._new_bot_message(params, text=str(params["text"]))
+        return message.to_api()
+
+    def _send_document(self, params: Params, files: Files) -> JsonDict:
+        document = params["document"]
+        if isinstance(document, str):
+            document = files.get(document.removeprefix("attach://")) or self._files.get(document)
+        if document is None:
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        if isinstance(document, UploadedFile):
+            document = self.add_file(document.content, document.filename, document.content_type)
+        assert isinstance(document, StoredFile)
+        caption = str(params.get("caption", ""))
+        return self._new_bot_message(params, document=document, caption=caption).to_api()
+
+    def _new_bot_message(self, params: Params, **content: Any) -> ChatMessage:
+        chat_id = _int(params["chat_id"])
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        message = ChatMessage(
+            chat,
+            next(self._message_ids[chat_id]),
+            self.bot_user,
+            reply_markup=_json(params.get("reply_markup")),
+            **content,
+        )
+        self._messages[chat_id][message.message_id] = message
+        self._activity[chat_id].append(message.message_id)
+        return message
+
+    def _bot_message(self, params: Params) -> ChatMessage:
+        chat_id = _int(params.get("chat_id", 0))
+        message = self._messages[chat_id].get(_int(params.get("message_id", 0)))
+        if message is None or message.deleted or not message.from_bot:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        return message
+
+    def _edit_message_text(self, params: Params, files: Files) -> JsonDict:
+        message = self._bot_message(params)
+        if message.document is not None:
+            raise ApiError(400, "Bad Request: there is no text in the message to edit")
+        return self._edit(message, str(params["text"]), _json(params.get("reply_markup")))
+
+    def _edit_message_reply_markup(self, params: Params, files: Files) -> JsonDict:
+        message = self._bot_message(params)
+        return self._edit(message, message.text, _json(params.get("reply_markup")))
+
+    def _edit(self, message: ChatMessage, text: str, markup: JsonDict | None) -> JsonDict:
+        if not (markup or {}).get("inline_keyboard"):
+            markup = None
+        if text == message.text and markup == message.reply_markup:
+            raise ApiError(400, NOT_MODIFIED)
+        message.text, message.reply_markup = text, markup
+        message.edits += 1
+        self._activity[message.chat_id].append(message.message_id)
+        return message.to_api()
+
+    def _delete_message(self, params: Params, files: Files) -> bool:
+        chat_id = _int(params["chat_id"])
+        message = self._messages[chat_id].get(_int(params["message_id"]))
+        if message is None or message.deleted:
+            raise ApiError(400, "Bad Request: message to delete not found")
+        message.deleted = True
+        self._activity[chat_id].append(message.message_id)
+        return True
+
+    def _answer_callback_query(self, params: Params, files: Files) -> bool:
+        query_id = str(params["callback_query_id"])
+        if query_id in self.callback_answers:
+            self.violations.append(f"answerCallbackQuery: query {query_id} answered twice")
+        if query_id not in self._pending_callbacks:
+            raise ApiError(400, QUERY_INVALID)
+        self._pending_callbacks.discard(query_id)
+        self.callback_answers[query_id] = {
+            "text": str(params.get("text", "")),
+            "show_alert": params.get("show_alert") in (True, "true"),
+        }
+        return True
+
+    def _send_chat_action(self, params: Params, files: Files) -> bool:
+        self.chat_actions.append((_int(params["chat_id"]), str(params["action"])))
+        return True
+
+    def _answer_inline_query(self, params: Params, files: Files) -> bool:
+        self.inline_answers[str(params["inline_query_id"])] = list(_json(params["results"]))
+        return True
+
+    def _get_file(self, params: Params, files: Files) -> JsonDict:
+        stored = self._files.get(str(params["file_id"]))
+        if stored is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": f"u{stored.file_id}",
+            "file_size": len(stored.content),
+            "file_path": stored.file_path,
+        }
+
+
+def _int(value: object) -> int:
+    return int(str(value))
+
+
+def _json(value: object) -> Any:
+    """A form value that carries JSON (already decoded if the request body was JSON)."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+# -- HTTP ---------------------------------------------------------------------------------------
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    api: FakeBotApi
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, ConnectionError):
+            self.api.record_crash(repr(exc))
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: tests read the recorded calls instead."""
+
+    def do_GET(self) -> None:
+        path = urllib.parse.urlsplit(self.path).path
+        if path.startswith("/file/bot"):
+            token, _, file_path = path.removeprefix("/file/bot").partition("/")
+            content = self.server.api.download(token, file_path)
+            if content is None:
+                self._respond(404, b"Not Found", "text/plain")
+            else:
+                self._respond(200, content, "application/octet-stream")
+            return
+        query = urllib.parse.urlsplit(self.path).query
+        self._api_call(path, dict(urllib.parse.parse_qsl(query, keep_blank_values=True)), {})
+
+    def do_POST(self) -> None:
+        params, files = _parse_body(self.headers.get("Content-Type", ""), self._read_body())
+        self._api_call(urllib.parse.urlsplit(self.path).path, params, files)
+
+    def _api_call(self, path: str, params: Params, files: Files) -> None:
+        token, _, method = path.removeprefix("/bot").partition("/")
+        status, body = self.server.api.handle(token, method, params, files)
+        self._respond(status, json.dumps(body, ensure_ascii=False).encode(), "application/json")
+
+    def _read_body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks = []
+            while size := int(self.rfile.readline().split(b";")[0], 16):
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+            self.rfile.readline()
+            return b"".join(chunks)
+        return self.rfile.read(int(self.headers.get("Content-Length", 0)))
+
+    def _respond(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def _parse_body(
+    content_type: str, body: bytes
+) -> tuple[dict[str, object], dict[str, UploadedFile]]:
+    """Parameters and file parts of a JSON, url-encoded or multipart/form-data body."""
+    if content_type.startswith("application/json"):
+        return dict(json.loads(body or b"{}")), {}
+    if content_type.startswith("multipart/form-data"):
+        return _parse_multipart(content_type, body)
+    text = body.decode("utf-8")
+    return dict(urllib.parse.parse_qsl(text, keep_blank_values=True)), {}
+
+
+def _parse_multipart(
+    content_type: str, body: bytes
+) -> tuple[dict[str, object], dict[str, UploadedFile]]:
+    envelope = f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    parsed = BytesParser(EmailMessage, policy=HTTP).parsebytes(envelope)
+    params: dict[str, object] = {}
+    files: dict[str, UploadedFile] = {}
+    for part in parsed.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        assert isinstance(name, str) and isinstance(payload, bytes), "malformed multipart part"
+        filename = part.get_filename()
+        if filename is None:
+            params[name] = payload.decode("utf-8")
+        else:
+            upload = UploadedFile(filename, payload, part.get_content_type())
+            params[name] = files[name] = upload
+    return params, files

@@ -1,0 +1,239 @@
+"""Checks a Bot API request against the published spec (``../shared/telegram-bot-api/api.json``).
+
+The spec lists every method with its fields (name, allowed types, required, description) and
+every type with its fields. :meth:`BotApiSpec.check` returns human-readable violations:
+
+* the method exists; no parameter the method does not have;
+* required fields are present (``Required if X is not specified`` is honoured);
+* every value has one of the allowed types — Integer, String, Boolean, Float, ``Array of …``,
+  InputFile (an uploaded part or ``attach://``) and spec objects such as InlineKeyboardMarkup,
+  checked recursively (required fields, unknown fields, field types; union types such as
+  InlineQueryResult match if any subtype matches);
+* lengths written in a field's description, ``1-4096 characters`` (text), ``0-1024 characters``
+  (caption), ``1-64 bytes`` (callback_data, UTF-8), ``0-200 characters`` …; texts that must be
+  non-empty may not be only whitespace;
+* array sizes from ``At most N`` / ``up to N`` in a field's description and ``No more than 50
+  results per query`` in a method's (answerInlineQuery);
+* bot commands: lowercase letters, digits and underscores.
+
+Form and multipart requests carry every value as a string (JSON-encoded unless it is a string),
+so top-level values are decoded first; nested JSON values are checked strictly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+SPEC_PATH = Path(
+    os.environ.get(
+        "PLANBOT_BOT_API_SPEC",
+        Path(__file__).resolve().parents[3] / "shared" / "telegram-bot-api" / "api.json",
+    )
+)
+
+_LENGTH = re.compile(r"\b(\d+)-(\d+) (characters|bytes)\b")
+_ARRAY_MAX = re.compile(r"(?i)\b(?:at most|up to) (\d+)\b")
+_METHOD_ARRAY_MAX = re.compile(r"No more than (\d+) (\w+) per")
+_REQUIRED_UNLESS = re.compile(
+    r"(?i)required if (\w+(?: and \w+)*) (?:is not|are not|isn't|aren't) specified"
+)
+_BOT_COMMAND = re.compile(r"[a-z0-9_]{1,32}")
+_INTEGER = re.compile(r"-?\d+")
+
+Field = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """A file part of a multipart request."""
+
+    filename: str
+    content: bytes
+    content_type: str = "application/octet-stream"
+
+
+class BotApiSpec:
+    """The methods and types of one Bot API version."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.version: str = data.get("version", "?")
+        self._methods: dict[str, Mapping[str, Any]] = {
+            name.lower(): method for name, method in data["methods"].items()
+        }
+        self._types: Mapping[str, Mapping[str, Any]] = data["types"]
+
+    def method_name(self, name: str) -> str | None:
+        """The spec's spelling of ``name`` (method names are case-insensitive), or None."""
+        method = self._methods.get(name.lower())
+        return None if method is None else str(method["name"])
+
+    def check(
+        self,
+        method: str,
+        params: Mapping[str, object],
+        files: Mapping[str, UploadedFile] | None = None,
+    ) -> list[str]:
+        """Violations of the spec by a call of ``method`` with ``params`` (empty if none)."""
+        spec = self._methods.get(method.lower())
+        if spec is None:
+            return [f"{method}: no such method in {self.version}"]
+        name = spec["name"]
+        fields = {field["name"]: field for field in spec.get("fields", [])}
+        errors = [f"{name}: unknown parameter {key!r}" for key in params if key not in fields]
+        for key, field in fields.items():
+            if key in params:
+                value = _decode_form_value(params[key], field["types"])
+                errors += self._check_field(f"{name}.{key}", value, field, files or {})
+            elif _is_required(field, params):
+                errors.append(f"{name}: missing required parameter {key!r}")
+        errors += _method_array_limits(name, spec, params)
+        return errors
+
+    def _check_field(
+        self, path: str, value: object, field: Field, files: Mapping[str, UploadedFile]
+    ) -> list[str]:
+        errors = self._check_types(path, value, field["types"], files)
+        return errors or _check_limits(path, value, field)
+
+    def _check_types(
+        self, path: str, value: object, types: Sequence[str], files: Mapping[str, UploadedFile]
+    ) -> list[str]:
+        """No errors if ``value`` fits any of ``types``; else the errors of the closest fit."""
+        best: list[str] | None = None
+        for type_name in types:
+            errors = self._check_type(path, value, type_name, files)
+            if not errors:
+                return []
+            if best is None or len(errors) < len(best):
+                best = errors
+        return best or []
+
+    def _check_type(
+        self, path: str, value: object, type_name: str, files: Mapping[str, UploadedFile]
+    ) -> list[str]:
+        scalar = _SCALARS.get(type_name)
+        if scalar is not None:
+            return [] if scalar(value) else [f"{path}: expected {type_name}, got {value!r:.80}"]
+        if type_name == "InputFile":
+            return [] if _is_input_file(value, files) else [f"{path}: expected an uploaded file"]
+        if type_name.startswith("Array of "):
+            if not isinstance(value, list):
+                return [f"{path}: expected {type_name}, got {type(value).__name__}"]
+            inner = type_name.removeprefix("Array of ")
+            return [
+                error
+                for index, item in enumerate(value)
+                for error in self._check_type(f"{path}[{index}]", item, inner, files)
+            ]
+        spec_type = self._types.get(type_name)
+        if spec_type is None:
+            return []  # a type the spec does not describe: nothing to check against
+        if "subtypes" in spec_type:
+            return self._check_types(path, value, spec_type["subtypes"], files)
+        return self._check_object(path, value, spec_type, files)
+
+    def _check_object(
+        self,
+        path: str,
+        value: object,
+        spec_type: Mapping[str, Any],
+        files: Mapping[str, UploadedFile],
+    ) -> list[str]:
+        type_name = spec_type["name"]
+        if not isinstance(value, dict):
+            return [f"{path}: expected {type_name} object, got {type(value).__name__}"]
+        fields = {field["name"]: field for field in spec_type.get("fields", [])}
+        errors = [f"{path}: {type_name} has no field {key!r}" for key in value if key not in fields]
+        for key, field in fields.items():
+            if key in value:
+                errors += self._check_field(f"{path}.{key}", value[key], field, files)
+            elif field.get("required"):
+                errors.append(f"{path}: {type_name} misses required field {key!r}")
+        command = value.get("command") if type_name == "BotCommand" else None
+        if isinstance(command, str) and not _BOT_COMMAND.fullmatch(command):
+            errors.append(f"{path}.command: only a-z, 0-9 and _ allowed, 1-32 characters")
+        return errors
+
+
+def _is_integer(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_SCALARS: dict[str, Callable[[object], bool]] = {
+    "Integer": _is_integer,
+    "String": lambda value: isinstance(value, str),
+    "Boolean": lambda value: isinstance(value, bool),
+    "True": lambda value: value is True,
+    "Float": lambda value: _is_integer(value) or isinstance(value, float),
+}
+
+
+def _is_input_file(value: object, files: Mapping[str, UploadedFile]) -> bool:
+    if isinstance(value, UploadedFile):
+        return True
+    return isinstance(value, str) and value.removeprefix("attach://") in files
+
+
+def _decode_form_value(value: object, types: Sequence[str]) -> object:
+    """A form field's string as the JSON value it encodes, if the field is not a string."""
+    if not isinstance(value, str) or "String" in types:
+        return value
+    if value.startswith("attach://") and "InputFile" in types:
+        return value
+    if value in ("true", "false") and "Boolean" in types:
+        return value == "true"
+    if _INTEGER.fullmatch(value) and ("Integer" in types or "Float" in types):
+        return int(value)
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value  # left as a string: the type check reports it
+
+
+def _is_required(field: Field, params: Mapping[str, object]) -> bool:
+    if field.get("required"):
+        return True
+    unless = _REQUIRED_UNLESS.search(field.get("description", ""))
+    return unless is not None and not all(name in params for name in unless.group(1).split(" and "))
+
+
+def _check_limits(path: str, value: object, field: Field) -> list[str]:
+    description = field.get("description", "")
+    length = _LENGTH.search(description)
+    if isinstance(value, str) and length:
+        low, high, unit = int(length.group(1)), int(length.group(2)), length.group(3)
+        size = len(value.encode()) if unit == "bytes" else len(value)
+        if not low <= size <= high:
+            return [f"{path}: {size} {unit}, must be {low}-{high}"]
+        if low > 0 and unit == "characters" and not value.strip():
+            return [f"{path}: only whitespace, must have 1-{high} characters"]
+    array_max = _ARRAY_MAX.search(description)
+    if isinstance(value, list) and array_max and len(value) > int(array_max.group(1)):
+        return [f"{path}: {len(value)} items, at most {array_max.group(1)} allowed"]
+    return []
+
+
+def _method_array_limits(
+    name: str, spec: Mapping[str, Any], params: Mapping[str, object]
+) -> list[str]:
+    errors = []
+    for line in spec.get("description", []):
+        for match in _METHOD_ARRAY_MAX.finditer(line):
+            key, limit = match.group(2), int(match.group(1))
+            value = _decode_form_value(params.get(key), ())
+            if isinstance(value, list) and len(value) > limit:
+                errors.append(f"{name}.{key}: {len(value)} items, no more than {limit} allowed")
+    return errors
+
+
+@cache
+def load_spec(path: Path = SPEC_PATH) -> BotApiSpec:
+    """The spec at ``path``, parsed once per process."""
+    return BotApiSpec(json.loads(path.read_text(encoding="utf-8")))

@@ -1,0 +1,148 @@
+"""A simulated Telegram user: sends texts, commands and files, presses buttons, reads replies.
+
+Every action queues an update on the fake server and returns at once;
+:meth:`SimulatedUser.wait_for_reply` blocks until the application has handled the latest update
+(the harness in :mod:`tests.fakebot.harness` reports that) and returns what the bot sent or
+edited in this chat meanwhile::
+
+    user = bot.user(42)
+    user.command("new")
+    reply = user.wait_for_reply()
+    user.press("学前教育")            # a button on the newest message that has it
+    assert "学前" in user.wait_for_reply().text
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from tests.fakebot.server import ChatMessage, FakeBotApi, JsonDict
+
+DEFAULT_TIMEOUT = 5.0
+
+
+class SimulatedUser:
+    """One user in a private chat with the bot (chat id = user id)."""
+
+    def __init__(
+        self,
+        server: FakeBotApi,
+        user_id: int,
+        *,
+        first_name: str = "Tester",
+        language_code: str = "zh-hans",
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.server = server
+        self.user_id = user_id
+        self.timeout = timeout
+        self.chat: JsonDict = {"id": user_id, "type": "private", "first_name": first_name}
+        self.sender: JsonDict = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            "language_code": language_code,
+        }
+        self._query_numbers = itertools.count(1)
+        self._last_update: int | None = None
+        self._mark = 0
+        server.register_chat(self.chat)
+
+    @property
+    def chat_id(self) -> int:
+        return self.user_id
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def send_text(self, text: str) -> int:
+        """Send a plain message; returns the update id."""
+        return self._send(text=text)
+
+    def command(self, name: str, args: str = "") -> int:
+        """Send ``/name args`` as Telegram does (a bot_command entity at offset 0)."""
+        text = f"/{name} {args}" if args else f"/{name}"
+        entity = {"type": "bot_command", "offset": 0, "length": len(name) + 1}
+        return self._send(text=text, entities=[entity])
+
+    def upload(
+        self,
+        filename: str,
+        content: bytes,
+        *,
+        mime_type: str = "application/octet-stream",
+        caption: str = "",
+    ) -> int:
+        """Send a document; the bot can fetch it with getFile and download it."""
+        stored = self.server.add_file(content, filename, mime_type)
+        return self._send(document=stored, caption=caption)
+
+    def press(self, button_text: str, *, message: ChatMessage | None = None) -> str:
+        """Press the button labelled ``button_text`` (on ``message``, default: the newest bot
+        message that has it); returns the callback query id."""
+        message = message or self._message_with_button(button_text)
+        data = message.button(button_text).callback_data
+        assert data is not None, f"button {button_text!r} has no callback_data"
+        return self.press_data(data, message=message)
+
+    def press_data(self, data: str, *, message: ChatMessage | None = None) -> str:
+        """A callback query with any ``data`` (a stale or forged button), on ``message``
+        (default: the bot's last message)."""
+        message = message or self.last_message
+        query_id = f"{self.user_id}-{next(self._query_numbers)}"
+        payload = {
+            "id": query_id,
+            "from": self.sender,
+            "chat_instance": str(self.chat_id),
+            "data": data,
+            "message": message.to_api(),
+        }
+        self._act("callback_query", payload)
+        return query_id
+
+    # -- reading ------------------------------------------------------------------------------
+
+    @property
+    def messages(self) -> list[ChatMessage]:
+        """The bot's messages in this chat as they are now, oldest first."""
+        return self.server.bot_messages(self.chat_id)
+
+    @property
+    def last_message(self) -> ChatMessage:
+        messages = self.messages
+        assert messages, "the bot has sent nothing in this chat"
+        return messages[-1]
+
+    def wait_for_replies(self, timeout: float | None = None) -> list[ChatMessage]:
+        """Wait until the last action is handled; the bot messages sent or edited since."""
+        assert self._last_update is not None, "the user has done nothing yet"
+        limit = self.timeout if timeout is None else timeout
+        if not self.server.wait_processed(self._last_update, limit):
+            raise AssertionError(
+                f"update {self._last_update} not handled within {limit} s"
+                " (is the application running, e.g. under tests.fakebot.harness.running_bot?)"
+            )
+        return self.server.changed_since(self.chat_id, self._mark)
+
+    def wait_for_reply(self, timeout: float | None = None) -> ChatMessage:
+        """The last message the bot sent or edited in answer to the last action."""
+        replies = self.wait_for_replies(timeout)
+        assert replies, "the bot did not answer"
+        return replies[-1]
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _send(self, **content: object) -> int:
+        message = self.server.add_user_message(self.chat_id, self.sender, **content)
+        return self._act("message", message.to_api())
+
+    def _act(self, kind: str, payload: JsonDict) -> int:
+        self._mark = self.server.activity_mark(self.chat_id)
+        self._last_update = self.server.enqueue_update(kind, payload)
+        return self._last_update
+
+    def _message_with_button(self, text: str) -> ChatMessage:
+        for message in reversed(self.messages):
+            if text in message.button_texts:
+                return message
+        labels = [message.button_texts for message in self.messages if message.buttons]
+        raise AssertionError(f"no message has a button {text!r}; buttons: {labels}")

@@ -1,0 +1,203 @@
+"""The fake Bot API server checks requests against the spec: plain httpx calls, no bot."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.fakebot import FakeBotApi, SimulatedUser, load_spec
+
+CHAT = 42
+
+
+@pytest.fixture
+def server() -> Iterator[FakeBotApi]:
+    with FakeBotApi(max_poll_wait=0.2) as fake:
+        SimulatedUser(fake, CHAT)  # registers the private chat
+        yield fake
+
+
+@pytest.fixture
+def api(server: FakeBotApi) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=f"{server.base_url}{server.token}/", timeout=5) as client:
+        yield client
+
+
+def keyboard(data: str) -> str:
+    return json.dumps({"inline_keyboard": [[{"text": "OK", "callback_data": data}]]})
+
+
+def test_spec_is_the_published_one() -> None:
+    spec = load_spec()
+    assert spec.version.startswith("Bot API")
+    assert spec.method_name("SENDMESSAGE") == "sendMessage"
+    assert spec.method_name("sendTelepathy") is None
+
+
+def test_a_valid_message_is_recorded(server: FakeBotApi, api: httpx.Client) -> None:
+    reply = api.post(
+        "sendMessage",
+        data={"chat_id": str(CHAT), "text": "x" * 4096, "reply_markup": keyboard("a" * 64)},
+    )
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["result"]["message_id"] == 1
+    [message] = server.bot_messages(CHAT)
+    assert len(message.text) == 4096
+    assert message.button("OK").callback_data == "a" * 64
+    assert server.violations == []
+
+
+def test_missing_chat_id(server: FakeBotApi, api: httpx.Client) -> None:
+    reply = api.post("sendMessage", data={"text": "hello"})
+    assert reply.status_code == 400
+    assert reply.json()["ok"] is False
+    assert server.violations == ["sendMessage: missing required parameter 'chat_id'"]
+    assert server.bot_messages(CHAT) == []
+
+
+def test_text_of_4097_characters(server: FakeBotApi, api: httpx.Client) -> None:
+    reply = api.post("sendMessage", data={"chat_id": str(CHAT), "text": "字" * 4097})
+    assert reply.status_code == 400
+    assert server.violations == ["sendMessage.text: 4097 characters, must be 1-4096"]
+
+
+def test_blank_text(server: FakeBotApi, api: httpx.Client) -> None:
+    assert api.post("sendMessage", data={"chat_id": str(CHAT), "text": " \n "}).status_code == 400
+    assert server.violations == ["sendMessage.text: only whitespace, must have 1-4096 characters"]
+
+
+def test_callback_data_of_65_bytes(server: FakeBotApi, api: httpx.Client) -> None:
+    data = "条" * 21 + "ab"  # 21 x 3 bytes + 2 = 65 bytes, 23 characters
+    params = {"chat_id": str(CHAT), "text": "hi", "reply_markup": keyboard(data)}
+    assert api.post("sendMessage", data=params).status_code == 400
+    [violation] = server.violations
+    assert "inline_keyboard[0][0].callback_data: 65 bytes, must be 1-64" in violation
+
+
+def test_unknown_method(server: FakeBotApi, api: httpx.Client) -> None:
+    reply = api.post("sendTelepathy", data={"chat_id": str(CHAT)})
+    assert reply.status_code == 404
+    assert server.violations == ["sendTelepathy: no such method in Bot API 10.1"]
+
+
+def test_wrong_types_and_unknown_parameters(server: FakeBotApi, api: httpx.Client) -> None:
+    params = {"chat_id": str(CHAT), "message_id": "first", "text": "x", "colour": "red"}
+    assert api.post("editMessageText", data=params).status_code == 400
+    assert server.violations == [
+        "editMessageText: unknown parameter 'colour'",
+        "editMessageText.message_id: expected Integer, got 'first'",
+    ]
+
+
+def test_conditional_requirements(server: FakeBotApi, api: httpx.Client) -> None:
+    assert api.post("editMessageText", data={"text": "x"}).status_code == 400
+    assert server.violations == [
+        "editMessageText: missing required parameter 'chat_id'",
+        "editMessageText: missing required parameter 'message_id'",
+        "editMessageText: missing required parameter 'inline_message_id'",
+    ]
+
+
+def test_json_bodies_are_checked_strictly(server: FakeBotApi, api: httpx.Client) -> None:
+    markup = {"inline_keyboard": [[{"text": "OK", "callback_data": 7}]]}
+    reply = api.post("sendMessage", json={"chat_id": CHAT, "text": "hi", "reply_markup": markup})
+    assert reply.status_code == 400
+    assert "callback_data: expected String, got 7" in server.violations[0]
+
+
+def test_inline_results_and_caption_and_commands(server: FakeBotApi, api: httpx.Client) -> None:
+    result = {
+        "type": "article",
+        "id": "1",
+        "title": "t",
+        "input_message_content": {"message_text": "x"},
+    }
+    ok = api.post(
+        "answerInlineQuery", data={"inline_query_id": "q", "results": json.dumps([result])}
+    )
+    assert ok.status_code == 200, server.violations
+    too_many = json.dumps([{**result, "id": str(i)} for i in range(51)])
+    api.post("answerInlineQuery", data={"inline_query_id": "q", "results": too_many})
+    files = {"document": ("plan.docx", b"PK", "application/octet-stream")}
+    api.post("sendDocument", data={"chat_id": str(CHAT), "caption": "c" * 1025}, files=files)
+    commands = json.dumps([{"command": "New", "description": "d"}])
+    api.post("setMyCommands", data={"commands": commands})
+    assert server.violations == [
+        "answerInlineQuery.results: 51 items, no more than 50 allowed",
+        "sendDocument.caption: 1025 characters, must be 0-1024",
+        "setMyCommands.commands[0].command: only a-z, 0-9 and _ allowed, 1-32 characters",
+    ]
+
+
+def test_documents_round_trip(server: FakeBotApi, api: httpx.Client) -> None:
+    files = {"document": ("plan.docx", b"PK\x03\x04 bytes", "application/octet-stream")}
+    sent = api.post("sendDocument", data={"chat_id": str(CHAT), "caption": "plan"}, files=files)
+    assert sent.status_code == 200, server.violations
+    [message] = server.bot_messages(CHAT)
+    assert message.document is not None
+    assert (message.document.filename, message.document.content) == (
+        "plan.docx",
+        b"PK\x03\x04 bytes",
+    )
+    info = api.post("getFile", data={"file_id": message.document.file_id}).json()["result"]
+    download = httpx.get(f"{server.base_file_url}{server.token}/{info['file_path']}")
+    assert download.content == b"PK\x03\x04 bytes"
+    assert server.violations == []
+
+
+def test_get_updates_long_polls_and_confirms(server: FakeBotApi, api: httpx.Client) -> None:
+    started = time.monotonic()
+    assert api.post("getUpdates", data={"timeout": "10"}).json()["result"] == []
+    assert time.monotonic() - started < 1  # capped by max_poll_wait
+
+    user = SimulatedUser(server, CHAT)
+    threading.Timer(0.05, user.send_text, ["hello"]).start()
+    [update] = api.post("getUpdates", data={"timeout": "10"}).json()["result"]
+    assert update["message"]["text"] == "hello"
+    assert api.post("getUpdates", data={"offset": "0"}).json()["result"] == [update]
+    next_offset = str(update["update_id"] + 1)
+    assert api.post("getUpdates", data={"offset": next_offset}).json()["result"] == []
+    assert server.violations == []
+
+
+def test_edits_imitate_telegram(server: FakeBotApi, api: httpx.Client) -> None:
+    api.post(
+        "sendMessage", data={"chat_id": str(CHAT), "text": "v1", "reply_markup": keyboard("a")}
+    )
+    same = {"chat_id": str(CHAT), "message_id": "1", "text": "v1", "reply_markup": keyboard("a")}
+    assert "message is not modified" in api.post("editMessageText", data=same).json()["description"]
+    gone = {**same, "message_id": "99"}
+    assert (
+        "message to edit not found" in api.post("editMessageText", data=gone).json()["description"]
+    )
+    assert api.post("editMessageText", data={**same, "text": "v2"}).status_code == 200
+    [message] = server.bot_messages(CHAT)
+    assert (message.text, message.edits) == ("v2", 1)
+    assert server.violations == []
+
+
+def test_injected_flood_error(server: FakeBotApi, api: httpx.Client) -> None:
+    server.fail_next("sendMessage", error_code=429, description="Too Many Requests", retry_after=3)
+    first = api.post("sendMessage", data={"chat_id": str(CHAT), "text": "a"})
+    assert first.status_code == 429
+    assert first.json()["parameters"] == {"retry_after": 3}
+    assert api.post("sendMessage", data={"chat_id": str(CHAT), "text": "a"}).status_code == 200
+    assert server.violations == []
+
+
+def test_callback_answers(server: FakeBotApi, api: httpx.Client) -> None:
+    api.post(
+        "sendMessage", data={"chat_id": str(CHAT), "text": "v1", "reply_markup": keyboard("a")}
+    )
+    user = SimulatedUser(server, CHAT)
+    query_id = user.press("OK")
+    assert server.unanswered_callback_queries() == [query_id]
+    assert api.post("answerCallbackQuery", data={"callback_query_id": query_id}).status_code == 200
+    assert server.unanswered_callback_queries() == []
+    assert api.post("answerCallbackQuery", data={"callback_query_id": query_id}).status_code == 400
+    assert server.violations == [f"answerCallbackQuery: query {query_id} answered twice"]
