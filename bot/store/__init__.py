@@ -1,1 +1,34 @@
-"""store."""
+"""Drafts and dialogue sessions, behind one interface (``Store``); TinyDB is the default.
+
+Usage::
+
+    store = open_store(settings.data_dir)        # or memory_store() in tests
+    with store.transaction(user_id):             # one update of one user at a time
+        session = store.sessions.load(user_id)
+        draft = store.drafts.create(user_id, name, plan.model_dump(mode="json"))
+        draft = store.drafts.put(draft, expected_revision=draft.revision)
+        store.sessions.save(user_id, session)
+
+Each user has a shard, ``<data_dir>/users/<user_id>.json``, so the cost of a write does not grow
+with the number of users or drafts. Writes are atomic; see ``bot.store.shards`` for locking and
+for what happens to a corrupt shard.
+"""
+
+from bot.store.base import DraftStore, SessionStore, Store
+from bot.store.errors import StoreCorrupt
+from bot.store.models import DRAFT_SCHEMA_VERSION, DraftRecord, new_draft_id, owner_of
+from bot.store.tiny import TinyStore, memory_store, open_store
+
+__all__ = [
+    "DRAFT_SCHEMA_VERSION",
+    "DraftRecord",
+    "DraftStore",
+    "SessionStore",
+    "Store",
+    "StoreCorrupt",
+    "TinyStore",
+    "memory_store",
+    "new_draft_id",
+    "open_store",
+    "owner_of",
+]

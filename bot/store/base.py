@@ -1,0 +1,73 @@
+"""The storage interface: every implementation passes the same test suite."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+from bot.store.models import DraftRecord
+
+
+class DraftStore(Protocol):
+    """Drafts, sharded by owner. Access control is the caller's, helped by ``list_for``."""
+
+    def create(
+        self, owner: int, name: str, plan: dict[str, Any], meta: dict[str, Any] | None = None
+    ) -> DraftRecord:
+        """Store a new draft with revision 0."""
+        ...
+
+    def get(self, draft_id: str) -> DraftRecord | None:
+        """The draft, or ``None`` if there is none with this id."""
+        ...
+
+    def put(self, record: DraftRecord, *, expected_revision: int | None = None) -> DraftRecord:
+        """Replace name, plan and meta; return the stored record (revision + 1, updated_at now).
+
+        Raises ``ConflictError("draft_conflict")`` if ``expected_revision`` is given and differs
+        from the stored revision, ``NotFoundError("draft_not_found")`` if the draft is gone.
+        """
+        ...
+
+    def delete(self, draft_id: str) -> bool:
+        """Remove the draft; ``False`` if there was none."""
+        ...
+
+    def list_for(self, user_id: int) -> list[DraftRecord]:
+        """Drafts the user owns or collaborates on, most recently updated first."""
+        ...
+
+    def add_collaborator(self, draft_id: str, user_id: int) -> None:
+        """Let ``user_id`` see the draft (idempotent). ``NotFoundError`` if there is no draft."""
+        ...
+
+    def remove_collaborator(self, draft_id: str, user_id: int) -> None:
+        """Stop sharing the draft with ``user_id`` (idempotent)."""
+        ...
+
+
+class SessionStore(Protocol):
+    """One dialogue session per user, as plain JSON data."""
+
+    def load(self, user_id: int) -> dict[str, Any] | None: ...
+
+    def save(self, user_id: int, data: dict[str, Any]) -> None: ...
+
+    def clear(self, user_id: int) -> None: ...
+
+
+class Store(Protocol):
+    """Drafts and sessions, and the per-user lock that serialises a caller's updates."""
+
+    @property
+    def drafts(self) -> DraftStore: ...
+
+    @property
+    def sessions(self) -> SessionStore: ...
+
+    def transaction(self, user_id: int) -> AbstractContextManager[None]:
+        """Hold the user's lock: re-entrant in one thread, excludes other threads and processes.
+
+        A thread may hold one user's transaction at a time (holding two could deadlock).
+        """
+        ...

@@ -1,0 +1,151 @@
+"""One TinyDB per user: where the shards live, how they are locked, what happens when one breaks.
+
+Two lock families per user, both re-entrant for the holding thread:
+
+- the *write lock* guards one read-modify-write of the user's shard file. It is held for a single
+  store operation and nothing else is locked while it is held, so write locks never deadlock.
+- the *transaction lock* is for callers (``Store.transaction``): it serialises, for example, the
+  dialogue engine handling one update of a user against another process handling the next one.
+  Store operations never take it, so an operation on another user's shard (a collaborator
+  editing a shared draft) cannot deadlock against that user's transaction.
+
+Readers take no lock: a shard file is always replaced whole, so a reader sees the old or the new
+content, never a mix.
+
+Recovery policy: a shard that is not valid JSON of TinyDB's shape is moved aside to
+``<user_id>.json.corrupt-<UTC timestamp>`` (under the write lock, after checking again that it is
+still broken) and ``StoreCorrupt("store_corrupt", user_id=..., moved_to=...)`` is raised once;
+the user then starts from an empty shard. A shard written by a newer planbot is left alone and
+raises ``StoreCorrupt("store_schema_newer")`` every time.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from contextlib import nullcontext
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+from bot.atomic import _fsync_dir
+from bot.store.errors import StoreCorrupt
+from bot.store.locks import KeyedLocks
+from bot.store.storage import (
+    FileShardStorage,
+    MemoryShardStorage,
+    ShardCorrupt,
+    ShardTooNew,
+    parse_shard,
+)
+
+T = TypeVar("T")
+
+
+class Shards(ABC):
+    """Runs functions against a user's TinyDB, under the user's write lock when they write."""
+
+    def __init__(self, write_locks: KeyedLocks, tx_locks: KeyedLocks) -> None:
+        self.write_locks = write_locks
+        self.tx_locks = tx_locks
+
+    @abstractmethod
+    def storage(self, user_id: int) -> Storage:
+        """A fresh storage object for one operation on the user's shard."""
+
+    @abstractmethod
+    def _move_aside(self, user_id: int) -> str | None:
+        """With the write lock held: if the shard is still corrupt, move it aside; say where."""
+
+    def read(self, user_id: int, fn: Callable[[TinyDB], T]) -> T:
+        return self._run(user_id, fn, locked=False)
+
+    def write(self, user_id: int, fn: Callable[[TinyDB], T]) -> T:
+        return self._run(user_id, fn, locked=True)
+
+    def _run(self, user_id: int, fn: Callable[[TinyDB], T], *, locked: bool) -> T:
+        reason = ""
+        for _attempt in range(2):
+            try:
+                return self._once(user_id, fn, locked=locked)
+            except ShardTooNew as exc:
+                raise StoreCorrupt("store_schema_newer", user_id=user_id, detail=str(exc)) from exc
+            except ShardCorrupt as exc:
+                with self.write_locks.hold(user_id):
+                    moved_to = self._move_aside(user_id)
+                if moved_to is not None:
+                    raise StoreCorrupt(
+                        "store_corrupt", user_id=user_id, moved_to=moved_to, detail=exc.reason
+                    ) from exc
+                reason = exc.reason  # replaced meanwhile by a good shard: try once more
+        raise StoreCorrupt("store_corrupt", user_id=user_id, moved_to=None, detail=reason)
+
+    def _once(self, user_id: int, fn: Callable[[TinyDB], T], *, locked: bool) -> T:
+        lock = self.write_locks.hold(user_id) if locked else nullcontext()
+        with lock, TinyDB(storage=lambda: self.storage(user_id)) as db:
+            return fn(db)
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+class FileShards(Shards):
+    """``<data_dir>/users/<user_id>.json``; lock files under ``<data_dir>/locks/``."""
+
+    def __init__(self, data_dir: Path) -> None:
+        locks = data_dir / "locks"
+        super().__init__(KeyedLocks(locks, ".lock"), KeyedLocks(locks, ".tx.lock"))
+        self.users_dir = data_dir / "users"
+        self.users_dir.mkdir(parents=True, exist_ok=True)
+
+    def path(self, user_id: int) -> Path:
+        return self.users_dir / f"{user_id}.json"
+
+    def storage(self, user_id: int) -> Storage:
+        return FileShardStorage(self.path(user_id), user_id)
+
+    def _move_aside(self, user_id: int) -> str | None:
+        path = self.path(user_id)
+        try:
+            parse_shard(path.read_bytes(), str(path))
+        except FileNotFoundError:
+            return None
+        except ShardTooNew:
+            return None
+        except ShardCorrupt:
+            target = path.with_name(f"{path.name}.corrupt-{_stamp()}")
+            os.replace(path, target)
+            _fsync_dir(path.parent)
+            return str(target)
+        return None
+
+
+class MemoryShards(Shards):
+    """Shards as strings in a dict: same code path as the files, minus the disk."""
+
+    def __init__(self) -> None:
+        super().__init__(KeyedLocks(), KeyedLocks())
+        self.shelf: dict[int, str] = {}
+        self.corrupt: dict[str, str] = {}
+
+    def storage(self, user_id: int) -> Storage:
+        return MemoryShardStorage(self.shelf, user_id)
+
+    def _move_aside(self, user_id: int) -> str | None:
+        text = self.shelf.get(user_id)
+        if text is None:
+            return None
+        try:
+            parse_shard(text, f"memory:{user_id}")
+        except ShardTooNew:
+            return None
+        except ShardCorrupt:
+            name = f"memory:{user_id}.corrupt-{_stamp()}"
+            self.corrupt[name] = self.shelf.pop(user_id)
+            return name
+        return None
