@@ -1,0 +1,382 @@
+"""Telegram adapter: python-telegram-bot in front of the dialogue engine.
+
+Usage::
+
+    from bot.adapters.telegram import run_polling
+    from bot.config import Settings
+    from bot.dialogue.engine import Engine
+
+    settings = Settings()  # BOT_TOKEN, TELEGRAM_API_BASE_URL … from the environment or .env
+    run_polling(settings, Engine(settings))
+
+Press Ctrl-C on the command line to stop the bot.
+
+Each callback turns an update into an :class:`~bot.dialogue.types.Event`, runs the synchronous
+engine in a worker thread (the event loop stays free) and shows the
+:class:`~bot.dialogue.types.Reply` list it returns: an ``edit`` reply replaces the message whose
+button was pressed, a long text is split on paragraph boundaries with the buttons on its last
+part, documents are sent as files. A pressed button is always answered. Updates of different
+users are handled concurrently; the engine serialises the updates of one user.
+
+Logs carry the user id and the action (command, button prefix, "text", "file"), never what the
+user wrote. An unexpected error is logged and the user gets the ``internal_error`` apology.
+
+To serve an update that is not an engine event (the inline clause search, say): add its handler
+in :meth:`TelegramAdapter.add_handlers` and its update type to :data:`ALLOWED_UPDATES`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import traceback
+from functools import partial
+from typing import Any, Final
+
+from telegram import (
+    Bot,
+    BotCommand,
+    CallbackQuery,
+    Document,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
+from telegram.constants import CallbackQueryLimit, ChatAction, MessageLimit
+from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ExtBot,
+    JobQueue,
+    MessageHandler,
+    filters,
+)
+
+from bot.adapters.protocol import DialogueEngine
+from bot.adapters.retry import with_retry
+from bot.adapters.split import split_text
+from bot.config import Settings
+from bot.dialogue import types as dialogue
+from bot.dialogue.types import Event, EventKind, Reply
+from bot.messages import Messages
+
+logger = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+PlanbotApplication = Application[
+    ExtBot[None], Context, dict[Any, Any], dict[Any, Any], dict[Any, Any], JobQueue[Context]
+]
+
+ALLOWED_UPDATES: Final = [Update.MESSAGE, Update.CALLBACK_QUERY]
+MAX_UPLOAD_BYTES: Final = 1024 * 1024
+TYPING_DELAY = 1.0  # seconds the engine may take before the chat shows "typing…"
+
+# A message starting with "/word" is a command even when Telegram does not mark it as one
+# ("/帮助": bot commands are ASCII only).
+COMMAND_TEXT: Final = filters.COMMAND | filters.Regex(re.compile(r"^/\w"))
+_BUTTON_ACTION = re.compile(r"[A-Za-z0-9_]{1,24}")
+
+
+class TelegramAdapter:
+    """The callbacks: each turns an update into an engine event and shows the replies."""
+
+    def __init__(self, engine: DialogueEngine, messages: Messages) -> None:
+        self.engine = engine
+        self.messages = messages
+        self.commands = engine.commands()
+
+    def add_handlers(self, application: PlanbotApplication) -> None:
+        new = filters.UpdateType.MESSAGE  # edits of old messages are not new input
+        names = [name for name, _ in self.commands]
+        application.add_handler(CommandHandler(names, self.on_command, filters=new))
+        application.add_handler(MessageHandler(new & COMMAND_TEXT, self.on_command))
+        application.add_handler(MessageHandler(new & filters.TEXT & ~COMMAND_TEXT, self.on_text))
+        application.add_handler(MessageHandler(new & filters.Document.ALL, self.on_document))
+        application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_error_handler(self.on_error)
+
+    async def post_init(self, application: PlanbotApplication) -> None:
+        commands = [BotCommand(name, description) for name, description in self.commands]
+        await with_retry(partial(application.bot.set_my_commands, commands), what="setMyCommands")
+
+    # -- callbacks ---------------------------------------------------------------------------
+
+    async def on_command(self, update: Update, context: Context) -> None:
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        name, target, args = _parse_command(message.text)
+        if target and target.lower() != context.bot.username.lower():
+            return  # "/new@another_bot" in a group
+        event = _event(update, EventKind.COMMAND, command=name, text=args)
+        if event is not None:
+            await self._serve(context.bot, event, f"/{name}")
+
+    async def on_text(self, update: Update, context: Context) -> None:
+        message = update.effective_message
+        event = _event(update, EventKind.TEXT, text=message.text or "") if message else None
+        if event is not None:
+            await self._serve(context.bot, event, "text")
+
+    async def on_button(self, update: Update, context: Context) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        data = query.data or ""
+        message_id = query.message.message_id if query.message else None
+        event = _event(update, EventKind.BUTTON, data=data, message_id=message_id)
+        if event is None:  # a button on an inline message: no chat to answer in
+            await self._answer(query, "")
+            return
+        await self._serve(context.bot, event, f"button:{_button_action(data)}", query)
+
+    async def on_document(self, update: Update, context: Context) -> None:
+        message = update.effective_message
+        document = message.document if message else None
+        if message is None or document is None or update.effective_user is None:
+            return
+        user_id, chat_id = update.effective_user.id, message.chat_id
+        if (document.file_size or 0) > MAX_UPLOAD_BYTES:
+            await self._too_large(context.bot, chat_id, document.file_size or 0)
+            return
+        try:
+            content = await self._download(document)
+        except Exception as exc:
+            await self._fail(context.bot, chat_id, user_id, "file", exc)
+            return
+        if len(content) > MAX_UPLOAD_BYTES:
+            await self._too_large(context.bot, chat_id, len(content))
+            return
+        name = document.file_name or ""
+        event = _event(update, EventKind.FILE, file_name=name, file_bytes=content)
+        if event is not None:
+            await self._serve(context.bot, event, "file")
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """Errors that escaped a callback, and polling errors."""
+        error = context.error
+        user = update.effective_user if isinstance(update, Update) else None
+        if isinstance(error, NetworkError):
+            logger.warning("network error: %s", error)
+        elif error is not None:
+            _log_failure(user.id if user else None, "update", error)
+
+    # -- serving an event ----------------------------------------------------------------------
+
+    async def _serve(
+        self,
+        bot: Bot,
+        event: Event,
+        action: str,
+        query: CallbackQuery | None = None,
+    ) -> None:
+        """Run the engine on ``event`` and show its replies; answer ``query`` whatever happens."""
+        logger.info("user=%d action=%s", event.user_id, action)
+        unanswered = query
+        try:
+            replies = await self._run_engine(bot, event)
+            if query is not None:
+                unanswered = None
+                await self._answer(query, next((r.notice for r in replies if r.notice), ""))
+            for reply in replies:
+                await self._show(
+                    bot, event.chat_id, reply, event.message_id if reply.edit else None
+                )
+        except Exception as exc:
+            if unanswered is not None:
+                await self._answer(unanswered, "")
+            await self._fail(bot, event.chat_id, event.user_id, action, exc)
+
+    async def _run_engine(self, bot: Bot, event: Event) -> list[Reply]:
+        typing = asyncio.create_task(_typing_later(bot, event.chat_id))
+        try:
+            return await asyncio.to_thread(self.engine.handle, event)
+        finally:
+            typing.cancel()
+
+    async def _show(self, bot: Bot, chat_id: int, reply: Reply, edit_id: int | None) -> None:
+        """Edit the message ``edit_id`` (if any) and send the rest; buttons on the last part."""
+        parts = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
+        markup = _keyboard(reply.buttons)
+        if edit_id is not None and not parts:
+            await self._edit_markup(bot, chat_id, edit_id, markup)
+        elif edit_id is not None:
+            first_markup = markup if len(parts) == 1 else None
+            if await self._edit_text(bot, chat_id, edit_id, parts[0], first_markup):
+                parts = parts[1:]
+        elif not parts and markup is not None:
+            logger.warning("chat=%d: a reply with buttons but no text is not shown", chat_id)
+        for number, part in enumerate(parts, start=1):
+            part_markup = markup if number == len(parts) else None
+            send = partial(bot.send_message, chat_id, part, reply_markup=part_markup)
+            await with_retry(send, what="sendMessage")
+        for document in reply.documents:
+            await self._send_document(bot, chat_id, document)
+
+    async def _edit_text(
+        self,
+        bot: Bot,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+    ) -> bool:
+        """Whether the message now shows ``text``; False if it cannot be edited (too old …)."""
+        edit = partial(
+            bot.edit_message_text, text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+        )
+        try:
+            await with_retry(edit, what="editMessageText")
+        except BadRequest as exc:
+            if not _not_modified(exc):
+                logger.info("chat=%d: cannot edit (%s), sending anew", chat_id, exc.message)
+                return False
+        return True
+
+    async def _edit_markup(
+        self, bot: Bot, chat_id: int, message_id: int, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        edit = partial(
+            bot.edit_message_reply_markup,
+            chat_id=chat_id,
+            message_id=message_id,
+            reply_markup=markup,
+        )
+        try:
+            await with_retry(edit, what="editMessageReplyMarkup")
+        except BadRequest as exc:
+            if not _not_modified(exc):
+                logger.info("chat=%d: cannot change the buttons (%s)", chat_id, exc.message)
+
+    async def _send_document(self, bot: Bot, chat_id: int, document: dialogue.Document) -> None:
+        caption = _clip(document.caption, MessageLimit.CAPTION_LENGTH) or None
+        send = partial(
+            bot.send_document,
+            chat_id,
+            document.content,
+            filename=document.filename,
+            caption=caption,
+        )
+        await with_retry(send, what="sendDocument")
+
+    async def _answer(self, query: CallbackQuery, notice: str) -> None:
+        """Answer a button press (stops the client's spinner); a failure is only logged."""
+        text = _clip(notice, CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH) or None
+        try:
+            await with_retry(partial(query.answer, text), what="answerCallbackQuery")
+        except TelegramError as exc:
+            logger.info("callback query not answered: %s", exc)
+
+    async def _download(self, document: Document) -> bytes:
+        file = await with_retry(document.get_file, what="getFile")
+        return bytes(await with_retry(file.download_as_bytearray, what="download"))
+
+    async def _too_large(self, bot: Bot, chat_id: int, size: int) -> None:
+        logger.info("chat=%d action=file refused: %d bytes", chat_id, size)
+        text = self.messages.text(
+            "file_too_large", size=_megabytes(size), limit=_megabytes(MAX_UPLOAD_BYTES)
+        )
+        await with_retry(partial(bot.send_message, chat_id, text), what="sendMessage")
+
+    async def _fail(
+        self, bot: Bot, chat_id: int, user_id: int, action: str, exc: Exception
+    ) -> None:
+        """Log ``exc`` and apologise to the user."""
+        _log_failure(user_id, action, exc)
+        apology = partial(bot.send_message, chat_id, self.messages.text("internal_error"))
+        try:
+            await with_retry(apology, what="sendMessage")
+        except Exception as again:
+            _log_failure(user_id, "apology", again)
+
+
+def build_application(settings: Settings, engine: DialogueEngine) -> PlanbotApplication:
+    """The bot: PTB Application with our callbacks; start it with ``run_polling`` (or, in tests,
+    ``initialize``/``post_init``/``start``/``updater.start_polling``)."""
+    adapter = TelegramAdapter(engine, Messages(settings.prompts_dir))
+    application = (
+        ApplicationBuilder()
+        .token(settings.bot_token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_file_base_url)
+        .concurrent_updates(True)
+        .post_init(adapter.post_init)
+        .build()
+    )
+    adapter.add_handlers(application)
+    return application
+
+
+def run_polling(settings: Settings, engine: DialogueEngine) -> None:
+    """Run the bot until Ctrl-C (long polling)."""
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=settings.log_level
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines hold the bot token
+    build_application(settings, engine).run_polling(allowed_updates=ALLOWED_UPDATES)
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _event(update: Update, kind: EventKind, **fields: Any) -> Event | None:
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return None
+    return Event(user_id=user.id, chat_id=chat.id, user_name=user.full_name, kind=kind, **fields)
+
+
+def _parse_command(text: str) -> tuple[str, str, str]:
+    """``"/New@planbot 2025 清远市"`` → ``("new", "planbot", "2025 清远市")``."""
+    head, *rest = text.split(maxsplit=1)
+    name, _, target = head.removeprefix("/").partition("@")
+    return name.lower(), target, rest[0] if rest else ""
+
+
+def _button_action(data: str) -> str:
+    """The leading word of a button's data, for logs (the rest may identify a draft)."""
+    match = _BUTTON_ACTION.match(data)
+    return match.group(0) if match else "?"
+
+
+def _keyboard(rows: list[list[dialogue.Button]]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(button.text, callback_data=button.data) for button in row]
+            for row in rows
+        ]
+    )
+
+
+def _not_modified(exc: BadRequest) -> bool:
+    return "not modified" in exc.message.lower()
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+async def _typing_later(bot: Bot, chat_id: int) -> None:
+    """Show "typing…" if the engine is still at work after :data:`TYPING_DELAY`."""
+    await asyncio.sleep(TYPING_DELAY)
+    try:
+        await bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except TelegramError as exc:
+        logger.debug("chat action failed: %s", exc)
+
+
+def _log_failure(user_id: int | None, action: str, exc: BaseException) -> None:
+    # The exception's message may quote what the user wrote: log its type and stack only.
+    stack = "".join(traceback.format_tb(exc.__traceback__)).rstrip()
+    logger.error("user=%s action=%s failed: %s\n%s", user_id, action, type(exc).__name__, stack)
