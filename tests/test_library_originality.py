@@ -47,9 +47,13 @@ def test_no_clause_copies_the_examples(library: Library, examples: str) -> None:
     copied: list[str] = []
     for clause in library.clauses():
         year = max(clause.years[0], 2012)
-        context = render_context(region, year, library.eras.lookup(year).wording, kind="工作要点")
+        era = library.eras.lookup(year).wording
+        context = render_context(region, year, era, kind="工作要点")
+        formulas = sorted((_normal(v) for v in era.values() if v), key=len, reverse=True)
         for wording in clause.wordings():
             text = _normal(render(wording.text, context, clause.vars, {}))
+            for formula in formulas:  # the year's standard wording is fact, not prose
+                text = text.replace(formula, "|")
             hits = [
                 text[i : i + WINDOW]
                 for i in range(len(text) - WINDOW + 1)
