@@ -122,7 +122,7 @@ def test_years_past_known_wording_say_so(library: Library) -> None:
 
 def test_years_before_known_wording_leave_a_placeholder(library: Library) -> None:
     plan = _plan(library, 2008)
-    assert [n.id for n in plan.notes] == ["era_unknown"]
+    assert plan.notes[0].id == "era_unknown"
     assert plan.placeholders()[0] == "总体要求"
 
 
@@ -132,3 +132,20 @@ def test_default_order_puts_party_first() -> None:
         "preschool",
         "safety",
     ]
+
+
+def test_topics_without_clauses_for_the_level_are_reported(library: Library) -> None:
+    province = Region(province="广东省", name="广东", full_name="广东省", level=Level.PROVINCE)
+    plan = _plan(library, 2024, province)
+    uncovered = [n for n in plan.notes if n.id == "topics_uncovered"]
+    assert uncovered and "党的建设" in str(uncovered[0].params["topics"])
+    assert plan.title == "广东省教育厅2024年工作要点"
+    assert "全省" in _text(plan)
+
+
+def test_safeguards_respect_default(library: Library) -> None:
+    plan = _plan(library, 2024)
+    section = next(s for s in plan.sections if s.role is SectionRole.SAFEGUARDS)
+    for item in section.items:
+        clause = library.clause(item.clause_id or "")
+        assert clause is not None and clause.default

@@ -53,11 +53,15 @@ class Composer:
         self.request = request
         kind = library.kind(request.kind)
         if kind is None:
-            raise InputError("unknown_kind", kind=request.kind,
-                             choices="、".join(k.name for k in library.kinds.values()))
+            raise InputError(
+                "unknown_kind",
+                kind=request.kind,
+                choices="、".join(k.name for k in library.kinds.values()),
+            )
         self.kind: PlanKind = kind
         self.era = library.eras.lookup(request.year)
         self.bureau = request.bureau or default_bureau(request.region)
+        self.uncovered: list[str] = []  # chosen topics with no clause for this year and level
         self.context: dict[str, Any] = render_context(
             request.region, request.year, self.era.wording, kind=kind.name, bureau=self.bureau
         )
@@ -82,28 +86,45 @@ class Composer:
 
     def notes(self) -> list[Note]:
         year = self.request.year
+        notes: list[Note] = []
         if self.era.borrowed_from is not None:
             latest = self.era.borrowed_from
-            return [Note(id="era_extrapolated", params={"year": year, "latest": latest})]
-        if not self.era.known:
-            return [Note(id="era_unknown", params={"year": year})]
-        return []
+            notes.append(Note(id="era_extrapolated", params={"year": year, "latest": latest}))
+        elif not self.era.known:
+            notes.append(Note(id="era_unknown", params={"year": year}))
+        if self.uncovered:
+            level = self.request.region.level.value
+            topics = "、".join(self.uncovered)
+            notes.append(
+                Note(id="topics_uncovered", params={"year": year, "level": level, "topics": topics})
+            )
+        return notes
 
 
 def assemble_plan(request: PlanRequest, library: Library) -> Plan:
     """The whole plan for the request (see the module docstring)."""
     for topic in request.topics:
         if topic not in library.topics or not library.topics[topic].priority:
-            raise InputError("unknown_topic", topic=topic,
-                             choices=",".join(t.id for t in library.priority_topics()))
+            raise InputError(
+                "unknown_topic",
+                topic=topic,
+                choices=",".join(t.id for t in library.priority_topics()),
+            )
     composer = Composer(library, request)
     sections: list[Section] = []
     for spec in composer.kind.sections:
         sections.extend(_build(composer, spec))
     return Plan(
-        title=composer.title(), kind=composer.kind.id, kind_name=composer.kind.name,
-        region=request.region, year=request.year, bureau=composer.bureau, style=request.style,
-        sections=sections, targets=dict(request.targets), notes=composer.notes(),
+        title=composer.title(),
+        kind=composer.kind.id,
+        kind_name=composer.kind.name,
+        region=request.region,
+        year=request.year,
+        bureau=composer.bureau,
+        style=request.style,
+        sections=sections,
+        targets=dict(request.targets),
+        notes=composer.notes(),
     )
 
 
@@ -118,7 +139,7 @@ def _build(composer: Composer, spec: KindSection) -> list[Section]:
         SectionRole.SAFEGUARDS: ClauseKind.SAFEGUARD,
         SectionRole.CLOSING: ClauseKind.CLOSING,
     }[role]
-    clauses = _fitting(composer, spec.topic or "", kind)
+    clauses = [c for c in _fitting(composer, spec.topic or "", kind) if c.default]
     if role is not SectionRole.SAFEGUARDS:
         clauses = clauses[:1]
     items = [composer.render_item(c) for c in clauses]
@@ -139,15 +160,23 @@ def _topic_sections(composer: Composer, spec: KindSection) -> list[Section]:
         headings = _fitting(composer, topic_id, ClauseKind.HEADING)
         heading_clause = headings[0] if headings else None
         heading = (
-            composer.heading(heading_clause) if heading_clause
+            composer.heading(heading_clause)
+            if heading_clause
             else composer.library.topics[topic_id].name
         )
         tasks = [c for c in _fitting(composer, topic_id, ClauseKind.TASK) if c.default]
-        out.append(Section(
-            id=topic_id, role=SectionRole.TOPIC, level=level, heading=heading,
-            heading_clause=heading_clause.id if heading_clause else None,
-            items=[composer.render_item(c) for c in tasks],
-        ))
+        if not tasks:
+            composer.uncovered.append(composer.library.topics[topic_id].name)
+        out.append(
+            Section(
+                id=topic_id,
+                role=SectionRole.TOPIC,
+                level=level,
+                heading=heading,
+                heading_clause=heading_clause.id if heading_clause else None,
+                items=[composer.render_item(c) for c in tasks],
+            )
+        )
     return out
 
 
