@@ -2,12 +2,15 @@
 
 Usage::
 
+    BOT_TOKEN=123456:ABC-DEF planbot telegram
+
+or from Python, with any engine that has ``handle`` and ``commands`` (:class:`DialogueEngine`)::
+
     from bot.adapters.telegram import run_polling
     from bot.config import Settings
-    from bot.dialogue.engine import Engine
 
     settings = Settings()  # BOT_TOKEN, TELEGRAM_API_BASE_URL … from the environment or .env
-    run_polling(settings, Engine(settings))
+    run_polling(settings, engine)
 
 Press Ctrl-C on the command line to stop the bot.
 
@@ -92,9 +95,9 @@ class TelegramAdapter:
 
     def add_handlers(self, application: PlanbotApplication) -> None:
         new = filters.UpdateType.MESSAGE  # edits of old messages are not new input
-        names = [name for name, _ in self.commands]
+        names = [name for name, _ in self.commands]  # CommandHandler rejects invalid names
         application.add_handler(CommandHandler(names, self.on_command, filters=new))
-        application.add_handler(MessageHandler(new & COMMAND_TEXT, self.on_command))
+        application.add_handler(MessageHandler(new & COMMAND_TEXT, self.on_command))  # the rest
         application.add_handler(MessageHandler(new & filters.TEXT & ~COMMAND_TEXT, self.on_text))
         application.add_handler(MessageHandler(new & filters.Document.ALL, self.on_document))
         application.add_handler(CallbackQueryHandler(self.on_button))
@@ -142,7 +145,7 @@ class TelegramAdapter:
             return
         user_id, chat_id = update.effective_user.id, message.chat_id
         if (document.file_size or 0) > MAX_UPLOAD_BYTES:
-            await self._too_large(context.bot, chat_id, document.file_size or 0)
+            await self._too_large(context.bot, chat_id, user_id, document.file_size or 0)
             return
         try:
             content = await self._download(document)
@@ -150,10 +153,10 @@ class TelegramAdapter:
             await self._fail(context.bot, chat_id, user_id, "file", exc)
             return
         if len(content) > MAX_UPLOAD_BYTES:
-            await self._too_large(context.bot, chat_id, len(content))
+            await self._too_large(context.bot, chat_id, user_id, len(content))
             return
-        name = document.file_name or ""
-        event = _event(update, EventKind.FILE, file_name=name, file_bytes=content)
+        fields = {"file_name": document.file_name or "", "text": message.caption or ""}
+        event = _event(update, EventKind.FILE, file_bytes=content, **fields)
         if event is not None:
             await self._serve(context.bot, event, "file")
 
@@ -276,8 +279,8 @@ class TelegramAdapter:
         file = await with_retry(document.get_file, what="getFile")
         return bytes(await with_retry(file.download_as_bytearray, what="download"))
 
-    async def _too_large(self, bot: Bot, chat_id: int, size: int) -> None:
-        logger.info("chat=%d action=file refused: %d bytes", chat_id, size)
+    async def _too_large(self, bot: Bot, chat_id: int, user_id: int, size: int) -> None:
+        logger.info("user=%d action=file refused: %d bytes", user_id, size)
         text = self.messages.text(
             "file_too_large", size=_megabytes(size), limit=_megabytes(MAX_UPLOAD_BYTES)
         )
@@ -313,10 +316,7 @@ def build_application(settings: Settings, engine: DialogueEngine) -> PlanbotAppl
 
 
 def run_polling(settings: Settings, engine: DialogueEngine) -> None:
-    """Run the bot until Ctrl-C (long polling)."""
-    logging.basicConfig(
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=settings.log_level
-    )
+    """Run the bot until Ctrl-C (long polling). Logging is configured by the caller (the CLI)."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines hold the bot token
     build_application(settings, engine).run_polling(allowed_updates=ALLOWED_UPDATES)
 

@@ -589,7 +589,7 @@ class _Handler(BaseHTTPRequestHandler):
         """Quiet: tests read the recorded calls instead."""
 
     def do_GET(self) -> None:
-        path = urllib.parse.urlsplit(self.path).path
+        path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)  # PTB quotes ":"
         if path.startswith("/file/bot"):
             token, _, file_path = path.removeprefix("/file/bot").partition("/")
             content = self.server.api.download(token, file_path)
@@ -603,7 +603,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         params, files = _parse_body(self.headers.get("Content-Type", ""), self._read_body())
-        self._api_call(urllib.parse.urlsplit(self.path).path, params, files)
+        self._api_call(urllib.parse.unquote(urllib.parse.urlsplit(self.path).path), params, files)
 
     def _api_call(self, path: str, params: Params, files: Files) -> None:
         token, _, method = path.removeprefix("/bot").partition("/")
