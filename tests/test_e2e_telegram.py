@@ -23,6 +23,7 @@ import pytest
 
 from bot.adapters import telegram as telegram_adapter
 from bot.dialogue.types import Button, Document, Event, EventKind, Reply
+from bot.errors import InputError
 from bot.messages import Messages
 from tests.fakebot.harness import running_bot
 
@@ -193,6 +194,18 @@ def test_an_engine_error_yields_the_apology_and_no_details(
     assert "user=12 action=text" in record.getMessage()
     assert "ValueError" in record.getMessage()
     assert all(secret not in r.getMessage() for r in caplog.records)
+
+
+def test_a_user_error_from_the_engine_is_shown_in_its_own_words() -> None:
+    error = InputError("year_out_of_range", min=2000, max=2035, value="1800")
+
+    def respond(event: Event) -> list[Reply]:
+        raise error
+
+    with running_bot(ScriptedEngine(respond)) as bot:  # no ERROR logged
+        user = bot.user(18)
+        user.command("new", "1800")
+        assert user.wait_for_reply().text == Messages().error(error)
 
 
 def test_logs_name_user_and_action_not_what_was_written(caplog: pytest.LogCaptureFixture) -> None:

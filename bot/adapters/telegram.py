@@ -22,7 +22,8 @@ part, documents are sent as files. A pressed button is always answered. Updates 
 users are handled concurrently; the engine serialises the updates of one user.
 
 Logs carry the user id and the action (command, button prefix, "text", "file"), never what the
-user wrote. An unexpected error is logged and the user gets the ``internal_error`` apology.
+user wrote. A :class:`~bot.errors.PlanbotError` that reaches the adapter is shown in its own words
+(``prompts/``); any other error is logged and the user gets the ``internal_error`` apology.
 
 To serve an update that is not an engine event (the inline clause search, say): add its handler
 in :meth:`TelegramAdapter.add_handlers` and its update type to :data:`ALLOWED_UPDATES`.
@@ -66,6 +67,7 @@ from bot.adapters.split import split_text
 from bot.config import Settings
 from bot.dialogue import types as dialogue
 from bot.dialogue.types import Event, EventKind, Reply
+from bot.errors import InputError, PlanbotError
 from bot.messages import Messages
 
 logger = logging.getLogger(__name__)
@@ -144,16 +146,10 @@ class TelegramAdapter:
         if message is None or document is None or update.effective_user is None:
             return
         user_id, chat_id = update.effective_user.id, message.chat_id
-        if (document.file_size or 0) > MAX_UPLOAD_BYTES:
-            await self._too_large(context.bot, chat_id, user_id, document.file_size or 0)
-            return
         try:
             content = await self._download(document)
         except Exception as exc:
             await self._fail(context.bot, chat_id, user_id, "file", exc)
-            return
-        if len(content) > MAX_UPLOAD_BYTES:
-            await self._too_large(context.bot, chat_id, user_id, len(content))
             return
         fields = {"file_name": document.file_name or "", "text": message.caption or ""}
         event = _event(update, EventKind.FILE, file_bytes=content, **fields)
@@ -276,24 +272,25 @@ class TelegramAdapter:
             logger.info("callback query not answered: %s", exc)
 
     async def _download(self, document: Document) -> bytes:
+        """The document's bytes; InputError ``file_too_large`` above :data:`MAX_UPLOAD_BYTES`."""
+        _check_size(document.file_size or 0)
         file = await with_retry(document.get_file, what="getFile")
-        return bytes(await with_retry(file.download_as_bytearray, what="download"))
-
-    async def _too_large(self, bot: Bot, chat_id: int, user_id: int, size: int) -> None:
-        logger.info("user=%d action=file refused: %d bytes", user_id, size)
-        text = self.messages.text(
-            "file_too_large", size=_megabytes(size), limit=_megabytes(MAX_UPLOAD_BYTES)
-        )
-        await with_retry(partial(bot.send_message, chat_id, text), what="sendMessage")
+        content = bytes(await with_retry(file.download_as_bytearray, what="download"))
+        _check_size(len(content))
+        return content
 
     async def _fail(
         self, bot: Bot, chat_id: int, user_id: int, action: str, exc: Exception
     ) -> None:
-        """Log ``exc`` and apologise to the user."""
-        _log_failure(user_id, action, exc)
-        apology = partial(bot.send_message, chat_id, self.messages.text("internal_error"))
+        """Tell the user: a PlanbotError in its own words, anything else logged and apologised."""
+        if isinstance(exc, PlanbotError) and self.messages.has(exc.message_id):
+            logger.info("user=%d action=%s refused: %s", user_id, action, exc.message_id)
+            text = self.messages.error(exc)
+        else:
+            _log_failure(user_id, action, exc)
+            text = self.messages.text("internal_error")
         try:
-            await with_retry(apology, what="sendMessage")
+            await with_retry(partial(bot.send_message, chat_id, text), what="sendMessage")
         except Exception as again:
             _log_failure(user_id, "apology", again)
 
@@ -361,6 +358,13 @@ def _not_modified(exc: BadRequest) -> bool:
 
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_UPLOAD_BYTES:
+        raise InputError(
+            "file_too_large", size=_megabytes(size), limit=_megabytes(MAX_UPLOAD_BYTES)
+        )
 
 
 def _megabytes(size: int) -> str:
