@@ -1,0 +1,93 @@
+"""The dialogue in a terminal: ``planbot console``, the same engine Telegram uses.
+
+Usage::
+
+    planbot console                                  # type, read, type …
+    printf '/new\\n清远市\\n2\\n' | planbot console    # a scripted dialogue; exits 0 at the end
+
+Each reply is printed with its buttons as numbered options (``[1] 清远市  [2] …``). A line is
+
+* a number: press that button of the latest replies;
+* ``=`` and text: send the text as it is (``=3`` sends “3” even when there is a button 3);
+* ``/command``: a command (/new, /back, /skip, /cancel, /help, /drafts);
+* anything else: text.
+
+Files the bot sends are written (atomically) to ``<data dir>/exports/`` and their path printed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+from bot.atomic import write_atomic
+from bot.dialogue.engine import Engine
+from bot.dialogue.types import Button, Event, EventKind, Reply
+
+CONSOLE_USER_ID = 0
+ESCAPE = "="
+
+
+def run_console(
+    engine: Engine,
+    stdin: TextIO,
+    stdout: TextIO,
+    *,
+    export_dir: Path | None = None,
+    user_id: int = CONSOLE_USER_ID,
+) -> int:
+    """Read lines until the end of the input; 0 when it ends."""
+    exports = export_dir or (engine.data_dir or Path.cwd()) / "exports"
+    interactive = stdin.isatty()
+    buttons: list[Button] = []
+    stdout.write(engine.messages.text("console_hint") + "\n")
+    while True:
+        if interactive:
+            stdout.write("> ")
+            stdout.flush()
+        raw = stdin.readline()
+        if not raw:
+            return 0
+        line = raw.strip()
+        if not line:
+            continue
+        if not interactive:
+            stdout.write(f"> {line}\n")
+        replies = engine.handle(to_event(line, buttons, user_id))
+        shown = show(engine, replies, stdout, exports)
+        buttons = shown or buttons
+        stdout.flush()
+
+
+def to_event(line: str, buttons: list[Button], user_id: int) -> Event:
+    """What a typed line means: a command, a button press or text."""
+    base = {"user_id": user_id, "chat_id": user_id}
+    if line.startswith("/"):
+        command, _, rest = line[1:].partition(" ")
+        return Event(kind=EventKind.COMMAND, command=command, text=rest.strip(), **base)
+    if line.isdigit() and 1 <= int(line) <= len(buttons):
+        return Event(kind=EventKind.BUTTON, data=buttons[int(line) - 1].data, **base)
+    text = line.removeprefix(ESCAPE) if line.startswith(ESCAPE) else line
+    return Event(kind=EventKind.TEXT, text=text, **base)
+
+
+def show(engine: Engine, replies: list[Reply], stdout: TextIO, exports: Path) -> list[Button]:
+    """Print the replies; the buttons they offer, in the order they are numbered."""
+    offered: list[Button] = []
+    for reply in replies:
+        if reply.notice:
+            stdout.write(f"※ {reply.notice}\n")
+        if reply.text:
+            stdout.write(reply.text + "\n")
+        for document in reply.documents:
+            path = exports / Path(document.filename).name
+            write_atomic(path, document.content)
+            stdout.write(engine.messages.text("console_saved", path=str(path)) + "\n")
+        for row in reply.buttons:
+            labels = []
+            for button in row:
+                offered.append(button)
+                labels.append(f"[{len(offered)}] {button.text}")
+            stdout.write("  " + "  ".join(labels) + "\n")
+        stdout.write("\n")
+    return offered

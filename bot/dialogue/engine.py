@@ -1,0 +1,274 @@
+"""The dialogue engine: one event in, the replies out. It knows no transport.
+
+    engine = Engine(library, store, Messages())
+    replies = engine.handle(Event(user_id=7, chat_id=7, kind=EventKind.COMMAND, command="new"))
+
+The user's session is loaded from the store on every event and saved after it, under the user's
+transaction lock, so another process can serve the next event. A press on a stale or forged
+button changes nothing and gets a short notice; a ``PlanbotError`` becomes the message from
+``prompts/`` and loses nothing; anything else is logged and answered politely.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from bot.dialogue import drafts, editing, flow
+from bot.dialogue.actions import Act, Action, decode
+from bot.dialogue.interview import current_step, target_key
+from bot.dialogue.questions import ask
+from bot.dialogue.session import Session, dump_session, load_session
+from bot.dialogue.turn import Clock, Deps, Rejected, Turn, WordExport
+from bot.dialogue.types import Event, EventKind, Reply
+from bot.errors import ConflictError, InputError, NotFoundError, PlanbotError
+from bot.library.library import Library
+from bot.messages import Messages
+from bot.store.base import Store
+
+COMMANDS = ("new", "drafts", "back", "skip", "cancel", "help")
+MAX_INPUT = 4000
+log = logging.getLogger(__name__)
+Command = Callable[[Turn], list[Reply]]
+
+
+class Engine:
+    """Satisfies ``bot.adapters.protocol.DialogueEngine``: ``handle`` and ``commands``."""
+
+    def __init__(
+        self,
+        library: Library,
+        store: Store,
+        messages: Messages,
+        *,
+        clock: Clock = date.today,
+        word_export: WordExport | None = None,
+        page_size: int = 8,
+        data_dir: Path | None = None,
+        raise_errors: bool = False,
+    ) -> None:
+        self.deps = Deps(library, store, messages, clock, word_export, page_size)
+        self.data_dir = data_dir
+        self.raise_errors = raise_errors  # tests: let a bug surface instead of a polite answer
+
+    @property
+    def messages(self) -> Messages:
+        return self.deps.messages
+
+    def commands(self) -> list[tuple[str, str]]:
+        """The commands to show in the chat's menu: (name, description)."""
+        return [(name, self.messages.text(f"cmd_{name}")) for name in COMMANDS]
+
+    def handle(self, event: Event) -> list[Reply]:
+        store = self.deps.store
+        with store.transaction(event.user_id):
+            session = self._load(event.user_id)
+            replies, changed = self._handle(event, session)
+            if changed is not None:
+                store.sessions.save(event.user_id, dump_session(changed))
+        return _one_edit(replies)
+
+    def _load(self, user_id: int) -> Session:
+        try:
+            return load_session(self.deps.store.sessions.load(user_id))
+        except PlanbotError as exc:
+            log.warning("starting a fresh session for user %s: %r", user_id, exc)
+            return Session()
+
+    def _handle(self, event: Event, session: Session) -> tuple[list[Reply], Session | None]:
+        action = None
+        if event.kind is EventKind.BUTTON:
+            action = decode(event.data)
+            if action is None:
+                return [self._notice("button_invalid")], None
+            if action.nonce != session.nonce:
+                return [self._notice("button_stale")], None
+        work = session.model_copy(deep=True)
+        work.bump()
+        turn = Turn(self.deps, event, work)
+        try:
+            return _route(turn, action), work
+        except Rejected as exc:
+            return [self._notice(exc.message_id)], None
+        except PlanbotError as exc:
+            return self._failed(event, session, exc)
+        except Exception:
+            log.exception("unexpected error handling %s for user %s", event.kind, event.user_id)
+            if self.raise_errors:
+                raise
+            return [Reply(text=self.messages.text("internal_error"))], None
+
+    def _notice(self, message_id: str) -> Reply:
+        return Reply(notice=self.messages.text(message_id))
+
+    def _failed(
+        self, event: Event, session: Session, exc: PlanbotError
+    ) -> tuple[list[Reply], Session | None]:
+        """The error's message, and the screen the user was on (as it was: nothing changed)."""
+        if self.messages.has(exc.message_id):
+            text = self.messages.error(exc)
+        else:
+            log.error("no message for %r", exc)
+            text = self.messages.text("internal_error")
+        if event.kind is EventKind.BUTTON and not isinstance(exc, ConflictError | NotFoundError):
+            return [Reply(notice=text)], None
+        turn = Turn(self.deps, event, session.model_copy(deep=True))
+        try:
+            screen = current_screen(turn)
+        except (PlanbotError, Rejected) as again:
+            log.warning("cannot show the current screen again: %r", again)
+            return [Reply(text=text)], None
+        return [Reply(text=text), *(r.model_copy(update={"edit": False}) for r in screen)], (
+            turn.session
+        )
+
+
+def _route(turn: Turn, action: Action | None) -> list[Reply]:
+    event = turn.event
+    if event.kind is EventKind.COMMAND:
+        name = event.command.strip().lstrip("/").split("@")[0].lower()
+        command = _COMMANDS.get(name)
+        if command is None:
+            raise InputError("unknown_command", command=name[:30])
+        return command(turn)
+    if action is not None:
+        return _button(turn, action)
+    if event.kind is EventKind.TEXT:
+        return _text(turn, event.text)
+    raise InputError("files_unsupported")
+
+
+def _button(turn: Turn, action: Action) -> list[Reply]:
+    session = turn.session
+    act = action.act
+    if act is Act.BACK:
+        return _back(turn)
+    if act is Act.CANCEL:
+        return _cancel(turn)
+    if act is Act.NEW:
+        return flow.start(turn)
+    if act is Act.RESUME:
+        return flow.resume(turn)
+    if act in flow.INTERVIEW_ACTS:
+        if session.interview is None or session.view is not None or session.pending is not None:
+            raise Rejected("button_invalid")
+        return flow.on_button(turn, session.interview, action)
+    session.pending = None
+    if act in editing.HANDLERS:
+        return editing.on_button(turn, action)
+    return drafts.on_button(turn, action)
+
+
+def _text(turn: Turn, text: str) -> list[Reply]:
+    if len(text) > MAX_INPUT:
+        raise InputError("text_too_long", limit=MAX_INPUT, length=len(text))
+    session = turn.session
+    if session.pending is not None:
+        return editing.on_input(turn, text)
+    if session.view is not None:
+        raise InputError("use_buttons")
+    if session.interview is not None:
+        return flow.on_text(turn, session.interview, text)
+    return [Reply(text=turn.say("idle_hint"))]
+
+
+def current_screen(turn: Turn) -> list[Reply]:
+    """What the user is looking at, shown again: an input prompt, a draft screen, a question."""
+    session = turn.session
+    if session.pending is not None:
+        try:
+            return [editing.prompt(turn)]
+        except Rejected:
+            session.pending = None
+    if session.view is not None:
+        return [drafts.show(turn)]
+    if session.interview is not None:
+        return [ask(turn, session.interview)]
+    return []
+
+
+def _start(turn: Turn) -> list[Reply]:
+    return [Reply(text=turn.screen("start")), *current_screen(turn)]
+
+
+def _help(turn: Turn) -> list[Reply]:
+    session = turn.session
+    step = ""
+    if session.pending is not None:
+        step = f"input_{session.pending.kind.value}"
+    elif session.view is not None:
+        step = session.view.screen.value
+    elif session.interview is not None:
+        current = current_step(session.interview, turn.library)
+        step = "target" if target_key(current) else current
+    return [Reply(text=turn.screen("help", step=step)), *current_screen(turn)]
+
+
+def _drafts(turn: Turn) -> list[Reply]:
+    turn.session.pending = None
+    return [drafts.drafts_list(turn)]
+
+
+def _back(turn: Turn) -> list[Reply]:
+    session = turn.session
+    if session.pending is not None:
+        session.pending = None
+        return current_screen(turn)
+    if session.view is not None:
+        shown = drafts.up(turn)
+        if shown is not None:
+            return [shown]
+        if session.interview is not None:
+            return flow.resume(turn)
+        return [Reply(text=turn.say("top_level")), drafts.show(turn)]
+    if session.interview is not None:
+        return flow.back(turn, session.interview)
+    return [Reply(text=turn.say("idle_hint"))]
+
+
+def _skip(turn: Turn) -> list[Reply]:
+    session = turn.session
+    if session.pending is not None:
+        session.pending = None
+        return [Reply(text=turn.say("input_skipped")), *current_screen(turn)]
+    if session.interview is not None and session.view is None:
+        return flow.skip(turn, session.interview)
+    raise InputError("nothing_to_skip")
+
+
+def _cancel(turn: Turn) -> list[Reply]:
+    session = turn.session
+    if session.pending is not None:
+        session.pending = None
+        return [Reply(text=turn.say("input_cancelled")), *current_screen(turn)]
+    if session.view is not None:
+        session.view = None
+        return [Reply(text=turn.say("draft_closed")), *current_screen(turn)]
+    if session.interview is not None:
+        session.interview = None
+        return [Reply(text=turn.say("interview_cancelled"))]
+    return [Reply(text=turn.say("nothing_to_cancel"))]
+
+
+_COMMANDS: dict[str, Command] = {
+    "start": _start,
+    "new": flow.start,
+    "drafts": _drafts,
+    "back": _back,
+    "skip": _skip,
+    "cancel": _cancel,
+    "help": _help,
+}
+
+
+def _one_edit(replies: list[Reply]) -> list[Reply]:
+    """At most one reply replaces the pressed message; a file is always a new message."""
+    out: list[Reply] = []
+    edited = False
+    for reply in replies:
+        edit = reply.edit and not edited and not reply.documents
+        edited = edited or edit
+        out.append(reply if edit == reply.edit else reply.model_copy(update={"edit": edit}))
+    return out

@@ -1,0 +1,146 @@
+"""The interview as the user meets it: answers by text or button, back, skip, and the new draft."""
+
+from __future__ import annotations
+
+import re
+from typing import TypeVar
+
+from bot.compose.assemble import assemble_plan
+from bot.dialogue import interview as q
+from bot.dialogue.actions import Act, Action
+from bot.dialogue.questions import ask, kind_choices, topic_pages
+from bot.dialogue.session import Interview, Screen, View
+from bot.dialogue.turn import Rejected, Turn
+from bot.dialogue.types import Reply
+from bot.dialogue.views import overview
+from bot.errors import InputError
+
+# The question a button answers; a press for another question is not from the current screen.
+_STEP_OF = {
+    Act.REGION_PICK: q.REGION, Act.REGION_LEVEL: q.REGION, Act.YEAR: q.YEAR,
+    Act.YEAR_OTHER: q.YEAR, Act.KIND: q.KIND, Act.TOPIC: q.TOPICS, Act.TOPIC_PAGE: q.TOPICS,
+    Act.TOPIC_ALL: q.TOPICS, Act.TOPICS_DONE: q.TOPICS, Act.STYLE: q.STYLE,
+    Act.CHANGE: q.REVIEW, Act.GENERATE: q.REVIEW,
+}
+INTERVIEW_ACTS = frozenset({*_STEP_OF, Act.SKIP, Act.SKIP_ALL, Act.KEEP})
+_SEPARATORS = re.compile(r"[、，,；;\s]+")
+T = TypeVar("T")
+
+
+def start(turn: Turn) -> list[Reply]:
+    """/new: a fresh interview (saved drafts are not touched)."""
+    turn.session.interview = Interview()
+    turn.session.view = None
+    turn.session.pending = None
+    return [ask(turn, turn.session.interview)]
+
+
+def resume(turn: Turn) -> list[Reply]:
+    iv = turn.session.interview
+    if iv is None:
+        raise Rejected("button_invalid")
+    turn.session.view = None
+    turn.session.pending = None
+    return [ask(turn, iv)]
+
+
+def on_text(turn: Turn, iv: Interview, text: str) -> list[Reply]:
+    library = turn.library
+    step = q.current_step(iv, library)
+    key = q.target_key(step)
+    if step == q.REGION:
+        q.answer_region(iv, text)
+    elif step == q.YEAR:
+        q.answer_year(iv, text)
+    elif step == q.KIND:
+        kind = library.kind(text)
+        if kind is None:
+            raise InputError("use_buttons")
+        q.answer_kind(iv, kind.id)
+    elif step == q.TOPICS:
+        _topics_from_text(turn, iv, text)
+    elif key is not None:
+        q.answer_target(iv, key, q.target_vars(iv, library)[key], text)
+    else:
+        raise InputError("use_buttons")
+    return [ask(turn, iv)]
+
+
+def _topics_from_text(turn: Turn, iv: Interview, text: str) -> None:
+    """Priorities typed by name (学前教育、义务教育): each one is added."""
+    topics = turn.library.priority_topics()
+    by_name = {t.name: t.id for t in topics} | {t.id: t.id for t in topics}
+    words = [w for w in _SEPARATORS.split(text) if w]
+    unknown = [w for w in words if w not in by_name]
+    if not words or unknown:
+        raise InputError("topic_text_unknown", word=unknown[0] if unknown else text.strip(),
+                         choices="、".join(t.name for t in topics))
+    for word in words:
+        if by_name[word] not in iv.topics:
+            q.toggle_topic(iv, by_name[word])
+
+
+def on_button(turn: Turn, iv: Interview, action: Action) -> list[Reply]:
+    library = turn.library
+    step = q.current_step(iv, library)
+    if action.act in _STEP_OF and _STEP_OF[action.act] != step:
+        raise Rejected("button_invalid")
+    number = action.ints[0] if action.ints else 0
+    act = action.act
+    if act is Act.YEAR_OTHER:
+        return [ask(turn, iv, typing_year=True)]
+    if act is Act.GENERATE:
+        return generate(turn, iv)
+    if act is Act.REGION_PICK and not q.pick_candidate(iv, number):
+        raise Rejected("button_invalid")
+    if act is Act.REGION_LEVEL and not q.pick_level(iv, number):
+        raise Rejected("button_invalid")
+    if act is Act.YEAR:
+        q.answer_year(iv, str(number))
+    elif act is Act.KIND:
+        q.answer_kind(iv, _pick([k.id for k in kind_choices(turn)], number))
+    elif act is Act.TOPIC:
+        q.toggle_topic(iv, _pick([t.id for t in library.priority_topics()], number))
+    elif act is Act.TOPIC_PAGE:
+        iv.page = _pick(list(range(topic_pages(turn))), number)
+    elif act is Act.TOPIC_ALL:
+        q.select_all(iv, library)
+    elif act is Act.TOPICS_DONE:
+        q.finish_topics(iv)
+    elif act is Act.STYLE:
+        q.answer_style(iv, _pick(list(q.STYLES), number))
+    elif act is Act.CHANGE:
+        q.change(iv, library, _pick(list(q.REVIEW_ENTRIES), number))
+    elif act is Act.SKIP:
+        q.skip(iv, library)
+    elif act is Act.SKIP_ALL:
+        q.skip_all_targets(iv, library)
+    elif act is Act.KEEP:
+        q.keep(iv, library)
+    return [ask(turn, iv)]
+
+
+def _pick(options: list[T], index: int) -> T:
+    if not 0 <= index < len(options):
+        raise Rejected("button_invalid")
+    return options[index]
+
+
+def back(turn: Turn, iv: Interview) -> list[Reply]:
+    if q.go_back(iv, turn.library):
+        return [ask(turn, iv)]
+    return [Reply(text=turn.say("first_step")), ask(turn, iv)]
+
+
+def skip(turn: Turn, iv: Interview) -> list[Reply]:
+    q.skip(iv, turn.library)
+    return [ask(turn, iv)]
+
+
+def generate(turn: Turn, iv: Interview) -> list[Reply]:
+    """Assemble the plan, save it as a new draft at once, show its overview."""
+    plan = assemble_plan(q.plan_request(iv, turn.library), turn.library)
+    record = turn.deps.store.drafts.create(turn.user_id, plan.title, plan.model_dump(mode="json"))
+    turn.session.interview = None
+    turn.session.view = View(screen=Screen.OVERVIEW, draft_id=record.id)
+    return [overview(turn, record, fresh=True)]

@@ -1,0 +1,143 @@
+"""A user's dialogue state, stored as plain JSON in the ``SessionStore`` and loaded on every event.
+
+What the user is doing is derived from which parts are set, in this order:
+
+- ``pending``: the bot waits for a text (new wording of an item, a draft name, a target value);
+- ``view``: the user is looking at a draft, or at the list of drafts;
+- ``interview``: the user is answering the questions of a new draft;
+- none: idle.
+
+An interview survives a visit to the drafts: it resumes when the view is closed. ``nonce`` is put
+into every button; a press with another nonce is from an older message and is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.compose.context import Region
+from bot.compose.plan import Item, NumberingStyle
+
+SESSION_VERSION: Literal[1] = 1
+NONCE_MODULUS = 36**3  # the nonce is three base-36 characters in a button
+MAX_HISTORY = 60
+
+log = logging.getLogger(__name__)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class RegionChoice(_Model):
+    """A typed region name waiting for the user: pick a candidate, or (none found) a level."""
+
+    name: str
+    candidates: list[Region] = Field(default_factory=list)
+    province: str = ""
+
+
+class Interview(_Model):
+    """The answers of a new draft, and where the user is among the questions."""
+
+    region: Region | None = None
+    region_choice: RegionChoice | None = None
+    year: int | None = None
+    kind: str | None = None
+    topics: list[str] = Field(default_factory=list)  # in the order tapped
+    topics_done: bool = False
+    targets: dict[str, str] = Field(default_factory=dict)
+    skipped: list[str] = Field(default_factory=list)
+    style: NumberingStyle | None = None
+    history: list[str] = Field(default_factory=list)  # steps left, oldest first (for /back)
+    revisit: list[str] = Field(default_factory=list)  # answered steps to ask again first
+    page: int = Field(default=0, ge=0)  # page of the priority buttons
+
+
+class Screen(StrEnum):
+    LIST = "list"
+    OVERVIEW = "overview"
+    SECTION = "section"
+    ITEM = "item"
+    ADD = "add"
+    TODO = "todo"
+    EXPORT = "export"
+    DELETE = "delete"  # asking to confirm the deletion of a draft
+
+
+class View(_Model):
+    """Which draft screen the user is on (for /back, /help and after an error)."""
+
+    screen: Screen
+    draft_id: str = ""
+    section: int = Field(default=0, ge=0)
+    item: int = Field(default=0, ge=0)
+    page: int = Field(default=0, ge=0)
+
+
+class InputKind(StrEnum):
+    EDIT = "edit"  # new text of an item
+    RENAME = "rename"  # new name of a draft
+    TITLE = "title"  # new title of a plan
+    FILL = "fill"  # a value for a declared variable (``key``)
+    REGION = "region"  # the real name of a placeholder region
+
+
+class Pending(_Model):
+    """The bot waits for a text about one draft, as it was at ``revision``."""
+
+    kind: InputKind
+    draft_id: str
+    revision: int = Field(ge=0)
+    section: int = Field(default=0, ge=0)
+    item: int = Field(default=0, ge=0)
+    key: str = ""
+
+
+class Undo(_Model):
+    """The last deleted item, to put back where it was."""
+
+    draft_id: str
+    section_id: str
+    index: int = Field(ge=0)
+    item: Item
+
+
+class Session(_Model):
+    schema_version: Literal[1] = SESSION_VERSION
+    nonce: int = Field(default=0, ge=0, lt=NONCE_MODULUS)
+    interview: Interview | None = None
+    view: View | None = None
+    pending: Pending | None = None
+    undo: Undo | None = None
+
+    def bump(self) -> None:
+        """A new nonce: the buttons of every earlier message become stale."""
+        self.nonce = (self.nonce + 1) % NONCE_MODULUS
+
+
+def load_session(data: dict[str, Any] | None) -> Session:
+    """The stored session, or a fresh one if there is none or it does not validate."""
+    if data is None:
+        return Session()
+    try:
+        return Session.model_validate(data)
+    except ValidationError as exc:
+        log.warning("discarding a session that does not validate: %s", exc.errors()[:3])
+        return Session(nonce=_stored_nonce(data))
+
+
+def dump_session(session: Session) -> dict[str, Any]:
+    data = session.model_dump(mode="json", exclude_defaults=True)
+    data["schema_version"] = SESSION_VERSION
+    return data
+
+
+def _stored_nonce(data: dict[str, Any]) -> int:
+    """Keep counting from a discarded session's nonce, so its buttons stay stale."""
+    nonce = data.get("nonce")
+    return (nonce + 1) % NONCE_MODULUS if isinstance(nonce, int) and nonce >= 0 else 0
