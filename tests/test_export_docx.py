@@ -115,6 +115,10 @@ def test_page_is_a4_with_official_margins(doc: Any) -> None:
 def test_document_grid_and_exact_line_pitch(doc: Any) -> None:
     grid = doc.sections[0]._sectPr.find(qn("w:docGrid"))
     assert grid.get(qn("w:type")) == "lines"
+    defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    spacing = defaults.find(qn("w:rPr")).find(qn("w:spacing"))
+    pitch_pt = 16 + int(spacing.get(qn("w:val"))) / 20
+    assert int(156 / 25.4 * 72 / pitch_pt) == 28  # 28 characters per line
     assert grid.get(qn("w:linePitch")) == "579"
     for p in doc.paragraphs:
         spacing = effective(p.style, line_spacing)

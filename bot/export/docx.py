@@ -30,6 +30,7 @@ on every style and on every run. Fonts are referenced by name, never embedded.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Iterable
 from copy import deepcopy
@@ -70,6 +71,12 @@ _FONT_ALTERNATIVES = (
 
 LINE_PITCH = 579  # twips: 28.95 pt, 22 lines in the 225 mm type area
 BODY_PT = 16  # 3号
+TYPE_AREA_WIDTH_PT = 156 / 25.4 * 72  # 156 mm
+CHARS_PER_LINE = 28
+# 28 characters of 16 pt need 442.2 pt; the type area is 442.2 pt wide, so each character gives up
+# a little: character spacing in twentieths of a point (-5 = -0.25 pt). A "linesAndChars" grid would
+# do the same in Word but LibreOffice spreads the text over it, so plain spacing it is.
+CHAR_SPACING = math.floor((TYPE_AREA_WIDTH_PT / CHARS_PER_LINE - BODY_PT) * 20)  # -5
 TITLE_PT = 22  # 2号
 PAGE_NUMBER_PT = 14  # 4号
 EM_DASH = "\u2014"
@@ -170,6 +177,9 @@ def _set_defaults(doc: Any) -> None:
     BODY_FONTS.apply(r_pr.find(qn("w:rFonts")))
     r_pr.find(qn("w:sz")).set(qn("w:val"), str(BODY_PT * 2))
     r_pr.find(qn("w:szCs")).set(qn("w:val"), str(BODY_PT * 2))
+    spacing = OxmlElement("w:spacing")  # CT_RPr order: spacing comes before w, kern, sz
+    spacing.set(qn("w:val"), str(CHAR_SPACING))
+    r_pr.find(qn("w:sz")).addprevious(spacing)
     lang = r_pr.find(qn("w:lang"))
     lang.set(qn("w:eastAsia"), "zh-CN")
     lang.set(qn("w:val"), "en-US")
