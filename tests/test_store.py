@@ -556,6 +556,27 @@ def test_reads_create_no_files(file_store: TinyStore, tmp_path: Path) -> None:
     assert list((tmp_path / "users").iterdir()) == []
 
 
+def test_two_stores_on_one_directory_see_each_others_writes(tmp_path: Path) -> None:
+    first, second = open_store(tmp_path), open_store(tmp_path)  # as two processes would
+    draft = first.drafts.create(ALICE, "aaaa", PLAN)
+    assert second.drafts.get(draft.id) == draft  # now in second's parse cache
+    renamed = first.drafts.put(draft.model_copy(update={"name": "bbbb"}))  # same size on disk
+    assert second.drafts.get(draft.id) == renamed
+    path = tmp_path / "users" / f"{ALICE}.json"
+    path.write_bytes(path.read_bytes().replace(b'"bbbb"', b'"cccc"'))
+    fetched = second.drafts.get(draft.id)
+    assert fetched is not None and fetched.name == "cccc"
+
+
+def test_cached_shards_are_never_shared_with_callers(file_store: TinyStore) -> None:
+    draft = file_store.drafts.create(ALICE, "a", PLAN)
+    for _ in range(2):
+        fetched = file_store.drafts.get(draft.id)
+        assert fetched is not None and fetched.plan == PLAN
+        fetched.plan["sections"][0]["items"].clear()
+        file_store.drafts.list_for(ALICE)[0].plan["title"] = "mutated"
+
+
 def test_a_failed_replace_keeps_the_last_good_state(
     file_store: TinyStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -38,6 +38,7 @@ from bot.store.locks import KeyedLocks
 from bot.store.storage import (
     FileShardStorage,
     MemoryShardStorage,
+    ShardCache,
     ShardCorrupt,
     ShardTooNew,
     parse_shard,
@@ -97,17 +98,18 @@ def _stamp() -> str:
 class FileShards(Shards):
     """``<data_dir>/users/<user_id>.json``; lock files under ``<data_dir>/locks/``."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, cache_size: int = 64) -> None:
         locks = data_dir / "locks"
         super().__init__(KeyedLocks(locks, ".lock"), KeyedLocks(locks, ".tx.lock"))
         self.users_dir = data_dir / "users"
         self.users_dir.mkdir(parents=True, exist_ok=True)
+        self.cache = ShardCache(cache_size) if cache_size > 0 else None
 
     def path(self, user_id: int) -> Path:
         return self.users_dir / f"{user_id}.json"
 
     def storage(self, user_id: int) -> Storage:
-        return FileShardStorage(self.path(user_id), user_id)
+        return FileShardStorage(self.path(user_id), user_id, self.cache)
 
     def _move_aside(self, user_id: int) -> str | None:
         path = self.path(user_id)

@@ -19,6 +19,8 @@ data to every TinyDB call of that operation (TinyDB reads the whole storage on e
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -68,27 +70,79 @@ def dumps_shard(data: Tables, user_id: int) -> str:
     """Serialise a shard: ``_meta`` first, then each table with one document per line."""
     meta = {"1": {"schema_version": SHARD_SCHEMA_VERSION, "user_id": user_id}}
     tables = {META_TABLE: meta, **{k: v for k, v in data.items() if k != META_TABLE}}
-    parts = [f"{_dumps(name)}: {{{_dumps_docs(docs)}}}" for name, docs in tables.items()]
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+    out = ["{\n"]
+    for t, (name, docs) in enumerate(tables.items()):
+        out.append(f",\n{_encode(name)}: {{" if t else f"{_encode(name)}: {{")
+        for d, (doc_id, doc) in enumerate(docs.items()):
+            out.extend((",\n  " if d else "\n  ", _encode(str(doc_id)), ": ", _encode(doc)))
+        out.append("\n}" if docs else "}")
+    out.append("\n}\n")
+    return "".join(out)
 
 
-def _dumps_docs(docs: dict[str, Any]) -> str:
-    if not docs:
-        return ""
-    lines = ",\n".join(f"  {_dumps(str(k))}: {_dumps(doc)}" for k, doc in docs.items())
-    return f"\n{lines}\n"
+_encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+def copy_tables(data: Tables) -> Tables:
+    """A copy of parsed JSON sharing only the immutable leaves (faster than parsing again)."""
+    return _copy_dict(data)
+
+
+def _copy_dict(value: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: _copy_dict(v) if type(v) is dict else _copy_list(v) if type(v) is list else v
+        for k, v in value.items()
+    }
+
+
+def _copy_list(value: list[Any]) -> list[Any]:
+    return [
+        _copy_dict(v) if type(v) is dict else _copy_list(v) if type(v) is list else v
+        for v in value
+    ]
+
+
+class ShardCache:
+    """Parsed shards by file, used only while the file holds exactly the bytes they came from.
+
+    Comparing the bytes (a read from the page cache and a memcmp) is cheaper than parsing them and,
+    unlike a (mtime, size) key, cannot be fooled by another process writing within one clock tick.
+    Entries are never handed out or stored by reference: callers get and give copies.
+    """
+
+    def __init__(self, capacity: int = 64) -> None:
+        self._capacity = capacity
+        self._entries: OrderedDict[str, tuple[bytes, Tables]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, raw: bytes) -> Tables | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] != raw:
+                return None
+            self._entries.move_to_end(key)
+            parsed = entry[1]
+        return copy_tables(parsed)
+
+    def put(self, key: str, raw: bytes, data: Tables) -> None:
+        entry = (raw, copy_tables(data))
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._capacity:
+                self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 class FileShardStorage(Storage):
     """A shard in ``path``; every write replaces the file atomically (``bot.atomic``)."""
 
-    def __init__(self, path: Path, user_id: int) -> None:
+    def __init__(self, path: Path, user_id: int, cache: ShardCache | None = None) -> None:
         self._path = path
         self._user_id = user_id
+        self._cache = cache
         self._data: Tables | None = None
 
     def read(self) -> Tables | None:
@@ -97,14 +151,20 @@ class FileShardStorage(Storage):
                 raw = self._path.read_bytes()
             except FileNotFoundError:
                 return None
-            self._data = parse_shard(raw, str(self._path))
+            key = str(self._path)
+            cached = self._cache.get(key, raw) if self._cache else None
+            self._data = cached if cached is not None else parse_shard(raw, key)
+            if cached is None and self._cache:
+                self._cache.put(key, raw, self._data)
         return self._data
 
     def write(self, data: Tables) -> None:
-        text = dumps_shard(data, self._user_id)
+        raw = dumps_shard(data, self._user_id).encode("utf-8")
         self._data = None
-        write_atomic(self._path, text.encode("utf-8"))
+        write_atomic(self._path, raw)
         self._data = data
+        if self._cache:
+            self._cache.put(str(self._path), raw, data)
 
     def close(self) -> None:
         self._data = None
