@@ -1,0 +1,454 @@
+"""The interview through Engine.handle, as a user goes through it: answers, back, skip, cancel."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.compose.plan import NumberingStyle, Plan, SectionRole
+from bot.dialogue.engine import Engine
+from bot.dialogue.types import EventKind
+from bot.library.library import Library
+from bot.messages import Messages
+from bot.store import memory_store, open_store
+from tests.chat import Chat, make_engine
+
+
+@pytest.fixture
+def chat() -> Chat:
+    return Chat(make_engine())
+
+
+def to_topics(chat: Chat, *topics: str) -> None:
+    chat.cmd("new")
+    chat.say("清远市")
+    chat.press("2026年")
+    chat.press("工作要点")
+    for topic in topics:
+        chat.press(topic)
+
+
+def to_review(chat: Chat) -> None:
+    to_topics(chat, "学前教育", "党的建设")
+    chat.press("完成")
+    chat.say("95")  # 学校党组织覆盖率 (party comes first)
+    chat.press("跳过")  # 学前三年毛入园率
+    chat.say("4")  # 新建改扩建公办幼儿园数
+    chat.press("连续编号")
+    assert "请核对" in chat.text
+
+
+# --- the happy path ------------------------------------------------------------------------------
+
+
+def test_happy_path_with_the_shipped_library(library: Library) -> None:
+    engine = Engine(library, memory_store(), Messages(), clock=lambda: date(2025, 12, 1),
+                    raise_errors=True)
+    chat = Chat(engine, user_id=77)
+    chat.cmd("start")
+    assert chat.text.count("\n") == 1  # greets and explains in two lines
+    chat.cmd("new")
+    assert "哪个地区" in chat.text
+    chat.say("清远")
+    assert "哪一年" in chat.text
+    assert chat.labels[:2] == ["2025年（今年）", "2026年（明年）"]
+    chat.press("2026年（明年）")
+    chat.press("工作要点")
+    assert "第1/2页" in chat.text  # 16 priorities, 8 a page
+    chat.press("学前教育")
+    chat.press("下一页")
+    assert "第2/2页" in chat.text
+    chat.press("教师队伍建设")
+    chat.press("上一页")
+    chat.press("党的建设")
+    assert "已选：1.学前教育、2.教师队伍建设、3.党的建设" in chat.text
+    chat.press("完成")
+    given = 0
+    while chat.has_button("全部跳过"):
+        if "0到100" in chat.text:
+            chat.say("90")
+            given += 1
+        elif "整数" in chat.text:
+            chat.say("3")
+            given += 1
+        else:
+            chat.press("跳过")
+    assert given
+    chat.press("分级编号")
+    assert "地区：广东省 清远市" in chat.text
+    assert "重点：党的建设、学前教育、教师队伍建设" in chat.text
+    chat.press("生成草稿")
+    assert "草稿已生成并保存" in chat.text
+    assert "《清远市教育局2026年工作要点》" in chat.text
+    [record] = chat.drafts()
+    plan = Plan.model_validate(record.plan)
+    assert record.owner == 77 and record.name == plan.title
+    topics = [s.id for s in plan.sections if s.role is SectionRole.TOPIC]
+    assert topics == ["party", "preschool", "teachers"]  # party first, then as tapped
+    assert len(plan.targets) == given
+    assert plan.year == 2026 and plan.region.full_name == "清远市"
+    assert chat.session().interview is None
+
+
+def test_a_draft_from_the_small_library_keeps_every_answer(chat: Chat) -> None:
+    to_review(chat)
+    assert "学校党组织覆盖率：95%" in chat.text
+    assert "学前三年毛入园率：未填" in chat.text
+    chat.press("生成草稿")
+    plan = chat.plan()
+    assert plan.style is NumberingStyle.FLAT
+    assert plan.targets == {"party_org_coverage": "95", "preschool_new_kindergartens": "4"}
+    assert plan.placeholders() == []  # 主要目标 holds only the targets given
+    assert "没有【待填】内容了" in chat.text
+
+
+# --- back ----------------------------------------------------------------------------------------
+
+
+def test_back_from_every_question_keeps_the_answers(chat: Chat) -> None:
+    to_review(chat)
+    expected = [
+        ("条目怎样编号", "当前：连续编号"),
+        ("新建改扩建公办幼儿园数", "当前：4"),
+        ("学前三年毛入园率", ""),
+        ("学校党组织覆盖率", "当前：95%"),
+        ("重点工作", "已选：1.学前教育、2.党的建设"),
+        ("哪种文件", "当前：工作要点"),
+        ("哪一年", "当前：2026年"),
+        ("哪个地区", "当前：广东省 清远市"),
+    ]
+    for question, current in expected:
+        chat.cmd("back")
+        assert question in chat.text
+        assert current in chat.text
+    chat.cmd("back")
+    assert "已经是第一步" in chat.text
+    # going forward again: each answered question offers to keep its answer
+    chat.press("保持不变")
+    assert "哪一年" in chat.text
+    chat.say("2027")
+    assert "哪种文件" in chat.text
+    chat.press("保持不变")
+    chat.press("完成")
+    for _ in range(3):
+        chat.press("保持不变")
+    chat.press("保持不变")
+    assert "请核对" in chat.text and "年份：2027年" in chat.text
+
+
+def test_back_button_and_back_from_region_candidates(chat: Chat) -> None:
+    chat.cmd("new")
+    chat.say("朝阳")
+    assert "4个同名地区" in chat.text
+    chat.press("上一步")
+    assert "哪个地区" in chat.text
+    chat.say("清远")
+    chat.press("上一步")
+    assert "哪个地区" in chat.text and "当前：广东省 清远市" in chat.text
+
+
+def test_back_after_a_change_from_the_review_returns_to_the_review(chat: Chat) -> None:
+    to_review(chat)
+    chat.press("改年份")
+    assert "哪一年" in chat.text
+    chat.cmd("back")
+    assert "请核对" in chat.text and "年份：2026年" in chat.text
+
+
+# --- skip ----------------------------------------------------------------------------------------
+
+
+def test_skip_at_every_question(chat: Chat) -> None:
+    chat.cmd("new")
+    chat.cmd("skip")
+    assert "不能跳过" in chat.text and "哪个地区" in chat.text
+    chat.say("清远")
+    chat.cmd("skip")
+    assert "不能跳过" in chat.text and "哪一年" in chat.text
+    chat.say("2026")
+    chat.cmd("skip")  # kind: the usual one
+    assert "重点工作" in chat.text
+    chat.cmd("skip")
+    assert "不能跳过" in chat.text
+    chat.press("义务教育")
+    chat.press("完成")
+    assert "义务教育重点项目名称" in chat.text
+    chat.cmd("skip")
+    assert "条目怎样编号" in chat.text
+    chat.cmd("skip")  # style: hierarchical
+    assert "请核对" in chat.text and "分级编号" in chat.text and "类型：工作要点" in chat.text
+    chat.cmd("skip")
+    assert "生成草稿" in chat.text and "请核对" in chat.text
+    chat.press("生成草稿")
+    assert chat.plan().style is NumberingStyle.HIERARCHICAL
+    assert chat.plan().kind == "work_points"
+
+
+def test_skip_all_targets(chat: Chat) -> None:
+    to_topics(chat, "党的建设", "学前教育")
+    chat.press("完成")
+    chat.say("90")
+    chat.press("全部跳过")
+    assert "条目怎样编号" in chat.text
+    chat.press("分级编号")
+    assert "学前三年毛入园率：未填" in chat.text and "学校党组织覆盖率：90%" in chat.text
+
+
+# --- cancel --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("steps", range(7))
+def test_cancel_at_every_question_keeps_saved_drafts(chat: Chat, steps: int) -> None:
+    chat.draft_quickly()
+    answers = [lambda: chat.say("清远"), lambda: chat.press("2026年"),
+               lambda: chat.press("工作要点"), lambda: chat.press("党的建设"),
+               lambda: chat.press("完成"), lambda: chat.press("跳过"),
+               lambda: chat.press("分级编号")]
+    chat.cmd("new")
+    for answer in answers[:steps]:
+        answer()
+    chat.cmd("cancel")
+    assert "已取消这次起草" in chat.text
+    assert chat.session().interview is None
+    assert len(chat.drafts()) == 1
+    chat.cmd("cancel")
+    assert "没有需要取消" in chat.text
+
+
+def test_new_starts_afresh(chat: Chat) -> None:
+    chat.cmd("new")
+    chat.say("清远")
+    chat.cmd("new")
+    assert "哪个地区" in chat.text and "当前" not in chat.text
+
+
+# --- bad input at every question ---------------------------------------------------------------
+
+
+def test_region_unknown_ambiguous_placeholder_and_too_long(chat: Chat) -> None:
+    chat.cmd("new")
+    chat.say("桃" * 41)
+    assert "地区名称太长" in chat.text and "哪个地区" in chat.text
+    chat.say("！！")
+    assert "请告诉我地区名称" in chat.text
+    chat.say("桃花源")
+    assert "没有找到“桃花源”" in chat.text
+    assert chat.labels[:3] == ["市", "县", "区"]
+    chat.press("县")
+    assert "哪一年" in chat.text
+    chat.cmd("back")
+    chat.say("朝阳")
+    assert [label for label in chat.labels if "朝阳" in label] == [
+        "北京市 朝阳区", "辽宁省 朝阳市", "辽宁省 朝阳市 朝阳县", "吉林省 长春市 朝阳区"]
+    chat.press("辽宁省 朝阳市 朝阳县")
+    assert "哪一年" in chat.text
+    chat.cmd("back")
+    assert "当前：辽宁省 朝阳市 朝阳县" in chat.text
+    chat.say("某县")
+    assert "哪一年" in chat.text
+    chat.cmd("back")
+    assert "【待填：县名】" in chat.text
+
+
+def test_unknown_region_level_makes_the_name(chat: Chat) -> None:
+    chat.cmd("new")
+    chat.say("桃花源")
+    chat.press("区")
+    chat.press("2026年")
+    chat.cmd("back")
+    chat.cmd("back")
+    assert "当前：桃花源区" in chat.text
+
+
+@pytest.mark.parametrize("bad", ["1999", "2036", "明年吧", "20 26"])
+def test_year_out_of_range_or_garbage(chat: Chat, bad: str) -> None:
+    chat.cmd("new")
+    chat.say("清远")
+    chat.say(bad)
+    assert "年份须在2000年到2035年之间" in chat.text and "哪一年" in chat.text
+
+
+def test_year_typed_in_other_forms(chat: Chat) -> None:
+    chat.cmd("new")
+    chat.say("清远")
+    chat.press("其他年份")
+    assert "请直接输入年份" in chat.text and not chat.has_button("其他年份")
+    chat.say("２０１９年")
+    assert "哪种文件" in chat.text
+    chat.cmd("back")
+    assert "当前：2019年" in chat.text
+
+
+def test_kind_by_text(chat: Chat) -> None:
+    chat.cmd("new")
+    chat.say("清远")
+    chat.say("2026")
+    chat.say("随便写写")
+    assert "请点下面的按钮" in chat.text and "哪种文件" in chat.text
+    chat.say("工作计划")
+    assert "重点工作" in chat.text
+
+
+def test_topics_none_chosen_and_by_text(chat: Chat) -> None:
+    to_topics(chat)
+    chat.press("完成")
+    assert chat.notice == "请至少选择一个重点领域。"
+    assert chat.replies[0].text == ""  # a bare notice: the question stays as it was
+    chat.press("全选")  # the buttons of the question still work
+    assert "已选：1.党的建设、2.学前教育、3.义务教育" in chat.text
+    chat.press("党的建设")
+    chat.press("学前教育")
+    chat.press("义务教育")
+    chat.say("体育")
+    assert "没有找到“体育”这个领域" in chat.text
+    chat.say("义务教育、学前教育")
+    assert "已选：1.义务教育、2.学前教育" in chat.text
+
+
+def test_topics_paged(chat: Chat) -> None:
+    chat = Chat(make_engine(page_size=2))
+    to_topics(chat)
+    assert "第1/2页" in chat.text and chat.has_button("学前教育")
+    assert not chat.has_button("义务教育") and not chat.has_button("上一页")
+    chat.press("下一页")
+    assert "第2/2页" in chat.text and chat.has_button("义务教育")
+    assert not chat.has_button("下一页")
+    chat.press("义务教育")
+    chat.press("上一页")
+    chat.press("党的建设")
+    assert "已选：1.义务教育、2.党的建设" in chat.text
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("120", "应在0到100之间"),
+    ("abc", "请填写0到100之间的数字"),
+    ("-5", "请填写0到100之间的数字"),
+])
+def test_bad_percent(chat: Chat, value: str, message: str) -> None:
+    to_topics(chat, "党的建设")
+    chat.press("完成")
+    chat.say(value)
+    assert message in chat.text and "学校党组织覆盖率" in chat.text
+    assert "目标 1/1" in chat.text
+    chat.say("100")
+    assert "条目怎样编号" in chat.text
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("-3", "请填写不小于0的整数"),
+    ("2.5", "请填写不小于0的整数"),
+    ("十", "请填写不小于0的整数"),
+])
+def test_bad_count(chat: Chat, value: str, message: str) -> None:
+    to_topics(chat, "学前教育")
+    chat.press("完成")
+    chat.press("跳过")
+    assert "新建改扩建公办幼儿园数" in chat.text
+    chat.say(value)
+    assert message in chat.text and "新建改扩建公办幼儿园数" in chat.text
+    chat.say("1,200")
+    assert "条目怎样编号" in chat.text
+    chat.cmd("back")
+    assert "当前：1200" in chat.text
+
+
+def test_bad_text_target(chat: Chat) -> None:
+    to_topics(chat, "义务教育")
+    chat.press("完成")
+    chat.say("项" * 31)
+    assert "长度不超过30个字" in chat.text
+    chat.say("“优质均衡县”创建")
+    chat.press("分级编号")
+    assert "义务教育重点项目名称：“优质均衡县”创建" in chat.text
+
+
+def test_style_and_review_want_buttons(chat: Chat) -> None:
+    to_topics(chat, "党的建设")
+    chat.press("完成")
+    chat.press("跳过")
+    chat.say("分级")
+    assert "请点下面的按钮" in chat.text and "条目怎样编号" in chat.text
+    chat.press("分级编号")
+    chat.say("好的")
+    assert "请点下面的按钮" in chat.text and "请核对" in chat.text
+
+
+def test_over_long_text_is_refused_and_nothing_is_lost(chat: Chat) -> None:
+    chat.cmd("new")
+    chat.say("清远")
+    before = chat.session()
+    chat.say("长" * 4001)
+    assert "内容太长了（4001字）" in chat.text and "哪一年" in chat.text
+    assert chat.session() == before
+
+
+def test_unknown_command_and_files(chat: Chat) -> None:
+    chat.cmd("new")
+    chat.cmd("frobnicate")
+    assert "没有 /frobnicate 这个命令" in chat.text and "哪个地区" in chat.text
+    chat._send(kind=EventKind.FILE, file_name="a.docx", file_bytes=b"x")
+    assert "不能处理上传的文件" in chat.text
+
+
+def test_help_at_every_question_shows_the_question_again(chat: Chat) -> None:
+    chat.cmd("help")
+    assert "/new" in chat.text
+    to_topics(chat)
+    chat.cmd("help")
+    assert "点选重点领域" in chat.text and "重点工作" in chat.replies[-1].text
+    chat.press("党的建设")  # the re-shown question's buttons work
+    assert "已选：1.党的建设" in chat.text
+
+
+# --- the review ----------------------------------------------------------------------------------
+
+
+def test_review_changes_come_back_to_the_review(chat: Chat) -> None:
+    to_review(chat)
+    chat.press("改地区")
+    assert "当前：广东省 清远市" in chat.text
+    chat.say("修文县")
+    assert "请核对" in chat.text and "地区：贵州省 贵阳市 修文县" in chat.text
+    chat.press("改重点")
+    chat.press("学前教育")  # off: its targets are no longer asked
+    chat.press("义务教育")  # on: its target is new, so it is asked
+    chat.press("完成")
+    assert "义务教育重点项目名称" in chat.text
+    chat.press("跳过")
+    assert "请核对" in chat.text and "学前三年毛入园率" not in chat.text
+    chat.press("改目标")
+    chat.say("88")
+    chat.press("保持不变")
+    assert "学校党组织覆盖率：88%" in chat.text
+    chat.press("生成草稿")
+    plan = chat.plan()
+    assert plan.region.full_name == "修文县"
+    assert plan.targets == {"party_org_coverage": "88"}  # 学前教育's figure is not carried over
+
+
+# --- resume after a restart ------------------------------------------------------------------
+
+
+def test_resume_after_restart(tmp_path: Path) -> None:
+    first = Chat(make_engine(open_store(tmp_path)))
+    first.cmd("new")
+    first.say("清远")
+    first.press("2026年")
+    kind_button = first.button("工作要点")
+    second = Chat(make_engine(open_store(tmp_path)))  # a new process over the same data
+    second.cmd("start")
+    assert "您好" in second.replies[0].text and "哪种文件" in second.replies[1].text
+    second.press_data(kind_button.data)  # stale: /start showed the question again
+    assert "过期" in second.notice
+    second.press("工作要点")
+    second.press("党的建设")
+    second.press("完成")
+    second.press("全部跳过")
+    second.press("分级编号")
+    second.press("生成草稿")
+    third = Chat(make_engine(open_store(tmp_path)))
+    assert [d.name for d in third.drafts()] == ["清远市教育局2026年工作要点"]
+    third.cmd("drafts")
+    assert "清远市教育局2026年工作要点" in third.text
