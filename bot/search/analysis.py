@@ -1,0 +1,186 @@
+"""Text → search tokens, the same way for clauses and queries; the search data files.
+
+Data (``snippets/``):
+
+- ``_userdict.txt``  jieba user dictionary (``word [freq] [tag]`` per line) of policy terms;
+- ``_synonyms.yaml`` ``equivalent`` groups (信息化 ↔ 数字化) and one-way ``expands``
+  (幼儿园 → 学前教育), applied to queries only;
+- ``_search.yaml``   stop words (dropped from clauses and queries) and the neutral region used
+  to preview clause text (see ``bot.search.preview``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.library.loader import LibraryError, Problem
+from bot.library.models import Level, VarSpec
+from bot.search.normalise import normalise, runs
+from bot.search.segment import Segmenter, init_jieba
+
+USERDICT_FILE = "_userdict.txt"
+SYNONYMS_FILE = "_synonyms.yaml"
+SEARCH_FILE = "_search.yaml"
+JIEBA_CACHE_DIR = "cache"  # under the data directory
+SYNONYM_WEIGHT = 0.6  # a term found through a synonym counts this much of the term itself
+
+_TEMPLATE = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{\s*([A-Za-z_][\w.]*)[^}]*\}\}", re.DOTALL)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SynonymFile(_Strict):
+    schema_version: Literal[1]
+    equivalent: list[list[str]] = Field(default_factory=list)
+    expands: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class NeutralRegion(_Strict):
+    name: str
+    full_name: str
+    level: Level
+
+
+class SearchFile(_Strict):
+    schema_version: Literal[1]
+    neutral_region: NeutralRegion
+    stopwords: list[str] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """A term to look up; ``covers`` are the query's own tokens a match stands for."""
+
+    term: str
+    weight: float
+    covers: tuple[str, ...]
+
+    @property
+    def own(self) -> bool:
+        """A token of the query itself (not one found through a synonym)."""
+        return self.covers == (self.term,)
+
+
+def plain_text(source: str, declared: Mapping[str, VarSpec]) -> str:
+    """A template's words for matching: a declared variable becomes its label, markup goes."""
+
+    def replace(match: re.Match[str]) -> str:
+        spec = declared.get(match.group(1) or "")
+        return f" {spec.label} " if spec is not None else " "
+
+    return _TEMPLATE.sub(replace, source)
+
+
+class Analyzer:
+    """Normalise, segment, drop stop words; expand queries with synonyms."""
+
+    def __init__(
+        self,
+        segmenter: Segmenter,
+        stopwords: Iterable[str] = (),
+        synonyms: Mapping[str, Iterable[str]] | None = None,
+        neutral_region: NeutralRegion | None = None,
+    ) -> None:
+        self._segmenter = segmenter
+        self.stopwords = frozenset(normalise(w) for w in stopwords)
+        self.synonyms: dict[str, tuple[str, ...]] = {
+            normalise(k): tuple(normalise(v) for v in vs) for k, vs in (synonyms or {}).items()
+        }
+        self.neutral_region = neutral_region
+
+    @classmethod
+    def load(cls, snippets_dir: Path, data_dir: Path) -> Analyzer:
+        """Initialise jieba (once) and read the search data files; LibraryError on problems."""
+        problems: list[Problem] = []
+        synonyms = _load(snippets_dir / SYNONYMS_FILE, SynonymFile, problems)
+        config = _load(snippets_dir / SEARCH_FILE, SearchFile, problems)
+        userdict = snippets_dir / USERDICT_FILE
+        if not userdict.is_file():
+            problems.append(Problem(USERDICT_FILE, "", "file", "missing"))
+        if problems or synonyms is None or config is None:
+            raise LibraryError(problems)
+        tokenizer = init_jieba(data_dir / JIEBA_CACHE_DIR, userdict)
+        return cls(
+            Segmenter(tokenizer),
+            config.stopwords,
+            synonym_map(synonyms),
+            config.neutral_region,
+        )
+
+    def tokens(self, text: str) -> list[str]:
+        """Search tokens of a text (any script, any width), stop words removed."""
+        out: list[str] = []
+        stop = self.stopwords
+        search_tokens = self._segmenter.search_tokens
+        for run in runs(normalise(text)):
+            if run[0] < "\u3400":
+                if run not in stop:
+                    out.append(run)
+                continue
+            out.extend(t for t in search_tokens(run) if t not in stop)
+        return out
+
+    def keyword_tokens(self, keywords: Iterable[str]) -> list[str]:
+        """Tokens of keywords, plus each whole keyword (so a query token equal to it matches)."""
+        out: list[str] = []
+        for keyword in keywords:
+            out.extend(self.tokens(keyword))
+            whole = normalise(keyword).replace(" ", "")
+            if whole and whole not in out:
+                out.append(whole)
+        return out
+
+    def query(self, text: str) -> list[QueryTerm]:
+        """Query terms: the query's own tokens (weight 1) and those of its synonyms."""
+        own = list(dict.fromkeys(self.tokens(text)))
+        terms = {t: QueryTerm(t, 1.0, (t,)) for t in own}
+        flat = normalise(text).replace(" ", "")
+        for key, alternatives in self.synonyms.items():
+            if key not in flat:
+                continue
+            covers = tuple(t for t in self.tokens(key) if t in terms)
+            for alternative in alternatives:
+                for term in self.tokens(alternative):
+                    if term not in terms:
+                        terms[term] = QueryTerm(term, SYNONYM_WEIGHT, covers)
+        return list(terms.values())
+
+
+def synonym_map(data: SynonymFile) -> dict[str, list[str]]:
+    """One-way expansions: every member of a group expands to the others."""
+    out: dict[str, list[str]] = {}
+    for group in data.equivalent:
+        for term in group:
+            out.setdefault(term, []).extend(t for t in group if t != term)
+    for key, values in data.expands.items():
+        out.setdefault(key, []).extend(values)
+    return {k: list(dict.fromkeys(v)) for k, v in out.items()}
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _load(path: Path, model: type[_M], problems: list[Problem]) -> _M | None:
+    try:
+        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return model.model_validate(raw)
+    except FileNotFoundError:
+        problems.append(Problem(path.name, "", "file", "missing"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problems.append(Problem(path.name, "", "yaml", str(getattr(exc, "problem", exc)), line))
+    except ValidationError as exc:
+        for err in exc.errors():
+            field = ".".join(map(str, err["loc"])) or "file"
+            problems.append(Problem(path.name, "", field, err["msg"]))
+    return None

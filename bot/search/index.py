@@ -1,0 +1,345 @@
+"""The clause search index: BM25F over an inverted index, pure Python.
+
+Each clause that is not retired is one document: its title and every variant title, its text
+and every variant text (a declared variable counts as its label), its keywords, and its topic's
+name and keywords. Field weights: a title token counts ``TITLE_WEIGHT`` times a text token; a
+keyword (clause or topic) adds ``KEYWORD_WEIGHT`` once.
+
+Layout. Term → (doc ids ascending, impacts) in two ``array``s. An impact is the term's whole
+BM25 contribution to that document, computed at build time (idf, saturation ``K1`` and length
+normalisation ``B`` folded in), so scoring a query is additions only. Documents are numbered
+topic by topic, so a topic filter is a doc-id range cut out of each posting list by bisection.
+
+Query. Terms are taken rarest first and their postings accumulated into a dict; after each term
+the k-th best score so far (among the documents the filters allow) is compared with the sum of
+the remaining terms' maximum impacts (MaxScore). Once that sum cannot lift a new document into
+the top k, the remaining (frequent, low-idf) terms are only looked up, by bisection, for the
+documents that can still make it. ``heapq.nlargest`` picks the page.
+
+Coverage. A hit's ``coverage`` is the share of the query's idf weight the clause matches (a
+synonym's match covers the words it stands for; a word unknown to the library has the highest
+idf; single characters, mostly fragments of words jieba does not know, count only in a query
+made of nothing else). A query has a good result when some hit on its first page covers at
+least ``GOOD_COVERAGE`` (0.4) of it; otherwise it is a miss worth showing to admins
+(``bot.search.misses``). The threshold was set on ``tests/data/search_eval.yaml``: 13 of its 90
+published headings fall below it (slogan-heavy ones such as 加快中职教育高位突破, whose 高位突破
+no clause says), and so do 12 of 16 queries on subjects the library lacks (高等教育, 老年教育,
+国际交流, 招商引资 …); at 0.5 it would be 19 headings and still 12 of the 16.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from array import array
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from math import log
+from operator import itemgetter
+
+from bot.library.library import Library
+from bot.library.models import Clause, ClauseKind, Level, Topic
+from bot.search.analysis import Analyzer, QueryTerm, plain_text
+
+K1 = 1.2
+B = 0.5
+TITLE_WEIGHT = 3.0
+KEYWORD_WEIGHT = 2.0
+GOOD_COVERAGE = 0.4
+MAX_LIMIT = 50  # a page: Telegram inline mode shows at most 50 results
+TITLE_PREVIEW = 24  # characters of text standing in for a clause without a title
+
+_Mask = bytearray | None
+_MaskKey = tuple[int | None, Level | None, frozenset[ClauseKind] | None]
+
+
+@dataclass(frozen=True)
+class Hit:
+    clause_id: str
+    topic: str
+    topic_name: str
+    title: str
+    score: float
+    kind: ClauseKind
+    coverage: float
+
+
+def is_good(hits: Sequence[Hit]) -> bool:
+    """Whether a first page of hits answers the query (see the module docstring)."""
+    return any(hit.coverage >= GOOD_COVERAGE for hit in hits)
+
+
+def display_title(clause: Clause) -> str:
+    """The clause's title, else its first variant title, else the start of its text."""
+    title = clause.title or next((v.title for v in clause.variants if v.title), "")
+    if not title:
+        text = " ".join(plain_text(clause.text, clause.vars).split())
+        title = text[:TITLE_PREVIEW] + ("…" if len(text) > TITLE_PREVIEW else "")
+    elif "{" in title:
+        title = " ".join(plain_text(title, clause.vars).split())
+    return title
+
+
+class SearchIndex:
+    """Immutable once built; safe to query from many threads. Rebuild to change it."""
+
+    def __init__(self, builder: _Builder) -> None:
+        self._analyzer = builder.analyzer
+        self._clauses = builder.clauses
+        self._topics = builder.topics
+        self._ranges = builder.ranges
+        self._vocab = builder.vocab
+        self._docs = builder.docs
+        n = len(self._clauses)
+        self._impacts, self._max, self._idf = _impacts(builder, n)
+        self._max_idf = log(1 + (n + 0.5) / 0.5)
+        self._masks: dict[_MaskKey, bytearray] = {}
+        self.build_seconds = 0.0
+
+    @classmethod
+    def build(cls, library: Library, analyzer: Analyzer) -> SearchIndex:
+        """Index every clause of the library that is not retired."""
+        start = time.perf_counter()
+        builder = _Builder(analyzer)
+        for topic in library.topics.values():
+            builder.add_topic(topic)
+        index = cls(builder)
+        index.build_seconds = time.perf_counter() - start
+        return index
+
+    def __len__(self) -> int:
+        return len(self._clauses)
+
+    @property
+    def terms(self) -> int:
+        """Size of the vocabulary."""
+        return len(self._vocab)
+
+    def search(
+        self,
+        query: str,
+        *,
+        topic: str | None = None,
+        year: int | None = None,
+        level: Level | None = None,
+        kinds: Collection[ClauseKind] | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> list[Hit]:
+        """Best clauses for a query, best first; ``[]`` when nothing matches.
+
+        ``topic`` keeps one topic's clauses; ``year`` and ``level`` keep the clauses that fit a
+        plan of that year and level; ``kinds`` keeps those kinds. ``limit`` ≤ ``MAX_LIMIT``.
+        """
+        if limit <= 0 or offset < 0:
+            return []
+        terms = self._analyzer.query(query)
+        plan = [(tid, t.weight) for t in terms if (tid := self._vocab.get(t.term)) is not None]
+        span = self._ranges.get(topic, (0, 0)) if topic is not None else None
+        if not plan or (span is not None and span[0] == span[1]):
+            return []
+        k = offset + min(limit, MAX_LIMIT)
+        scores = self._score(plan, span, self._mask(year, level, kinds), k)
+        page = heapq.nlargest(k, scores.items(), key=itemgetter(1))[offset:]
+        return [self._hit(doc, score, terms) for doc, score in page]
+
+    def _score(
+        self, plan: list[tuple[int, float]], span: tuple[int, int] | None, mask: _Mask, k: int
+    ) -> dict[int, float]:
+        plan.sort(key=lambda p: len(self._docs[p[0]]))
+        rest = [0.0] * (len(plan) + 1)
+        for i in range(len(plan) - 1, -1, -1):
+            tid, weight = plan[i]
+            rest[i] = rest[i + 1] + self._max[tid] * weight
+        acc: dict[int, float] = {}
+        theta = 0.0
+        done = 0
+        while done < len(plan) and (done == 0 or rest[done] > theta):
+            tid, weight = plan[done]
+            _accumulate(acc, *self._postings(tid, span), weight)
+            done += 1
+            if done < len(plan):
+                theta = _kth(acc, mask, k)
+        if mask is not None:
+            acc = {doc: s for doc, s in acc.items() if mask[doc]}
+        if done < len(plan):
+            self._complete(acc, plan[done:], theta - rest[done])
+        return acc
+
+    def _complete(
+        self, acc: dict[int, float], terms: list[tuple[int, float]], floor: float
+    ) -> None:
+        """Add the remaining terms' impacts to the documents that can still reach the top."""
+        for doc in [doc for doc, s in acc.items() if s > floor]:
+            extra = 0.0
+            for tid, weight in terms:
+                docs = self._docs[tid]
+                i = bisect_left(docs, doc)
+                if i < len(docs) and docs[i] == doc:
+                    extra += self._impacts[tid][i] * weight
+            acc[doc] += extra
+
+    def _postings(self, tid: int, span: tuple[int, int] | None) -> tuple[array[int], array[float]]:
+        docs, impacts = self._docs[tid], self._impacts[tid]
+        if span is None:
+            return docs, impacts
+        lo, hi = bisect_left(docs, span[0]), bisect_left(docs, span[1])
+        return docs[lo:hi], impacts[lo:hi]
+
+    def _mask(
+        self, year: int | None, level: Level | None, kinds: Collection[ClauseKind] | None
+    ) -> _Mask:
+        if year is None and level is None and not kinds:
+            return None
+        key: _MaskKey = (year, level, frozenset(kinds) if kinds else None)
+        mask = self._masks.get(key)
+        if mask is None:
+            mask = bytearray(_allows(c, year, level, key[2]) for c in self._clauses)
+            if len(self._masks) > 256:
+                self._masks.clear()
+            self._masks[key] = mask
+        return mask
+
+    def _hit(self, doc: int, score: float, terms: list[QueryTerm]) -> Hit:
+        clause, topic = self._clauses[doc], self._topics[doc]
+        return Hit(
+            clause_id=clause.id,
+            topic=topic.id,
+            topic_name=topic.name,
+            title=display_title(clause),
+            score=round(score, 4),
+            kind=clause.kind,
+            coverage=round(self._coverage(doc, terms), 4),
+        )
+
+    def _coverage(self, doc: int, terms: list[QueryTerm]) -> float:
+        own = {t.term: self._idf_of(t.term) for t in terms if t.own and len(t.term) > 1}
+        if not own:  # a query of single characters only
+            own = {t.term: self._idf_of(t.term) for t in terms if t.own}
+        covered: set[str] = set()
+        for term in terms:
+            tid = self._vocab.get(term.term)
+            if tid is None:
+                continue
+            docs = self._docs[tid]
+            i = bisect_left(docs, doc)
+            if i < len(docs) and docs[i] == doc:
+                covered.update(term.covers)
+        total = sum(own.values())
+        return sum(own[t] for t in covered if t in own) / total if total else 0.0
+
+    def _idf_of(self, term: str) -> float:
+        tid = self._vocab.get(term)
+        return self._idf[tid] if tid is not None else self._max_idf
+
+
+def _allows(
+    clause: Clause, year: int | None, level: Level | None, kinds: frozenset[ClauseKind] | None
+) -> bool:
+    start, end = clause.years
+    return (
+        (year is None or (start <= year and (end is None or year <= end)))
+        and (level is None or level in clause.levels)
+        and (kinds is None or clause.kind in kinds)
+    )
+
+
+def _accumulate(
+    acc: dict[int, float], docs: array[int], impacts: array[float], weight: float
+) -> None:
+    if not acc:
+        scaled = impacts if weight == 1.0 else [s * weight for s in impacts]
+        acc.update(zip(docs, scaled, strict=True))
+        return
+    get = acc.get
+    if weight == 1.0:
+        for doc, s in zip(docs, impacts, strict=True):
+            acc[doc] = get(doc, 0.0) + s
+    else:
+        for doc, s in zip(docs, impacts, strict=True):
+            acc[doc] = get(doc, 0.0) + s * weight
+
+
+def _kth(acc: dict[int, float], mask: _Mask, k: int) -> float:
+    """The k-th best score among allowed documents (0 when fewer than k)."""
+    values = acc.values() if mask is None else [s for doc, s in acc.items() if mask[doc]]
+    if len(values) < k:
+        return 0.0
+    return heapq.nlargest(k, values)[-1]
+
+
+class _Builder:
+    """Collects postings (doc ids and weighted term frequencies) topic by topic."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        self.vocab: dict[str, int] = {}
+        self.docs: list[array[int]] = []
+        self.tfs: list[array[float]] = []
+        self.lengths: list[int] = []
+        self.clauses: list[Clause] = []
+        self.topics: list[Topic] = []
+        self.ranges: dict[str, tuple[int, int]] = {}
+
+    def add_topic(self, topic: Topic) -> None:
+        start = len(self.clauses)
+        shared = set(self.analyzer.keyword_tokens([topic.name, *topic.keywords]))
+        for clause in topic.clauses:
+            if not clause.retired:
+                self.add(clause, topic, shared)
+        self.ranges[topic.id] = (start, len(self.clauses))
+
+    def add(self, clause: Clause, topic: Topic, shared: set[str]) -> None:
+        doc = len(self.clauses)
+        weights, length = self.weights(clause, shared)
+        vocab, docs, tfs = self.vocab, self.docs, self.tfs
+        for term, weight in weights.items():
+            tid = vocab.get(term)
+            if tid is None:
+                tid = vocab[term] = len(docs)
+                docs.append(array("i"))
+                tfs.append(array("f"))
+            docs[tid].append(doc)
+            tfs[tid].append(weight)
+        self.lengths.append(length)
+        self.clauses.append(clause)
+        self.topics.append(topic)
+
+    def weights(self, clause: Clause, shared: set[str]) -> tuple[dict[str, float], int]:
+        """Weighted term frequencies of a clause and its length in tokens."""
+        tokens = self.analyzer.tokens
+        body: list[str] = []
+        titles: list[str] = []
+        for title in dict.fromkeys(v.title for v in clause.wordings() if v.title):
+            titles.extend(tokens(plain_text(title, clause.vars)))
+        for wording in clause.wordings():
+            if wording.text:
+                body.extend(tokens(plain_text(wording.text, clause.vars)))
+        weights: dict[str, float] = dict(Counter(body))
+        for term, count in Counter(titles).items():
+            weights[term] = weights.get(term, 0.0) + TITLE_WEIGHT * count
+        for term in shared.union(self.analyzer.keyword_tokens(clause.keywords)):
+            weights[term] = weights.get(term, 0.0) + KEYWORD_WEIGHT
+        return weights, len(body) + len(titles)
+
+
+def _impacts(
+    builder: _Builder, n: int
+) -> tuple[list[array[float]], list[float], list[float]]:
+    """Per term: BM25 impact of each posting, the largest impact, the idf."""
+    avgdl = (sum(builder.lengths) / n) if n else 1.0
+    norms = [K1 * (1 - B + B * length / (avgdl or 1.0)) for length in builder.lengths]
+    impacts: list[array[float]] = []
+    maxima: list[float] = []
+    idfs: list[float] = []
+    for docs, tfs in zip(builder.docs, builder.tfs, strict=True):
+        df = len(docs)
+        idf = log(1 + (n - df + 0.5) / (df + 0.5))
+        scale = idf * (K1 + 1)
+        row = array("f", [scale * tf / (tf + norms[d]) for d, tf in zip(docs, tfs, strict=True)])
+        impacts.append(row)
+        maxima.append(max(row))
+        idfs.append(idf)
+    return impacts, maxima, idfs

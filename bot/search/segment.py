@@ -1,0 +1,158 @@
+"""Word segmentation: jieba's dictionary plus our user dictionary, search-mode tokens.
+
+``init_jieba`` runs once at start-up, before any thread starts: it keeps jieba's prefix-dictionary
+cache in the data directory, silences jieba's log and loads ``snippets/_userdict.txt``.
+
+``Segmenter.words`` cuts a run of Han characters exactly as ``jieba.lcut(run, HMM=False)`` (a
+test checks it), about 2.5× faster: the dynamic programme over jieba's prefix dictionary is
+written without the intermediate DAG dict and tuples. ``search_tokens`` is jieba's search mode
+generalised: besides each word, every dictionary word inside it (jieba only looks at 2- and
+3-character pieces, so 义务教育 would be lost inside 义务教育优质均衡). HMM guessing of
+unknown words is off on purpose: it is slower and makes tokens depend on the context, so the
+same phrase could be cut differently in a clause and in a query. A run seen before is served
+from a memo, which makes rebuilding the index after an admin edit cheap.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import warnings
+from math import log
+from pathlib import Path
+from typing import Any
+
+# jieba 0.42 imports pkg_resources (deprecated in recent setuptools) and has invalid escape
+# sequences that warn when its sources are compiled; tests turn warnings into errors.
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message=".*pkg_resources", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", message=".*pkg_resources", category=UserWarning)
+    warnings.filterwarnings("ignore", module="pkg_resources", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", message="invalid escape sequence", category=SyntaxWarning)
+    warnings.filterwarnings(
+        "ignore", message="invalid escape sequence", category=DeprecationWarning
+    )
+    import jieba
+
+CACHE_FILE = "jieba.cache"
+# Frequency of a user-dictionary term that gives none. jieba's own suggestion only just beats
+# cutting the term into its parts, so a term lost to an overlapping word (主题教育学 cut as
+# 主题 / 教育学); this value (义务教育 has 727 in jieba's dictionary) keeps terms whole. A short
+# term that would then swallow its neighbours gets a small explicit frequency (县中 in 全县中小学).
+USER_FREQ = 500
+MEMO_LIMIT = 200_000  # runs kept in the memo; cleared when full
+_PREFIX = 1.0  # marks a prefix of a dictionary word that is not a word (log P is always < 0)
+_NONE = -1e300
+_INIT_LOCK = threading.Lock()
+_loaded_userdicts: set[Path] = set()
+
+
+def init_jieba(cache_dir: Path, userdict: Path | None) -> Any:
+    """Initialise jieba's default tokenizer once; returns it (``jieba.dt``).
+
+    Idempotent: a user dictionary already loaded is not loaded again.
+    """
+    with _INIT_LOCK:
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.dt
+        if not tokenizer.initialized:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            tokenizer.tmp_dir = str(cache_dir)
+            tokenizer.cache_file = CACHE_FILE
+            tokenizer.initialize()
+        if userdict is not None and userdict.resolve() not in _loaded_userdicts:
+            for word, freq, tag in read_userdict(userdict):
+                if freq is None:
+                    freq = max(USER_FREQ, tokenizer.suggest_freq(word, False))
+                tokenizer.add_word(word, freq, tag)
+            _loaded_userdicts.add(userdict.resolve())
+        return tokenizer
+
+
+def read_userdict(path: Path) -> list[tuple[str, int | None, str | None]]:
+    """Entries of a user dictionary: ``WORD [FREQ] [TAG]`` per line, ``#`` comments."""
+    entries: list[tuple[str, int | None, str | None]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("#", 1)[0].split()
+        if not parts:
+            continue
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        tag = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else None
+        entries.append((parts[0], freq, tag))
+    return entries
+
+
+class Segmenter:
+    """Search-mode segmentation of Han runs over an initialised jieba tokenizer's dictionary."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self._freq: dict[str, int] = tokenizer.FREQ
+        self._logtotal = log(tokenizer.total)
+        self._logfreq: dict[str, float] = {}  # learnt from _freq as pieces are met
+        self._memo: dict[str, list[str]] = {}
+
+    def search_tokens(self, run: str) -> list[str]:
+        """Tokens of one run of Han characters, as ``jieba.lcut_for_search(run, HMM=False)``."""
+        found = self._memo.get(run)
+        if found is None:
+            found = self._search(run)
+            if len(self._memo) >= MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[run] = found
+        return found
+
+    def words(self, run: str) -> list[str]:
+        """Precise-mode words of one run of Han characters (``jieba.lcut(run, HMM=False)``)."""
+        lookup = self._logfreq.get
+        n = len(run)
+        score = [0.0] * (n + 1)
+        nxt = list(range(1, n + 2))
+        for i in range(n - 1, -1, -1):
+            best = _NONE
+            j = i + 1
+            piece = run[i]
+            while True:
+                value = lookup(piece)
+                if value is None:
+                    value = self._learn(piece)
+                    if value is None:
+                        break  # not even a prefix of a dictionary word
+                if value != _PREFIX:
+                    value += score[j]
+                    if value >= best:  # on a tie jieba keeps the longer word
+                        best = value
+                        nxt[i] = j
+                if j == n:
+                    break
+                j += 1
+                piece = run[i:j]
+            score[i] = score[i + 1] - self._logtotal if best == _NONE else best
+        out: list[str] = []
+        i = 0
+        while i < n:
+            j = nxt[i]
+            out.append(run[i:j])
+            i = j
+        return out
+
+    def _learn(self, piece: str) -> float | None:
+        """log P(piece) from jieba's counts, ``_PREFIX`` for a mere prefix, None if neither."""
+        freq = self._freq.get(piece)
+        if freq is None:
+            return None
+        value = log(freq) - self._logtotal if freq else _PREFIX
+        self._logfreq[piece] = value
+        return value
+
+    def _search(self, run: str) -> list[str]:
+        get = self._freq.get
+        out: list[str] = []
+        for word in self.words(run):
+            size = len(word)
+            for length in range(2, size):
+                for i in range(size - length + 1):
+                    piece = word[i : i + length]
+                    if get(piece):
+                        out.append(piece)
+            out.append(word)
+        return out
