@@ -4,6 +4,7 @@
     planbot kinds [--json]                       plan kinds
     planbot draft --region 清远市 --year 2019 --topics party,preschool [--format md|txt|json|docx]
     planbot snippets validate [--dir DIR]        check the clause library, exit 1 on problems
+    planbot search "QUERY" [--topic T] [--year Y] [--limit N] [--json] | --batch FILE | --misses
     planbot run                                  Telegram when BOT_TOKEN is set, else the console
     planbot console | telegram                   one adapter explicitly
 
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     snippets_sub = snippets.add_subparsers(dest="snippets_command", required=True)
     validate = snippets_sub.add_parser("validate", help="check every file, list every problem")
     validate.add_argument("--dir", type=Path, default=None, help="library directory")
+    _add_search(sub.add_parser("search", help="find clauses (see bot/search/cli.py)"))
     sub.add_parser("run", help="Telegram if BOT_TOKEN is set, otherwise the terminal dialogue")
     sub.add_parser("console", help="the dialogue in the terminal")
     sub.add_parser("telegram", help="the bot on Telegram (long polling)")
@@ -59,6 +61,16 @@ def _add_draft(p: argparse.ArgumentParser) -> None:
                    help="keep the topics in the order given (default: party leadership first)")
     p.add_argument("--format", choices=["md", "txt", "json", "docx"], default="md")
     p.add_argument("-o", "--output", type=Path, help="write to FILE instead of standard output")
+
+
+def _add_search(p: argparse.ArgumentParser) -> None:
+    p.add_argument("query", nargs="?", help="what to look for, e.g. 推进学前教育补短提质")
+    p.add_argument("--topic", help="only this topic (id or name, see `topics`)")
+    p.add_argument("--year", help="only clauses that fit a plan of this year")
+    p.add_argument("--limit", default="10", help="results per query, 1-50")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--batch", metavar="FILE", help="one query per line ('-': standard input)")
+    p.add_argument("--misses", action="store_true", help="queries that found no good result")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -90,6 +102,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         "kinds": commands.kinds,
         "draft": commands.draft,
         "snippets": commands.snippets,
+        "search": commands.search,
         "run": commands.run,
         "console": commands.console,
         "telegram": commands.telegram,

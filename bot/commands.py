@@ -57,6 +57,12 @@ def snippets(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def search(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.search.cli import search as search_command
+
+    return search_command(args, settings)
+
+
 def draft(args: argparse.Namespace, settings: Settings) -> int:
     library = load_library(settings.snippets_dir)
     request = build_request(args, library)
