@@ -603,6 +603,16 @@ def test_a_leftover_temp_file_is_ignored(file_store: TinyStore, tmp_path: Path) 
     assert [r.id for r in file_store.drafts.list_for(ALICE)] == [draft.id]
 
 
+def test_old_temp_files_are_swept_at_open(file_store: TinyStore, tmp_path: Path) -> None:
+    users = tmp_path / "users"
+    old, fresh = users / f".{ALICE}.json.old.tmp", users / f".{ALICE}.json.new.tmp"
+    for path in (old, fresh):
+        path.write_bytes(b"{")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    open_store(tmp_path)
+    assert not old.exists() and fresh.exists()
+
+
 CHILD = """
 import sys
 from pathlib import Path

@@ -68,6 +68,9 @@ class Store(Protocol):
     def transaction(self, user_id: int) -> AbstractContextManager[None]:
         """Hold the user's lock: re-entrant in one thread, excludes other threads and processes.
 
-        A thread may hold one user's transaction at a time (holding two could deadlock).
+        A thread may hold one user's transaction at a time (holding two could deadlock). It
+        excludes threads and processes, not coroutines of one thread: do not ``await`` inside it
+        (the engine is synchronous; an async adapter runs it whole, or in a worker thread).
+        Store operations never take it themselves; each of them is atomic on its own.
         """
         ...

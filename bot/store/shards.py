@@ -22,9 +22,10 @@ raises ``StoreCorrupt("store_schema_newer")`` every time.
 from __future__ import annotations
 
 import os
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -107,6 +108,22 @@ class FileShards(Shards):
 
     def path(self, user_id: int) -> Path:
         return self.users_dir / f"{user_id}.json"
+
+    def sweep_temp_files(self, older_than: float = 3600.0) -> int:
+        """Delete temporary files left by writers killed mid-write; return how many.
+
+        Only files older than ``older_than`` seconds go: another process may be writing one now.
+        """
+        cutoff = time.time() - older_than
+        removed = 0
+        with os.scandir(self.users_dir) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+                    with suppress(FileNotFoundError):
+                        if entry.stat().st_mtime < cutoff:
+                            os.unlink(entry.path)
+                            removed += 1
+        return removed
 
     def storage(self, user_id: int) -> Storage:
         return FileShardStorage(self.path(user_id), user_id, self.cache)

@@ -50,8 +50,8 @@ class ShardTooNew(ShardCorrupt):
 def parse_shard(text: bytes | str, where: str) -> Tables:
     """Parse and check the shape of a shard; ``ShardCorrupt`` says what is wrong."""
     try:
-        data = json.loads(text)
-    except (UnicodeDecodeError, ValueError) as exc:
+        data = json.loads(text.decode("utf-8-sig") if isinstance(text, bytes) else text)
+    except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise ShardCorrupt(where, f"not UTF-8 JSON ({exc})") from exc
     if not isinstance(data, dict):
         raise ShardCorrupt(where, "not a JSON object")

@@ -315,8 +315,13 @@ class TinyStore:
 
 
 def open_store(data_dir: Path, *, clock: Clock = utc_now) -> TinyStore:
-    """The default store: shards in ``<data_dir>/users``, lock files in ``<data_dir>/locks``."""
-    return TinyStore(FileShards(data_dir), clock)
+    """The default store: shards in ``<data_dir>/users``, lock files in ``<data_dir>/locks``.
+
+    Temporary files that crashed writers left more than an hour ago are deleted.
+    """
+    shards = FileShards(data_dir)
+    shards.sweep_temp_files()
+    return TinyStore(shards, clock)
 
 
 def memory_store(*, clock: Clock = utc_now) -> TinyStore:
