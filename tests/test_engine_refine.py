@@ -150,7 +150,7 @@ def test_fill_a_target_from_the_todo_list() -> None:
     chat = Chat(make_engine())
     chat.draft_quickly()
     assert "还有1处【待填】" in chat.text
-    chat.press("待填清单（1）")
+    chat.press("待填清单（1项）")
     assert "新建改扩建公办幼儿园数 —— 点按钮填写" in chat.text
     chat.press("填写：新建改扩建公办幼儿园数")
     assert "请填写“新建改扩建公办幼儿园数”" in chat.text

@@ -1,1 +1,20 @@
-"""dialogue."""
+"""The transport-free dialogue engine (``Engine.handle(event) -> list[Reply]``).
+
+=============  ===============================================================================
+module         what it holds
+=============  ===============================================================================
+types          Event, Reply, Button, Document: the contract with the adapters
+engine         Engine: loads the session, routes commands, texts and presses, saves the session
+session        the session model stored as plain JSON (interview, view, pending input, undo)
+actions        compact button data with a nonce, ≤ 64 bytes
+turn           one event being handled: library, store, words, the session being changed
+interview      the questions as data and the next one to ask (no messages, no buttons)
+questions      the screens of the interview and the review
+flow           the interview as the user meets it: answers, back, skip, the new draft
+views          the screens of a draft: overview, section, item, add, to-do list, export
+refine         editing a plan: swap wording, edit, move, delete/restore, add clause, fill in
+editing        presses on a draft and the texts the bot asked for
+drafts         /drafts: list, open, copy, delete; showing the current view again
+export         a plan as a file (Word when available, Markdown, text)
+=============  ===============================================================================
+"""

@@ -91,7 +91,9 @@ class Engine:
         try:
             return _route(turn, action), work
         except Rejected as exc:
-            return [self._notice(exc.message_id)], None
+            if event.kind is EventKind.BUTTON:
+                return [self._notice(exc.message_id)], None
+            return [Reply(text=self.messages.text(exc.message_id))], None
         except PlanbotError as exc:
             return self._failed(event, session, exc)
         except Exception:

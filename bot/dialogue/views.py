@@ -91,13 +91,13 @@ def overview(turn: Turn, record: DraftRecord, *, note: str = "", fresh: bool = F
     text = turn.screen(
         "overview", fresh=fresh, note=note, draft_name=record.name, title=plan.title,
         sections=sections, placeholders=count, shared=record.owner != turn.user_id,
-        notes=[turn.say(n.id, **n.params) for n in plan.notes],
+        notes=[turn.say(n.id, **n.params) for n in plan.notes if turn.deps.messages.has(n.id)],
     )
     return turn.reply(text, [
         *rows(open_section, 1),
         [turn.labelled("btn_preview", Act.PREVIEW, record.id),
          turn.labelled("btn_export", Act.EXPORT_MENU, record.id)],
-        [turn.labelled("btn_todo", Act.TODO, record.id, rev, count=count),
+        [turn.labelled("btn_todo", Act.TODO, record.id, rev, count=len(plan.placeholders())),
          turn.labelled("btn_title", Act.TITLE, record.id, rev)],
         [turn.labelled("btn_rename", Act.RENAME, record.id, rev),
          turn.labelled("btn_copy", Act.COPY, record.id),
