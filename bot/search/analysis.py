@@ -85,13 +85,14 @@ class Analyzer:
 
     def __init__(
         self,
-        segmenter: Segmenter,
+        tokenizer: Any,
         stopwords: Iterable[str] = (),
         synonyms: Mapping[str, Iterable[str]] | None = None,
         neutral_region: NeutralRegion | None = None,
     ) -> None:
-        self._segmenter = segmenter
+        """``tokenizer``: an initialised jieba tokenizer (see ``init_jieba``)."""
         self.stopwords = frozenset(normalise(w) for w in stopwords)
+        self._segmenter = Segmenter(tokenizer, self.stopwords)
         self.synonyms: dict[str, tuple[str, ...]] = {
             normalise(k): tuple(normalise(v) for v in vs) for k, vs in (synonyms or {}).items()
         }
@@ -108,9 +109,8 @@ class Analyzer:
             problems.append(Problem(USERDICT_FILE, "", "file", "missing"))
         if problems or synonyms is None or config is None:
             raise LibraryError(problems)
-        tokenizer = init_jieba(data_dir / JIEBA_CACHE_DIR, userdict)
         return cls(
-            Segmenter(tokenizer),
+            init_jieba(data_dir / JIEBA_CACHE_DIR, userdict),
             config.stopwords,
             synonym_map(synonyms),
             config.neutral_region,
@@ -126,7 +126,7 @@ class Analyzer:
                 if run not in stop:
                     out.append(run)
                 continue
-            out.extend(t for t in search_tokens(run) if t not in stop)
+            out.extend(search_tokens(run))
         return out
 
     def keyword_tokens(self, keywords: Iterable[str]) -> list[str]:

@@ -37,8 +37,9 @@ with warnings.catch_warnings():
 CACHE_FILE = "jieba.cache"
 # Frequency of a user-dictionary term that gives none. jieba's own suggestion only just beats
 # cutting the term into its parts, so a term lost to an overlapping word (主题教育学 cut as
-# 主题 / 教育学); this value (义务教育 has 727 in jieba's dictionary) keeps terms whole. A short
-# term that would then swallow its neighbours gets a small explicit frequency (县中 in 全县中小学).
+# 主题 / 教育学); this value (义务教育 has 727 in jieba's dictionary) keeps terms whole and still
+# loses to real words around them (全县中小学 stays 全县 / 中小学, not 全 / 县中 / 小学).
+# A line may give its own frequency.
 USER_FREQ = 500
 MEMO_LIMIT = 200_000  # runs kept in the memo; cleared when full
 _PREFIX = 1.0  # marks a prefix of a dictionary word that is not a word (log P is always < 0)
@@ -83,9 +84,13 @@ def read_userdict(path: Path) -> list[tuple[str, int | None, str | None]]:
 
 
 class Segmenter:
-    """Search-mode segmentation of Han runs over an initialised jieba tokenizer's dictionary."""
+    """Search-mode segmentation of Han runs over an initialised jieba tokenizer's dictionary.
 
-    def __init__(self, tokenizer: Any) -> None:
+    A stop word is dropped with the pieces inside it (进一步 takes 一步 with it).
+    """
+
+    def __init__(self, tokenizer: Any, stopwords: frozenset[str] = frozenset()) -> None:
+        self._stop = stopwords
         self._freq: dict[str, int] = tokenizer.FREQ
         self._logtotal = log(tokenizer.total)
         self._logfreq: dict[str, float] = {}  # learnt from _freq as pieces are met
@@ -146,13 +151,16 @@ class Segmenter:
 
     def _search(self, run: str) -> list[str]:
         get = self._freq.get
+        stop = self._stop
         out: list[str] = []
         for word in self.words(run):
+            if word in stop:
+                continue
             size = len(word)
             for length in range(2, size):
                 for i in range(size - length + 1):
                     piece = word[i : i + length]
-                    if get(piece):
+                    if get(piece) and piece not in stop:
                         out.append(piece)
             out.append(word)
         return out
