@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.dialogue.engine import Engine
@@ -15,6 +16,11 @@ from bot.dialogue.turn import Clock
 from bot.library.loader import load_library
 from bot.messages import Messages
 from bot.store import open_store
+
+if TYPE_CHECKING:  # the engine is what the adapters expect
+    from bot.adapters.protocol import DialogueEngine
+
+    _ENGINE: type[DialogueEngine] = Engine
 
 
 def build_engine(settings: Settings, *, clock: Clock = date.today) -> Engine:

@@ -71,12 +71,13 @@ def _check(plan: Plan, s: int, i: int | None = None) -> None:
 
 
 def _target(turn: Turn, action: Action) -> tuple[DraftRecord, Plan, int, int]:
+    """The draft as the button saw it, and the section and item the button names (if any)."""
     record = turn.current(action.draft, action.ints[0])
     plan = load_plan(record)
-    s = action.ints[1] if len(action.ints) > 1 else 0
-    i = action.ints[2] if len(action.ints) > 2 else None
-    _check(plan, s, i)
-    return record, plan, s, i if i is not None else 0
+    s, i = (*action.ints[1:], None, None)[:2]
+    if s is not None:
+        _check(plan, s, i)
+    return record, plan, s or 0, i or 0
 
 
 def _section(turn: Turn, action: Action) -> list[Reply]:
