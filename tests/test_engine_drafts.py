@@ -6,7 +6,8 @@ import pytest
 
 from bot.dialogue.actions import Act, encode
 from bot.store import memory_store
-from tests.chat import Chat, make_engine
+from bot.dialogue.engine import Engine
+from tests.chat import TODAY, Chat, make_engine, messages, small_library
 
 
 @pytest.fixture
@@ -192,3 +193,38 @@ def test_a_deleted_draft_left_open_elsewhere() -> None:
     assert colleague.notice == "这份草稿已不存在。"
     colleague.cmd("help")  # the view shown again falls back to the list
     assert "还没有草稿" in colleague.text
+
+
+class FailingDrafts:
+    """The drafts of a store whose disk fails on create."""
+
+    def __init__(self, inner: object) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> object:
+        if name == "create":
+            raise OSError("disk full")
+        return getattr(self._inner, name)
+
+
+class FailingStore:
+    def __init__(self) -> None:
+        self._inner = memory_store()
+        self.drafts = FailingDrafts(self._inner.drafts)
+        self.sessions = self._inner.sessions
+        self.transaction = self._inner.transaction
+
+
+def test_an_unexpected_failure_is_an_apology_and_loses_nothing() -> None:
+    engine = Engine(small_library(), FailingStore(), messages(), clock=lambda: TODAY)
+    chat = Chat(engine)
+    chat.cmd("new")
+    for step in (lambda: chat.say("清远"), lambda: chat.say("2026"),
+                 lambda: chat.press("工作要点"), lambda: chat.press("党的建设"),
+                 lambda: chat.press("完成"), lambda: chat.press("全部跳过"),
+                 lambda: chat.press("分级编号")):
+        step()
+    session = chat.session()
+    chat.press("生成草稿")
+    assert "抱歉，刚才出了点问题" in chat.text
+    assert chat.session() == session  # still at the review: 生成草稿 can be pressed again

@@ -63,11 +63,17 @@ class Engine:
 
     def handle(self, event: Event) -> list[Reply]:
         store = self.deps.store
-        with store.transaction(event.user_id):
-            session = self._load(event.user_id)
-            replies, changed = self._handle(event, session)
-            if changed is not None:
-                store.sessions.save(event.user_id, dump_session(changed))
+        try:
+            with store.transaction(event.user_id):
+                session = self._load(event.user_id)
+                replies, changed = self._handle(event, session)
+                if changed is not None:
+                    store.sessions.save(event.user_id, dump_session(changed))
+        except Exception:  # a bug or a broken disk: the session is not saved; say sorry
+            log.exception("unexpected error handling %s for user %s", event.kind, event.user_id)
+            if self.raise_errors:
+                raise
+            return [Reply(text=self.messages.text("internal_error"))]
         return _one_edit(replies)
 
     def _load(self, user_id: int) -> Session:
@@ -96,11 +102,6 @@ class Engine:
             return [Reply(text=self.messages.text(exc.message_id))], None
         except PlanbotError as exc:
             return self._failed(event, session, exc)
-        except Exception:
-            log.exception("unexpected error handling %s for user %s", event.kind, event.user_id)
-            if self.raise_errors:
-                raise
-            return [Reply(text=self.messages.text("internal_error"))], None
 
     def _notice(self, message_id: str) -> Reply:
         return Reply(notice=self.messages.text(message_id))
@@ -109,10 +110,11 @@ class Engine:
         self, event: Event, session: Session, exc: PlanbotError
     ) -> tuple[list[Reply], Session | None]:
         """The error's message, and the screen the user was on (as it was: nothing changed)."""
+        log.info("user %s: %s", event.user_id, exc.message_id)  # never the user's text
         if self.messages.has(exc.message_id):
             text = self.messages.error(exc)
         else:
-            log.error("no message for %r", exc)
+            log.error("no message for %s", exc.message_id)
             text = self.messages.text("internal_error")
         if event.kind is EventKind.BUTTON and not isinstance(exc, ConflictError | NotFoundError):
             return [Reply(notice=text)], None

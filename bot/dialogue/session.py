@@ -127,7 +127,8 @@ def load_session(data: dict[str, Any] | None) -> Session:
     try:
         return Session.model_validate(data)
     except ValidationError as exc:
-        log.warning("discarding a session that does not validate: %s", exc.errors()[:3])
+        where = [".".join(map(str, e["loc"])) for e in exc.errors()[:3]]
+        log.warning("discarding a session that does not validate at %s", where)
         return Session(nonce=_stored_nonce(data))
 
 
