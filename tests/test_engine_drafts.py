@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.dialogue.actions import Act, encode
-from bot.store import memory_store
 from bot.dialogue.engine import Engine
+from bot.store import memory_store
 from tests.chat import TODAY, Chat, make_engine, messages, small_library
 
 
