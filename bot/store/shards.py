@@ -33,7 +33,7 @@ from typing import TypeVar
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from bot.atomic import _fsync_dir
+from bot.atomic import fsync_dir
 from bot.store.errors import StoreCorrupt
 from bot.store.locks import KeyedLocks
 from bot.store.storage import (
@@ -139,7 +139,7 @@ class FileShards(Shards):
         except ShardCorrupt:
             target = path.with_name(f"{path.name}.corrupt-{_stamp()}")
             os.replace(path, target)
-            _fsync_dir(path.parent)
+            fsync_dir(path.parent)
             return str(target)
         return None
 
