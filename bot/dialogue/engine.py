@@ -122,11 +122,10 @@ class Engine:
         try:
             screen = current_screen(turn)
         except (PlanbotError, Rejected) as again:
-            log.warning("cannot show the current screen again: %r", again)
+            log.warning("cannot show the current screen again: %s", again.message_id)
             return [Reply(text=text)], None
-        return [Reply(text=text), *(r.model_copy(update={"edit": False}) for r in screen)], (
-            turn.session
-        )
+        replies = [Reply(text=text), *(r.model_copy(update={"edit": False}) for r in screen)]
+        return replies, turn.session
 
 
 def _route(turn: Turn, action: Action | None) -> list[Reply]:
