@@ -62,10 +62,22 @@ def test_edit_marks_the_item_edited(chat: Chat) -> None:
     chat.say("字" * 2001)
     assert "一个条目请不超过2000字" in chat.text and "请发送这一条的新内容" in chat.text
     chat.say("全面推进幼儿园保育教育质量评估。")
-    assert "已保存修改" in chat.text and "〔您手动修改过这一条〕" in chat.text
+    assert "已保存修改" in chat.text and "〔您手动修改过这一条" in chat.text
     item = chat.plan().sections[2].items[1]
     assert item.edited and item.text == "全面推进幼儿园保育教育质量评估。"
     assert item.title == "提升保教质量"
+
+
+def test_a_rewritten_item_is_not_swapped_away(chat: Chat) -> None:
+    chat.press(PRESCHOOL[:10])
+    chat.press("（一）扩大普惠性学前教育资源")
+    chat.press("编辑")
+    chat.say("我们自己的写法。")
+    assert not chat.has_button("换一种说法")
+    chat.press("删除")
+    chat.press("添加条款")
+    chat.press("扩大普惠性学前教育资源")  # the library's wording is back, with the target
+    assert "公办幼儿园5所" in chat.text and chat.has_button("换一种说法")
 
 
 def test_edit_can_be_cancelled_or_skipped(chat: Chat) -> None:

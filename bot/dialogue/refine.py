@@ -52,8 +52,10 @@ def wording_count(item: Item, library: Library) -> int:
 
 
 def swap_wording(plan: Plan, library: Library, s: int, i: int) -> Item:
-    """The next wording of the item's clause (the user's own text is replaced)."""
+    """The next wording of the item's clause; an item the user rewrote keeps the user's text."""
     item = plan.sections[s].items[i]
+    if item.edited:
+        raise InputError("edited_no_swap")
     clause = clause_of(item, library)
     if clause is None or len(clause.wordings()) < 2:
         raise InputError("no_other_wording")

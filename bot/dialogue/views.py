@@ -145,7 +145,7 @@ def item_view(turn: Turn, record: DraftRecord, s: int, i: int, *, note: str = ""
     rev = revision_tag(record)
     count = wording_count(item, turn.library)
     edit = [turn.labelled("btn_edit", Act.EDIT, record.id, rev, s, i)]
-    if count > 1:
+    if count > 1 and not item.edited:  # a swap would throw away the user's own text
         edit.insert(0, turn.labelled("btn_swap", Act.SWAP, record.id, rev, s, i))
     move = [turn.labelled("btn_up", Act.UP, record.id, rev, s, i),
             turn.labelled("btn_down", Act.DOWN, record.id, rev, s, i),
