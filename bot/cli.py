@@ -3,6 +3,7 @@
     planbot topics [--json]                      priority areas (topic ids and names)
     planbot kinds [--json]                       plan kinds
     planbot draft --region 清远市 --year 2019 --topics party,preschool [--format md|txt|json|docx]
+    planbot draft --region 修文县 --year 2025 --kind 人才工作计划    a kind with its own sections
     planbot snippets validate [--dir DIR]        check the clause library, exit 1 on problems
     planbot search "QUERY" [--topic T] [--year Y] [--limit N] [--json] | --batch FILE | --misses
     planbot run                                  Telegram when BOT_TOKEN is set, else the console
@@ -51,8 +52,9 @@ def _add_draft(p: argparse.ArgumentParser) -> None:
     p.add_argument("--level", choices=["province", "city", "county", "district"],
                    help="level of a region that is not in the dataset")
     p.add_argument("--year", required=True, help="plan year (2000–2035)")
-    p.add_argument("--topics", required=True, help="comma-separated topic ids, or 'all'")
-    p.add_argument("--kind", default="工作要点", help="工作要点 or 工作计划 (see `kinds`)")
+    p.add_argument("--topics", help="comma-separated topic ids, or 'all' (annual plans only; "
+                   "a special-purpose kind has its own sections)")
+    p.add_argument("--kind", default="工作要点", help="plan kind, by name or id (see `kinds`)")
     p.add_argument("--style", choices=["hierarchical", "flat"], default="hierarchical")
     p.add_argument("--target", action="append", default=[], metavar="KEY=VALUE",
                    help="a target value, repeatable")

@@ -15,6 +15,7 @@ from bot.compose.targets import normalise_target
 from bot.config import Settings
 from bot.errors import InputError
 from bot.export.text import plan_to_markdown, plan_to_text
+from bot.library.kinds import PlanKind
 from bot.library.library import Library
 from bot.library.loader import LibraryError, load_library
 from bot.library.models import MAX_YEAR, MIN_YEAR, Level
@@ -35,12 +36,23 @@ def topics(args: argparse.Namespace, settings: Settings) -> int:
 
 def kinds(args: argparse.Namespace, settings: Settings) -> int:
     library = load_library(settings.snippets_dir)
-    rows = [{"id": k.id, "name": k.name, "aliases": k.aliases} for k in library.kinds.values()]
+    rows = [
+        {
+            "id": k.id,
+            "name": k.name,
+            "aliases": k.aliases,
+            "asks_priorities": k.asks_priorities,
+            "topics": [{"id": t.id, "name": t.name} for t in library.kind_topics(k)],
+        }
+        for k in library.kinds.values()
+    ]
     if args.json:
         _print_json(rows)
-    else:
-        for row in rows:
-            print(f"{row['id']:<14}  {row['name']}")
+        return 0
+    width = max(len(str(r["id"])) for r in rows)
+    for kind in library.kinds.values():
+        sections = "、".join(t.name for t in library.kind_topics(kind))
+        print(f"{kind.id:<{width}}  {kind.name}  {sections}".rstrip())
     return 0
 
 
@@ -70,7 +82,7 @@ def draft(args: argparse.Namespace, settings: Settings) -> int:
     messages = Messages(settings.prompts_dir)
     _emit(plan, args.format, args.output)
     for note in plan.notes:
-        print(messages.text(note.id, **note.params), file=sys.stderr)
+        print(messages.text(note.id, "zh", **note.params), file=sys.stderr)
     if plan.placeholders():
         print(messages.text("placeholders_listed", labels=plan.placeholders()), file=sys.stderr)
     return 0
@@ -84,7 +96,7 @@ def build_request(args: argparse.Namespace, library: Library) -> PlanRequest:
     if kind is None:
         raise InputError("unknown_kind", kind=args.kind,
                          choices="、".join(k.name for k in library.kinds.values()))
-    chosen = parse_topics(args.topics, library)
+    chosen = kind_topics_arg(args.topics, kind, library)
     return PlanRequest(
         region=region, year=year, kind=kind.id,
         topics=chosen if args.keep_order else default_order(chosen),
@@ -98,6 +110,20 @@ def parse_year(text: str) -> int:
     if not value.isdigit() or not MIN_YEAR <= int(value) <= MAX_YEAR:
         raise InputError("year_out_of_range", value=text, min=MIN_YEAR, max=MAX_YEAR)
     return int(value)
+
+
+def kind_topics_arg(text: str | None, kind: PlanKind, library: Library) -> list[str]:
+    """The chosen priorities for a kind that asks for them (then ``--topics`` is required); a kind
+    with its own sections takes none."""
+    if not kind.asks_priorities:
+        if text is not None:
+            names = "、".join(t.name for t in library.kind_topics(kind))
+            raise InputError("topics_fixed", kind=kind.name, sections=names)
+        return []
+    if text is None:
+        choices = ",".join(t.id for t in library.priority_topics())
+        raise InputError("topics_required", kind=kind.name, choices=choices)
+    return parse_topics(text, library)
 
 
 def parse_topics(text: str, library: Library) -> list[str]:

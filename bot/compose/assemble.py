@@ -1,8 +1,9 @@
 """Assemble a whole plan for a region and a year from the clause library.
 
 ``assemble_plan(request, library)`` follows the plan kind's sections: 总体要求 for the year,
-主要目标 from the user's targets (only when some were given), one section per chosen priority in
-the user's order, 保障措施 and the closing line. Every item remembers its clause id and wording.
+主要目标 from the user's targets (only when some were given, or always for a kind that says so),
+one section per topic — the chosen priorities in the user's order, or the kind's fixed topics —
+保障措施 and the closing line. Every item remembers its clause id and wording.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class PlanRequest(BaseModel):
     region: Region
     year: int
     kind: str = "work_points"
-    topics: list[str]
+    topics: list[str] = Field(default_factory=list)  # chosen priorities; empty for fixed kinds
     targets: dict[str, str] = Field(default_factory=dict)
     style: NumberingStyle = NumberingStyle.HIERARCHICAL
     bureau: str | None = None
@@ -103,13 +104,7 @@ class Composer:
 
 def assemble_plan(request: PlanRequest, library: Library) -> Plan:
     """The whole plan for the request (see the module docstring)."""
-    for topic in request.topics:
-        if topic not in library.topics or not library.topics[topic].priority:
-            raise InputError(
-                "unknown_topic",
-                topic=topic,
-                choices=",".join(t.id for t in library.priority_topics()),
-            )
+    _check_topics(request, library)
     composer = Composer(library, request)
     sections: list[Section] = []
     for spec in composer.kind.sections:
@@ -126,6 +121,19 @@ def assemble_plan(request: PlanRequest, library: Library) -> Plan:
         targets=dict(request.targets),
         notes=composer.notes(),
     )
+
+
+def _check_topics(request: PlanRequest, library: Library) -> None:
+    """Chosen topics must be priority areas; a kind's own fixed topics are accepted too (a
+    request rebuilt from a plan of that kind names them) and are otherwise ignored."""
+    kind = library.kind(request.kind)
+    fixed = set(kind.fixed_topics) if kind else set()
+    asks = kind is None or kind.asks_priorities
+    choices = [t.id for t in library.priority_topics()] if asks else []
+    for topic in request.topics:
+        if topic in fixed or topic in choices:
+            continue
+        raise InputError("unknown_topic", topic=topic, choices=",".join(choices or fixed))
 
 
 def _build(composer: Composer, spec: KindSection) -> list[Section]:
@@ -156,7 +164,7 @@ def _topic_sections(composer: Composer, spec: KindSection) -> list[Section]:
     out: list[Section] = []
     if spec.heading:
         out.append(Section(id="group", role=SectionRole.GROUP, heading=spec.heading))
-    for topic_id in composer.request.topics:
+    for topic_id in spec.topics if spec.fixed else composer.request.topics:
         headings = _fitting(composer, topic_id, ClauseKind.HEADING)
         heading_clause = headings[0] if headings else None
         heading = (
@@ -182,14 +190,17 @@ def _topic_sections(composer: Composer, spec: KindSection) -> list[Section]:
 
 def _targets_section(composer: Composer, spec: KindSection) -> list[Section]:
     given = set(composer.request.targets)
-    if not given:
+    if not given and not spec.always:
         return []
+    topics = spec.topics or composer.kind.topic_ids(composer.request.topics)
     items = [
         composer.render_item(c)
-        for topic_id in composer.request.topics
+        for topic_id in topics
         for c in _fitting(composer, topic_id, ClauseKind.TARGET)
-        if given & set(c.vars)
+        if given & set(c.vars) or (spec.always and c.default)
     ]
+    if not items and spec.always:
+        items = [Item(text=str(Missing(spec.heading)), numbered=False)]
     if not items:
         return []
     return [Section(id="targets", role=SectionRole.TARGETS, heading=spec.heading, items=items)]

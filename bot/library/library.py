@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from bot.library.eras import Eras, LintFile
 from bot.library.kinds import PlanKind
@@ -13,7 +13,9 @@ class Library:
     def __init__(
         self, topics: list[Topic], eras: Eras, lint: LintFile, kinds: list[PlanKind]
     ) -> None:
-        self.kinds: dict[str, PlanKind] = {k.id: k for k in kinds}
+        self.kinds: dict[str, PlanKind] = {
+            k.id: k for k in sorted(kinds, key=lambda k: (k.order, k.id))
+        }
         self.topics: dict[str, Topic] = {
             t.id: t for t in sorted(topics, key=lambda t: (t.order, t.id))
         }
@@ -32,6 +34,11 @@ class Library:
     def kind(self, text: str) -> PlanKind | None:
         """A plan kind by id, name or alias (工作要点, work_points …)."""
         return next((k for k in self.kinds.values() if k.matches(text)), None)
+
+    def kind_topics(self, kind: PlanKind, chosen: Sequence[str] = ()) -> list[Topic]:
+        """The topics of a plan of this kind's topic sections, in order (``PlanKind.topic_ids``):
+        the kind's fixed topics, or the user's ``chosen`` priorities for the annual kinds."""
+        return [self.topics[t] for t in kind.topic_ids(chosen) if t in self.topics]
 
     def clauses(self) -> Iterator[Clause]:
         for _, clause in self._clauses.values():

@@ -59,6 +59,9 @@ class _Collector:
         self.problems.append(Problem(file, clause_id, fld, message, line))
 
 
+Collector = _Collector  # public name for modules that run these checks (bot.library.candidate)
+
+
 def load_library(directory: Path) -> Library:
     """Load every topic file, ``_eras.yaml`` and ``_lint.yaml``; raise LibraryError on problems."""
     out = _Collector()
@@ -80,22 +83,24 @@ def load_library(directory: Path) -> Library:
 
 
 def load_kinds(directory: Path, topic_ids: set[str], out: _Collector) -> list[PlanKind]:
-    """Plan kinds; a section naming an unknown topic is a problem."""
+    """Plan kinds; a section naming an unknown topic (``topic`` or ``topics``) is a problem, and
+    so is a kind id, name or alias used by two files."""
     kinds: list[PlanKind] = []
+    names: dict[str, str] = {}  # id, name or alias -> the file that used it first
     for path in sorted(directory.glob("*.yaml")):
         name = f"{KINDS_DIR}/{path.name}"
         kind = _load_aux(path, PlanKind, out, name)
         if kind is None:
             continue
         for index, section in enumerate(kind.sections):
-            if section.topic is not None and section.topic not in topic_ids:
-                out.add(
-                    name,
-                    kind.id,
-                    f"sections[{index}].topic",
-                    f"unknown topic '{section.topic}'",
-                    None,
-                )
+            named = [(f"sections[{index}].topic", section.topic)] if section.topic else []
+            named += [(f"sections[{index}].topics[{i}]", t) for i, t in enumerate(section.topics)]
+            for fld, topic in named:
+                if topic not in topic_ids:
+                    out.add(name, kind.id, fld, f"unknown topic '{topic}'", None)
+        for key in dict.fromkeys((kind.id, kind.name, *kind.aliases)):
+            if names.setdefault(key, name) != name:
+                out.add(name, kind.id, "id", f"'{key}' also names a kind in {names[key]}", None)
         kinds.append(kind)
     if not kinds:
         out.add(KINDS_DIR, "", "kinds", "no plan kind defined", None)
