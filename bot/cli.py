@@ -5,6 +5,9 @@
     planbot draft --region 清远市 --year 2019 --topics party,preschool [--format md|txt|json|docx]
     planbot draft --region 修文县 --year 2025 --kind 人才工作计划    a kind with its own sections
     planbot snippets validate [--dir DIR]        check the clause library, exit 1 on problems
+    planbot snippets export DIR                  the effective library: shipped + admins' revisions
+    planbot snippets import FILE [--yes]         apply a topic file (without --yes: only show)
+    planbot snippets history | rollback N [--yes]   library revisions
     planbot search "QUERY" [--topic T] [--year Y] [--limit N] [--json] | --batch FILE | --misses
     planbot run                                  Telegram when BOT_TOKEN is set, else the console
     planbot console | telegram                   one adapter explicitly
@@ -22,6 +25,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.errors import PlanbotError
+from bot.library.cli import add_arguments as add_library_commands
 from bot.library.loader import LibraryError
 from bot.messages import Messages
 
@@ -40,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     snippets_sub = snippets.add_subparsers(dest="snippets_command", required=True)
     validate = snippets_sub.add_parser("validate", help="check every file, list every problem")
     validate.add_argument("--dir", type=Path, default=None, help="library directory")
+    add_library_commands(snippets_sub)
     _add_search(sub.add_parser("search", help="find clauses (see bot/search/cli.py)"))
     sub.add_parser("run", help="Telegram if BOT_TOKEN is set, otherwise the terminal dialogue")
     sub.add_parser("console", help="the dialogue in the terminal")

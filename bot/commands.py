@@ -19,11 +19,12 @@ from bot.library.kinds import PlanKind
 from bot.library.library import Library
 from bot.library.loader import LibraryError, load_library
 from bot.library.models import MAX_YEAR, MIN_YEAR, Level
+from bot.library.revisions import load_effective_library
 from bot.messages import Messages
 
 
 def topics(args: argparse.Namespace, settings: Settings) -> int:
-    library = load_library(settings.snippets_dir)
+    library = load_effective_library(settings)
     rows = [{"id": t.id, "name": t.name} for t in library.priority_topics()]
     if args.json:
         _print_json(rows)
@@ -35,7 +36,7 @@ def topics(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def kinds(args: argparse.Namespace, settings: Settings) -> int:
-    library = load_library(settings.snippets_dir)
+    library = load_effective_library(settings)
     rows = [
         {
             "id": k.id,
@@ -57,6 +58,10 @@ def kinds(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def snippets(args: argparse.Namespace, settings: Settings) -> int:
+    if args.snippets_command != "validate":
+        from bot.library.cli import run as library_command
+
+        return library_command(args, settings)
     directory = args.dir or settings.snippets_dir
     try:
         library = load_library(directory)
@@ -76,7 +81,7 @@ def search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def draft(args: argparse.Namespace, settings: Settings) -> int:
-    library = load_library(settings.snippets_dir)
+    library = load_effective_library(settings)
     request = build_request(args, library)
     plan = assemble_plan(request, library)
     messages = Messages(settings.prompts_dir)

@@ -255,3 +255,6 @@ class _IdLines:
 
     def of(self, clause_id: str) -> int | None:
         return self._lines.get(clause_id)
+
+
+IdLines = _IdLines  # public name (bot.library.upload)

@@ -1,0 +1,677 @@
+"""Admins curate the clause library: preview a change, confirm it, and it is live at once.
+
+    service = LibraryService.open(settings)
+    service.subscribe(search.rebuild)              # called with the new Library after a change
+    service.refresh()                              # per update: other processes' changes
+    library = service.library                      # the effective library (base + revisions)
+
+    preview = service.preview_upload(user_id, "preschool.yaml", data)   # or preview_new_clause,
+    if preview.problems: ...                       # preview_edit, preview_retire, preview_rollback
+    info = service.apply(user_id, preview.token)   # after 确认: a new revision
+
+Every admin method takes the actor first (a chat user id, or an ``Operator`` from the CLI) and
+checks the admin list at that moment (``PermissionDenied("not_admin")``); ``ADMIN_ACTIONS``
+names them all. A preview is stored under ``<data_dir>/library/pending/<token>.json`` so that a
+confirmation may arrive in another process; only the admin who asked for it can apply it, within
+``PENDING_TTL``, and only if no other change was applied meanwhile
+(``ConflictError("library_changed")``: preview again). Applied changes are audited with the
+clauses before and after.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import secrets
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from jinja2 import TemplateSyntaxError
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from bot.admin.audit import AuditLog, Clock, utc_now
+from bot.admin.roles import Actor, AdminInfo, AdminRegistry, actor_id, actor_label
+from bot.atomic import write_atomic
+from bot.compose.context import BUILTIN_NAMES, Region
+from bot.compose.render import variables_used
+from bot.config import Settings
+from bot.errors import ConflictError, InputError, NotFoundError
+from bot.library.candidate import Source, build_library, check_renders
+from bot.library.dump import export_library, topic_yaml
+from bot.library.library import Library
+from bot.library.loader import LibraryError, Problem, load_library
+from bot.library.models import MIN_YEAR, Clause, ClauseKind, Level
+from bot.library.overlay import (
+    EMPTY,
+    Change,
+    ChangeSummary,
+    SetTopic,
+    TopicMeta,
+    UpsertClause,
+    summarise,
+)
+from bot.library.revisions import Effective, Revision, RevisionAction, RevisionInfo, RevisionLog
+from bot.library.stats import AdminStats, UsageStats, summarise_usage
+from bot.library.upload import parse_upload
+from bot.search.analysis import SEARCH_FILE, SearchFile
+from bot.search.misses import Miss
+from bot.search.preview import Preview, neutral_region, preview
+
+log = logging.getLogger(__name__)
+
+PENDING_DIR = "pending"  # under <data_dir>/library
+PENDING_TTL = timedelta(hours=24)
+MAX_SAMPLES = 3  # clauses rendered in a preview
+MAX_AUDITED_CLAUSES = 20  # clauses written out in full in one audit line
+CHAT_SOURCE = "chat"  # the "file" named in problems with what an admin typed
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+# Every method that needs an admin (the test enumerates them, with arguments).
+ADMIN_ACTIONS = (
+    "list_admins", "add_admin", "remove_admin",
+    "preview_upload", "preview_new_clause", "preview_edit", "preview_retire", "preview_restore",
+    "preview_rollback", "apply", "discard",
+    "add_clause", "edit_clause_text", "retire_clause", "restore_clause", "rollback",
+    "history", "render_preview", "topic_file", "stats_summary", "export",
+)
+
+
+class ChangeRejected(InputError):
+    """The change breaks a rule of the library; ``problems`` lists every one."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("change_rejected", count=len(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class NewClause:
+    """What the guided 新增条款 dialogue collects. Variables the text uses are declared with
+    the library's existing spec of that name; an unknown one is a problem."""
+
+    topic: str
+    kind: ClauseKind
+    title: str
+    text: str = ""
+    years: tuple[int, int | None] = (MIN_YEAR, None)
+    levels: tuple[Level, ...] = tuple(Level)
+    keywords: tuple[str, ...] = ()
+    default: bool = True
+    order: int | None = None  # default: after the topic's last clause of the same kind
+    id: str | None = None  # default: <topic>.added_<n>
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A changed clause rendered for the sample region and year (what the admin confirms)."""
+
+    clause_id: str
+    title: str
+    text: str
+    year: int
+
+
+@dataclass(frozen=True)
+class ChangePreview:
+    """What a change would do. ``token`` is None when there are problems or nothing changes."""
+
+    action: RevisionAction
+    summary: ChangeSummary
+    problems: list[Problem]
+    samples: list[Sample]
+    base_revision: int
+    token: str | None = None
+    note: str = ""
+    rollback_to: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.token is not None
+
+
+class _Pending(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_version: Literal[1] = 1
+    token: str
+    author: str
+    author_id: int | None
+    created_at: datetime
+    base_revision: int
+    action: RevisionAction
+    note: str = ""
+    rollback_to: int | None = None
+    summary: ChangeSummary
+    changes: list[Change]
+
+
+@dataclass
+class _Draft:
+    """A change being prepared."""
+
+    action: RevisionAction
+    changes: list[Change]
+    sources: dict[str, Source] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    note: str = ""
+    rollback_to: int | None = None
+
+
+class LibraryService:
+    """The effective library and every admin action on it. Thread-safe; several processes may
+    share one data directory (revisions are written under a file lock)."""
+
+    def __init__(
+        self,
+        base: Library,
+        log_: RevisionLog,
+        admins: AdminRegistry,
+        audit: AuditLog,
+        usage: UsageStats,
+        *,
+        snippets_dir: Path,
+        sample_region: Region,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.admins = admins
+        self.audit = audit
+        self.usage = usage
+        self.sample_region = sample_region
+        self._base = base
+        self._log = log_
+        self._snippets_dir = snippets_dir
+        self._clock = clock
+        self._pending_dir = log_.directory / PENDING_DIR
+        self._lock = threading.Lock()
+        self._subscribers: list[Callable[[Library], None]] = []
+        self._generation = 0
+        self._effective = Effective(base, 0, EMPTY)
+        self.refresh()
+
+    @classmethod
+    def open(cls, settings: Settings, *, clock: Clock = utc_now) -> LibraryService:
+        """Load the shipped library and the revisions under ``settings.data_dir``."""
+        base = load_library(settings.snippets_dir)
+        audit = AuditLog(settings.data_dir, clock)
+        return cls(
+            base,
+            RevisionLog(settings.data_dir),
+            AdminRegistry(settings.data_dir, settings.admin_ids, audit, clock),
+            audit,
+            UsageStats(settings.data_dir, clock),
+            snippets_dir=settings.snippets_dir,
+            sample_region=sample_region(settings.snippets_dir),
+            clock=clock,
+        )
+
+    # -- the current library ----------------------------------------------------------------
+
+    @property
+    def library(self) -> Library:
+        return self._effective.library
+
+    @property
+    def base(self) -> Library:
+        """The shipped library (revision 0)."""
+        return self._base
+
+    @property
+    def revision(self) -> int:
+        """The revision the current library is at (0: the shipped library)."""
+        return self._effective.revision
+
+    @property
+    def generation(self) -> int:
+        """Goes up by one every time ``library`` is replaced in this process."""
+        return self._generation
+
+    def subscribe(self, callback: Callable[[Library], None]) -> Callable[[], None]:
+        """Call ``callback(new_library)`` after every change; returns an unsubscribe function."""
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback)
+
+    def refresh(self) -> bool:
+        """Pick up revisions written by other processes (one directory listing when none)."""
+        with self._lock:
+            changed = self._catch_up()
+        if changed:
+            self._notify()
+        return changed
+
+    def is_admin(self, user_id: int) -> bool:
+        return self.admins.is_admin(user_id)
+
+    def is_owner(self, user_id: int) -> bool:
+        return self.admins.is_owner(user_id)
+
+    def newer_wordings(self, since_revision: int) -> dict[str, int]:
+        """Clause ids whose wording changed after ``since_revision`` → newest such revision.
+
+        A draft that stores the revision it was made at (``service.revision``, e.g. in its
+        ``meta``) can show which of its clauses have a newer wording; its own text never
+        changes.
+        """
+        out: dict[str, int] = {}
+        for revision in self._log.revisions(self.revision):
+            if revision.number > since_revision:
+                for clause_id in (*revision.summary.changed, *revision.summary.restored):
+                    out[clause_id] = revision.number
+        return out
+
+    # -- admins -----------------------------------------------------------------------------
+
+    def list_admins(self, actor: Actor) -> list[AdminInfo]:
+        return self.admins.list_admins(actor)
+
+    def add_admin(self, actor: Actor, user_id: int) -> bool:
+        return self.admins.add_admin(actor, user_id)
+
+    def remove_admin(self, actor: Actor, user_id: int) -> bool:
+        return self.admins.remove_admin(actor, user_id)
+
+    # -- previews ---------------------------------------------------------------------------
+
+    def preview_upload(
+        self, actor: Actor, filename: str, data: bytes, *, action: RevisionAction | None = None
+    ) -> ChangePreview:
+        """Check an uploaded topic file in full; nothing changes until ``apply``."""
+        self._begin(actor)
+        parsed = parse_upload(filename, data)
+        draft = _Draft(action or RevisionAction.UPLOAD, [], problems=list(parsed.problems),
+                       note=parsed.name)
+        if parsed.topic is not None:
+            topic = parsed.topic
+            draft.sources[topic.id] = Source(parsed.name, topic.lines)
+            current = self.library.topics.get(topic.id)
+            meta = TopicMeta.of(topic)
+            if current is None or TopicMeta.of(current) != meta:
+                draft.changes.append(SetTopic(topic=meta))
+            for clause in topic.clauses:
+                if self.library.clause(clause.id) != clause:
+                    draft.changes.append(UpsertClause(topic=topic.id, clause=clause))
+        return self._preview(actor, draft)
+
+    def preview_new_clause(
+        self, actor: Actor, new: NewClause, *, sample_year: int | None = None
+    ) -> ChangePreview:
+        self._begin(actor)
+        if new.topic not in self.library.topics:
+            raise InputError("unknown_topic", topic=new.topic,
+                             choices=",".join(sorted(self.library.topics)))
+        data = self._new_clause_data(new)
+        draft = _Draft(RevisionAction.ADD, [])
+        clause = _clause(data, draft.problems)
+        if clause is not None:
+            draft.changes.append(UpsertClause(topic=new.topic, clause=clause))
+        if clause is not None and self.library.clause(clause.id) is not None:
+            draft.problems.append(Problem(CHAT_SOURCE, clause.id, "id", "id is already in use"))
+        return self._preview(actor, draft, sample_year)
+
+    def preview_edit(
+        self,
+        actor: Actor,
+        clause_id: str,
+        *,
+        text: str | None = None,
+        title: str | None = None,
+        variant: int = 0,
+        sample_year: int | None = None,
+    ) -> ChangePreview:
+        """New text and/or title of one wording (0: the main one, i: ``variants[i - 1]``)."""
+        self._begin(actor)
+        clause = self._clause(clause_id)
+        if not 0 <= variant <= len(clause.variants):
+            raise InputError("variant_unknown", clause_id=clause_id, variant=variant)
+        data = clause.model_dump(mode="json")
+        wording = data if variant == 0 else data["variants"][variant - 1]
+        if text is not None:
+            wording["text"] = text
+        if title is not None:
+            wording["title"] = title
+        return self._preview_replacement(actor, RevisionAction.EDIT, clause_id, data, sample_year)
+
+    def preview_retire(self, actor: Actor, clause_id: str) -> ChangePreview:
+        """No longer offered (assembly, 添加条款, search); drafts that use it keep it."""
+        self._begin(actor)
+        data = self._clause(clause_id).model_dump(mode="json") | {"retired": True}
+        return self._preview_replacement(actor, RevisionAction.RETIRE, clause_id, data, None)
+
+    def preview_restore(self, actor: Actor, clause_id: str) -> ChangePreview:
+        """Offer a retired clause again."""
+        self._begin(actor)
+        data = self._clause(clause_id).model_dump(mode="json") | {"retired": False}
+        return self._preview_replacement(actor, RevisionAction.RESTORE, clause_id, data, None)
+
+    def preview_rollback(self, actor: Actor, number: int) -> ChangePreview:
+        """Back to the library as it was after revision ``number`` (0: the shipped library)."""
+        self._begin(actor)
+        if not 0 <= number <= self.revision:
+            raise InputError("revision_unknown", number=number, latest=self.revision)
+        changes = self._effective.overlay.changes_to(self._log.overlay_at(number))
+        draft = _Draft(RevisionAction.ROLLBACK, changes, rollback_to=number)
+        return self._preview(actor, draft)
+
+    # -- applying ---------------------------------------------------------------------------
+
+    def apply(self, actor: Actor, token: str) -> RevisionInfo:
+        """Apply a previewed change as a new revision, live at once (after 确认)."""
+        self.admins.require_admin(actor)
+        pending = self._take_pending(actor, token)
+        info, before, after = self._commit(actor, pending)
+        self._discard_file(token)
+        self._audit_revision(actor, info, before, after)
+        self._notify()
+        return info
+
+    def discard(self, actor: Actor, token: str) -> None:
+        """Forget a preview (取消). Unknown tokens are ignored."""
+        self.admins.require_admin(actor)
+        with contextlib.suppress(NotFoundError):
+            self._take_pending(actor, token)
+            self._discard_file(token)
+
+    def add_clause(self, actor: Actor, new: NewClause) -> RevisionInfo:
+        return self._apply_now(actor, self.preview_new_clause(actor, new))
+
+    def edit_clause_text(
+        self, actor: Actor, clause_id: str, text: str, *, title: str | None = None,
+        variant: int = 0,
+    ) -> RevisionInfo:
+        preview_ = self.preview_edit(actor, clause_id, text=text, title=title, variant=variant)
+        return self._apply_now(actor, preview_)
+
+    def retire_clause(self, actor: Actor, clause_id: str) -> RevisionInfo:
+        return self._apply_now(actor, self.preview_retire(actor, clause_id))
+
+    def restore_clause(self, actor: Actor, clause_id: str) -> RevisionInfo:
+        return self._apply_now(actor, self.preview_restore(actor, clause_id))
+
+    def rollback(self, actor: Actor, number: int) -> RevisionInfo:
+        """One action: a new revision whose library equals the one after revision ``number``."""
+        return self._apply_now(actor, self.preview_rollback(actor, number))
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def history(self, actor: Actor, limit: int = 20, offset: int = 0) -> list[RevisionInfo]:
+        """Revisions, newest first."""
+        self._begin(actor)
+        newest = self.revision - offset
+        numbers = range(newest, max(0, newest - limit), -1)
+        return [self._log.get(n).info() for n in numbers]
+
+    def render_preview(
+        self,
+        actor: Actor,
+        clause_id: str,
+        *,
+        year: int | None = None,
+        variant: int = 0,
+        region: Region | None = None,
+    ) -> Preview:
+        """A clause of the current library rendered for a region (default: the sample region)."""
+        self._begin(actor)
+        clause = self._clause(clause_id)
+        return preview(self.library, clause, region or self.sample_region, year, variant)
+
+    def topic_file(self, actor: Actor, topic_id: str) -> tuple[str, bytes]:
+        """The current topic as an uploadable YAML file: (file name, content)."""
+        self._begin(actor)
+        topic = self.library.topics.get(topic_id)
+        if topic is None:
+            raise InputError("unknown_topic", topic=topic_id,
+                             choices=",".join(sorted(self.library.topics)))
+        return f"{topic.id}.yaml", topic_yaml(topic).encode("utf-8")
+
+    def stats_summary(
+        self,
+        actor: Actor,
+        misses: Sequence[Miss] = (),
+        *,
+        limit: int = 10,
+        since: datetime | None = None,
+    ) -> AdminStats:
+        """/admin_stats: pass ``search_service.misses(limit)`` as ``misses``."""
+        self._begin(actor)
+        counts = self.usage.counts(since)
+        return summarise_usage(counts, self.library, misses, limit, since)
+
+    def export(self, actor: Actor, directory: Path) -> list[Path]:
+        """Write the effective library into ``directory``; return the files written from data."""
+        self._begin(actor)
+        return export_library(self.library, self._base, self._snippets_dir, directory)
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _begin(self, actor: Actor) -> None:
+        """Check the admin list now, then catch up with other processes' revisions."""
+        self.admins.require_admin(actor)
+        self.refresh()
+
+    def _catch_up(self) -> bool:
+        """Apply revisions newer than the current one (hold ``_lock``)."""
+        head = self._log.head()
+        current = self._effective
+        if head == current.revision:
+            return False
+        overlay = current.overlay
+        start = current.revision if head > current.revision else 0
+        if start == 0:
+            overlay = EMPTY
+        for revision in self._log.revisions(head)[start:]:
+            overlay = overlay.apply(revision.changes)
+        library, problems = build_library(self._base, overlay)
+        if problems:
+            raise LibraryError(problems)
+        self._effective = Effective(library, head, overlay)
+        self._generation += 1
+        return True
+
+    def _notify(self) -> None:
+        library = self.library
+        for callback in list(self._subscribers):
+            try:
+                callback(library)
+            except Exception:  # a subscriber's failure must not undo an applied change
+                log.exception("library subscriber %r failed", callback)
+
+    def _clause(self, clause_id: str) -> Clause:
+        clause = self.library.clause(clause_id)
+        if clause is None:
+            raise NotFoundError("clause_not_found", clause_id=clause_id)
+        return clause
+
+    def _new_clause_data(self, new: NewClause) -> dict[str, Any]:
+        topic = self.library.topics[new.topic]
+        same_kind = [c.order for c in topic.clauses if c.kind is new.kind]
+        return {
+            "id": new.id or self._next_clause_id(new.topic),
+            "kind": new.kind.value,
+            "title": new.title,
+            "text": new.text,
+            "years": list(new.years),
+            "levels": [level.value for level in new.levels],
+            "vars": self._known_vars(new.title, new.text),
+            "keywords": list(new.keywords),
+            "default": new.default,
+            "order": new.order if new.order is not None else max(same_kind, default=0) + 1,
+        }
+
+    def _next_clause_id(self, topic_id: str) -> str:
+        pattern = re.compile(rf"^{re.escape(topic_id)}\.added_(\d+)$")
+        taken = [int(m.group(1)) for c in self.library.clauses() if (m := pattern.match(c.id))]
+        return f"{topic_id}.added_{max(taken, default=0) + 1}"
+
+    def _known_vars(self, *sources: str) -> dict[str, Any]:
+        used: set[str] = set()
+        for source in sources:
+            with contextlib.suppress(TemplateSyntaxError):
+                used |= variables_used(source)
+        specs = self.library.vars
+        return {n: specs[n].model_dump(mode="json") for n in sorted(used - BUILTIN_NAMES)
+                if n in specs}
+
+    def _preview_replacement(
+        self,
+        actor: Actor,
+        action: RevisionAction,
+        clause_id: str,
+        data: dict[str, Any],
+        sample_year: int | None,
+    ) -> ChangePreview:
+        topic = self.library.topic_of(clause_id)
+        assert topic is not None
+        draft = _Draft(action, [])
+        clause = _clause(data, draft.problems)
+        if clause is not None and clause != self.library.clause(clause_id):
+            draft.changes.append(UpsertClause(topic=topic.id, clause=clause))
+        return self._preview(actor, draft, sample_year)
+
+    def _preview(
+        self, actor: Actor, draft: _Draft, sample_year: int | None = None
+    ) -> ChangePreview:
+        current = self._effective
+        problems = list(draft.problems)
+        summary = ChangeSummary()
+        samples: list[Sample] = []
+        if not problems:
+            candidate, problems = build_library(
+                self._base, current.overlay.apply(draft.changes), draft.sources)
+            summary = summarise(current.library, candidate)
+            shown = [*summary.added, *summary.changed, *summary.restored]
+            if not problems:
+                problems = check_renders(candidate, shown, self.sample_region, draft.sources)
+            if not problems:
+                samples = self._samples(candidate, shown[:MAX_SAMPLES], sample_year)
+        token = None
+        if not problems and not summary.is_empty():
+            token = self._save_pending(actor, draft, summary, current.revision)
+        return ChangePreview(draft.action, summary, problems, samples, current.revision, token,
+                             draft.note, draft.rollback_to)
+
+    def _samples(self, library: Library, ids: list[str], year: int | None) -> list[Sample]:
+        out: list[Sample] = []
+        for clause_id in ids:
+            clause = library.clause(clause_id)
+            if clause is not None:
+                shown = preview(library, clause, self.sample_region, year)
+                out.append(Sample(clause_id, shown.title, shown.text, shown.year))
+        return out
+
+    def _apply_now(self, actor: Actor, preview_: ChangePreview) -> RevisionInfo:
+        if preview_.problems:
+            raise ChangeRejected(preview_.problems)
+        if preview_.token is None:
+            raise InputError("change_nothing")
+        return self.apply(actor, preview_.token)
+
+    def _commit(
+        self, actor: Actor, pending: _Pending
+    ) -> tuple[RevisionInfo, Library, Library]:
+        with self._log.locked(), self._lock:
+            self._catch_up()
+            before = self._effective
+            if before.revision != pending.base_revision:
+                raise ConflictError("library_changed", expected=pending.base_revision,
+                                    actual=before.revision)
+            overlay = before.overlay.apply(pending.changes)
+            library, problems = build_library(self._base, overlay)
+            if problems:  # pragma: no cover - checked at preview against the same revision
+                raise ChangeRejected(problems)
+            revision = Revision(
+                number=before.revision + 1, author=actor_label(actor), author_id=actor_id(actor),
+                at=self._clock(), action=pending.action, note=pending.note,
+                rollback_to=pending.rollback_to, summary=pending.summary,
+                changes=pending.changes,
+            )
+            self._log.append(revision)
+            self._effective = Effective(library, revision.number, overlay)
+            self._generation += 1
+        return revision.info(), before.library, library
+
+    def _audit_revision(
+        self, actor: Actor, info: RevisionInfo, before: Library, after: Library
+    ) -> None:
+        ids = info.summary.clause_ids()
+        full = len(ids) <= MAX_AUDITED_CLAUSES
+
+        def state(library: Library, number: int) -> dict[str, Any]:
+            out: dict[str, Any] = {"revision": number}
+            if full:
+                out["clauses"] = {i: _dump(library.clause(i)) for i in ids}
+            return out
+
+        self.audit.record(
+            actor=actor_label(actor), actor_id=actor_id(actor),
+            action=f"library_{info.action.value}", target=f"revision:{info.number}",
+            before=state(before, info.number - 1),
+            after=state(after, info.number) | {"summary": info.summary.model_dump()},
+        )
+
+    # -- pending previews -------------------------------------------------------------------
+
+    def _save_pending(
+        self, actor: Actor, draft: _Draft, summary: ChangeSummary, base_revision: int
+    ) -> str:
+        self._sweep_pending()
+        token = secrets.token_urlsafe(16)
+        pending = _Pending(
+            token=token, author=actor_label(actor), author_id=actor_id(actor),
+            created_at=self._clock(), base_revision=base_revision, action=draft.action,
+            note=draft.note, rollback_to=draft.rollback_to, summary=summary,
+            changes=draft.changes,
+        )
+        data = pending.model_dump_json().encode("utf-8")
+        write_atomic(self._pending_dir / f"{token}.json", data)
+        return token
+
+    def _take_pending(self, actor: Actor, token: str) -> _Pending:
+        if not _TOKEN_RE.match(token):
+            raise NotFoundError("change_expired")
+        try:
+            text = (self._pending_dir / f"{token}.json").read_text(encoding="utf-8")
+            pending = _Pending.model_validate_json(text)
+        except (OSError, ValidationError) as exc:
+            raise NotFoundError("change_expired") from exc
+        expired = self._clock() - pending.created_at > PENDING_TTL
+        if pending.author != actor_label(actor) or expired:
+            raise NotFoundError("change_expired")
+        return pending
+
+    def _discard_file(self, token: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            (self._pending_dir / f"{token}.json").unlink()
+
+    def _sweep_pending(self) -> None:
+        cutoff = (self._clock() - PENDING_TTL).timestamp()
+        for path in self._pending_dir.glob("*.json"):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+
+
+def _clause(data: Mapping[str, Any], problems: list[Problem]) -> Clause | None:
+    """Validate clause data; schema errors become problems naming the clause and field."""
+    try:
+        return Clause.model_validate(data)
+    except ValidationError as exc:
+        clause_id = str(data.get("id", ""))
+        for err in exc.errors():
+            fld = ".".join(map(str, err["loc"])) or "clause"
+            problems.append(Problem(CHAT_SOURCE, clause_id, fld, err["msg"]))
+        return None
+
+
+def _dump(clause: Clause | None) -> dict[str, Any] | None:
+    return clause.model_dump(mode="json") if clause is not None else None
+
+
+def sample_region(snippets_dir: Path) -> Region:
+    """The neutral region of ``_search.yaml`` (本市), used to render previews."""
+    raw = yaml.safe_load((snippets_dir / SEARCH_FILE).read_text(encoding="utf-8"))
+    return neutral_region(SearchFile.model_validate(raw).neutral_region)
