@@ -46,7 +46,7 @@ from bot.library.candidate import Source, build_library, check_renders
 from bot.library.dump import export_library, topic_yaml
 from bot.library.library import Library
 from bot.library.loader import LibraryError, Problem, load_library
-from bot.library.models import MIN_YEAR, Clause, ClauseKind, Level
+from bot.library.models import MIN_YEAR, Clause, ClauseKind, Level, Topic
 from bot.library.overlay import (
     EMPTY,
     Change,
@@ -288,9 +288,8 @@ class LibraryService:
         if parsed.topic is not None:
             topic = parsed.topic
             draft.sources[topic.id] = Source(parsed.name, topic.lines)
-            current = self.library.topics.get(topic.id)
-            meta = TopicMeta.of(topic)
-            if current is None or TopicMeta.of(current) != meta:
+            meta = _topic_meta(topic, self.library.topics.get(topic.id), parsed.keys)
+            if meta is not None:
                 draft.changes.append(SetTopic(topic=meta))
             for clause in topic.clauses:
                 if self.library.clause(clause.id) != clause:
@@ -665,6 +664,20 @@ def _clause(data: Mapping[str, Any], problems: list[Problem]) -> Clause | None:
             fld = ".".join(map(str, err["loc"])) or "clause"
             problems.append(Problem(CHAT_SOURCE, clause_id, fld, err["msg"]))
         return None
+
+
+def _topic_meta(topic: Topic, current: Topic | None, keys: frozenset[str]) -> TopicMeta | None:
+    """The topic metadata an upload sets, or None if it changes nothing. Fields the file
+    leaves out (order, priority, keywords) keep their current values."""
+    meta = TopicMeta.of(topic)
+    if current is None:
+        return meta
+    old = TopicMeta.of(current)
+    wanted = old.model_copy(update={
+        name: getattr(meta, name) for name in ("name", "order", "priority", "keywords")
+        if name in keys
+    })
+    return wanted if wanted != old else None
 
 
 def _dump(clause: Clause | None) -> dict[str, Any] | None:

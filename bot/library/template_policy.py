@@ -8,14 +8,17 @@ can never write code, only wording:
 - allowed: text, ``{{ name }}``, ``{{ name.attr }}`` (one level, as ``era.spirit``),
   ``{% if %}``/``{% elif %}``/``{% else %}`` with comparisons, ``and``/``or``/``not``,
   ``x if c else y``, constants, the filters in ``ALLOWED_FILTERS`` and the tests in
-  ``ALLOWED_TESTS`` with constant arguments;
-- refused: any name or attribute starting with ``_`` (``__class__`` …), item access
-  (``x['a']``), calls (``x.format()``, ``range()``), arithmetic and ``~`` (``'a' * 10**9``),
-  list/dict literals, every other statement (``for``, ``set``, ``macro``, ``call``,
-  ``include``, ``import``, ``extends``, ``block``, ``with``, ``filter``), Jinja's global helpers
-  (``range``, ``lipsum``, ``cycler`` …), and templates longer than ``MAX_TEMPLATE_CHARS``.
+  ``ALLOWED_TESTS`` with constant arguments, ``+ - % //`` on the plan ``year`` and integer
+  constants only (``year % 5 == 0``: the last year of a five-year plan), and a slice or index
+  of a name with integer constants (``{{ scope[1:] }}``: 市 of 全市);
+- refused: any name or attribute starting with ``_`` (``__class__`` …), ``x['a']``, calls
+  (``x.format()``, ``range()``), any other arithmetic and ``~`` (``'a' * 10**9``,
+  ``'%999999999s' % x``), list/dict literals, every other statement (``for``, ``set``,
+  ``macro``, ``call``, ``include``, ``import``, ``extends``, ``block``, ``with``, ``filter``),
+  Jinja's global helpers (``range``, ``lipsum``, ``cycler`` …), and templates longer than
+  ``MAX_TEMPLATE_CHARS``.
 
-Without loops, calls or arithmetic a template's output is at most its own length plus the
+Without loops, calls or string arithmetic a template's output is at most its own length plus the
 values it prints, so it always ends quickly; ``MAX_OUTPUT_CHARS`` caps a rendered sample too
 (``bot.library.candidate``). The shipped library passes this policy (a test keeps it so).
 """
@@ -39,6 +42,9 @@ RESERVED_NAMES = frozenset(
      "varargs", "kwargs"}
 )
 
+YEAR_ARITHMETIC = (nodes.Add, nodes.Sub, nodes.Mod, nodes.FloorDiv)
+YEAR_NAME = "year"
+MAX_INT_CONSTANT = 10_000
 _STRUCTURE = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.If)
 _LOGIC = (nodes.And, nodes.Or, nodes.Not, nodes.CondExpr, nodes.Compare, nodes.Operand)
 
@@ -78,7 +84,39 @@ def _refusal(node: nodes.Node) -> str | None:
         return _refuse_constant(node.value)
     if isinstance(node, nodes.Filter | nodes.Test):
         return _refuse_filter_or_test(node)
+    if isinstance(node, YEAR_ARITHMETIC) and _year_expression(node):
+        return None
+    if isinstance(node, nodes.Getitem | nodes.Slice):
+        return _refuse_item(node)
+    if isinstance(node, nodes.BinExpr):
+        return f"'{node.operator}' is only allowed on year and whole numbers"
     return f"'{_construct(node)}' is not allowed in a clause (only {{{{ … }}}} and {{% if %}})"
+
+
+def _year_expression(node: nodes.Node) -> bool:
+    """``year``, a small integer constant, or ``+ - % //`` of those."""
+    if isinstance(node, nodes.Name):
+        return node.name == YEAR_NAME
+    if isinstance(node, nodes.Const):
+        value = node.value
+        return type(value) is int and abs(value) <= MAX_INT_CONSTANT
+    if isinstance(node, YEAR_ARITHMETIC):
+        return _year_expression(node.left) and _year_expression(node.right)
+    return False
+
+
+def _refuse_item(node: nodes.Getitem | nodes.Slice) -> str | None:
+    """``name[1:]``, ``name[0]``: integer constants only (the walk checks the parts)."""
+    if isinstance(node, nodes.Slice):
+        parts = (node.start, node.stop, node.step)
+        ok = all(p is None or (isinstance(p, nodes.Const) and type(p.value) is int)
+                 for p in parts)
+        return None if ok else "a slice takes whole numbers only ([1:], [:2])"
+    index_ok = isinstance(node.arg, nodes.Slice) or (
+        isinstance(node.arg, nodes.Const) and type(node.arg.value) is int)
+    if isinstance(node.node, nodes.Name | nodes.Getattr) and index_ok:
+        return None
+    return "'[ ]' is only allowed with whole numbers on a name ([1:], [0])"
 
 
 def _refuse_name(name: str) -> str | None:
@@ -120,11 +158,11 @@ def _construct(node: nodes.Node) -> str:
         nodes.AssignBlock: "set", nodes.Include: "include", nodes.Import: "import",
         nodes.FromImport: "import", nodes.Extends: "extends", nodes.Block: "block",
         nodes.With: "with", nodes.FilterBlock: "filter", nodes.Call: "call ()",
-        nodes.Getitem: "[ ]", nodes.Slice: "[ : ]", nodes.Concat: "~",
+        nodes.Concat: "~",
     }
     for kind, word in keywords.items():
         if isinstance(node, kind):
             return word
-    if isinstance(node, nodes.BinExpr | nodes.UnaryExpr):
+    if isinstance(node, nodes.UnaryExpr):
         return node.operator
     return type(node).__name__

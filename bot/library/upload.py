@@ -30,6 +30,7 @@ class ParsedUpload:
     name: str
     topic: Topic | None
     problems: list[Problem] = field(default_factory=list)
+    keys: frozenset[str] = frozenset()  # the file's top-level keys (which topic fields it sets)
 
 
 def upload_name(name: str) -> str:
@@ -48,7 +49,10 @@ def parse_upload(name: str, data: bytes) -> ParsedUpload:
     topic = load_topic_text(name, text, out)
     if topic is None and out.problems:
         _raw_template_problems(name, text, out)
-    return ParsedUpload(name, topic if not out.problems else None, out.problems)
+    if out.problems:
+        return ParsedUpload(name, None, out.problems)
+    raw = yaml.load(text, Loader=_SafeLoader)
+    return ParsedUpload(name, topic, [], frozenset(raw))
 
 
 def _text(name: str, data: bytes, out: Collector) -> str | None:
