@@ -452,3 +452,35 @@ def test_resume_after_restart(tmp_path: Path) -> None:
     assert [d.name for d in third.drafts()] == ["清远市教育局2026年工作要点"]
     third.cmd("drafts")
     assert "清远市教育局2026年工作要点" in third.text
+
+
+# --- a kind with its own sections ----------------------------------------------------------------
+
+
+def test_a_kind_with_fixed_sections_skips_the_priorities(chat: Chat) -> None:
+    chat.cmd("new")
+    chat.say("清远")
+    chat.say("2026")
+    assert chat.labels[:3] == ["工作要点", "工作计划", "学前教育专项工作计划"]
+    chat.press("学前教育专项工作计划")
+    assert "（4/5）目标 1/2：学前三年毛入园率" in chat.text  # no priorities question
+    chat.say("93")
+    chat.press("跳过")
+    chat.press("分级编号")
+    assert "章节：学前教育" in chat.text and "重点：" not in chat.text
+    assert not chat.has_button("改重点")
+    chat.cmd("back")
+    chat.cmd("back")
+    chat.cmd("back")
+    chat.cmd("back")
+    assert "哪种文件" in chat.text  # back from the first target: the kind
+    chat.press("保持不变")
+    chat.press("保持不变")
+    chat.press("保持不变")
+    chat.press("保持不变")
+    chat.press("生成草稿")
+    plan = chat.plan()
+    assert plan.title == "清远市教育局2026年学前教育工作计划"
+    assert [s.id for s in plan.sections if s.role is SectionRole.TOPIC] == ["preschool"]
+    assert "【待填：新建改扩建公办幼儿园数】" in "".join(plan.texts())
+    assert "学前三年毛入园率达到93%" in "".join(plan.texts())

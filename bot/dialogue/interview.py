@@ -1,7 +1,8 @@
 """The questions of a new draft, and which one to ask next (the docassemble way).
 
-The questions are a list worked out from the answers so far: region, year, kind, priorities, one
-question per target the chosen priorities declare, numbering style. The next question is the
+The questions are a list worked out from the answers so far: region, year, kind, priorities (for
+a kind that asks for them; other kinds have their own sections), one question per target the
+plan's clauses declare, numbering style. The next question is the
 first one the user is asked to see again (``revisit``: /back, or a change from the review), else
 the first one without an answer, else the review. Nothing here knows about messages or buttons.
 """
@@ -17,6 +18,7 @@ from bot.compose.regions import MAX_REGION_TEXT
 from bot.compose.targets import normalise_target
 from bot.dialogue.session import MAX_HISTORY, Interview, RegionChoice
 from bot.errors import InputError
+from bot.library.kinds import PlanKind
 from bot.library.library import Library
 from bot.library.models import Level, VarSpec
 
@@ -38,19 +40,28 @@ def target_key(step: str) -> str | None:
     return step.removeprefix(TARGET_PREFIX) if step.startswith(TARGET_PREFIX) else None
 
 
+def chosen_kind(iv: Interview, library: Library) -> PlanKind | None:
+    return library.kinds.get(iv.kind) if iv.kind else None
+
+
+def asks_priorities(iv: Interview, library: Library) -> bool:
+    """Whether the priorities question is asked (until the kind is known, it is)."""
+    kind = chosen_kind(iv, library)
+    return kind is None or kind.asks_priorities
+
+
 def target_vars(iv: Interview, library: Library) -> dict[str, VarSpec]:
-    """The variables the chosen priorities declare for this year and level, in plan order."""
-    if iv.region is None or iv.year is None:
+    """The figures the plan's clauses declare for this year and level, in plan order."""
+    kind = chosen_kind(iv, library)
+    if iv.region is None or iv.year is None or kind is None:
         return {}
-    found: dict[str, VarSpec] = {}
-    for topic in default_order(iv.topics):
-        found.update(library.topic_vars(topic, iv.year, iv.region.level))
-    return found
+    return kind.targets_vars(library, iv.year, iv.region.level, default_order(iv.topics))
 
 
 def flow(iv: Interview, library: Library) -> list[str]:
     targets = [target_step(key) for key in target_vars(iv, library)]
-    return [REGION, YEAR, KIND, TOPICS, *targets, STYLE]
+    topics = [TOPICS] if asks_priorities(iv, library) else []
+    return [REGION, YEAR, KIND, *topics, *targets, STYLE]
 
 
 def is_answered(iv: Interview, step: str) -> bool:
@@ -111,6 +122,8 @@ def change(iv: Interview, library: Library, entry: str) -> None:
     steps = [target_step(key) for key in keys] if entry == TARGETS else [entry]
     if not steps:
         raise InputError("no_targets")
+    if steps[0] not in flow(iv, library):
+        raise InputError("nothing_to_change")
     iv.history = [*iv.history, REVIEW][-MAX_HISTORY:]
     iv.revisit = steps
     iv.page = 0
@@ -242,12 +255,14 @@ def answer_style(iv: Interview, style: NumberingStyle) -> None:
 
 
 def plan_request(iv: Interview, library: Library) -> PlanRequest:
-    """What to assemble; only the targets the chosen priorities still declare are passed on."""
-    if iv.region is None or iv.year is None or iv.kind is None or not iv.topics:
+    """What to assemble; only the targets the plan still declares are passed on."""
+    asks = asks_priorities(iv, library)
+    if iv.region is None or iv.year is None or iv.kind is None or (asks and not iv.topics):
         raise InputError("step_required")
     declared = target_vars(iv, library)
     return PlanRequest(
-        region=iv.region, year=iv.year, kind=iv.kind, topics=default_order(iv.topics),
+        region=iv.region, year=iv.year, kind=iv.kind,
+        topics=default_order(iv.topics) if asks else [],
         targets={k: v for k, v in iv.targets.items() if k in declared},
         style=iv.style or NumberingStyle.HIERARCHICAL,
     )

@@ -18,6 +18,8 @@ from bot.dialogue.interview import (
     TARGETS,
     TOPICS,
     YEAR,
+    asks_priorities,
+    chosen_kind,
     current_step,
     revisiting,
     target_key,
@@ -52,9 +54,10 @@ def ask(turn: Turn, iv: Interview, *, typing_year: bool = False) -> Reply:
     return _target(turn, iv, key)
 
 
-def _progress(step: str) -> dict[str, int]:
+def _progress(turn: Turn, iv: Interview, step: str) -> dict[str, int]:
     """Where the question stands among the main steps (the targets count as one)."""
-    return {"n": MAIN_STEPS.index(step) + 1, "total": len(MAIN_STEPS)}
+    steps = [s for s in MAIN_STEPS if s != TOPICS or asks_priorities(iv, turn.library)]
+    return {"n": steps.index(step) + 1, "total": len(steps)}
 
 
 def _nav(turn: Turn, iv: Interview) -> list[Button]:
@@ -85,7 +88,7 @@ def _region(turn: Turn, iv: Interview) -> Reply:
         return turn.reply(text, [levels, _nav(turn, iv)])
     current = iv.region.label() if iv.region else ""
     fresh = not iv.history and iv.region is None
-    text = turn.screen("ask_region", fresh=fresh, current=current, **_progress(REGION))
+    text = turn.screen("ask_region", fresh=fresh, current=current, **_progress(turn, iv, REGION))
     return turn.reply(text, [_nav(turn, iv)])
 
 
@@ -104,7 +107,7 @@ def _year(turn: Turn, iv: Interview, typing: bool) -> Reply:
     if not typing:
         buttons.append(turn.labelled("btn_year_other", Act.YEAR_OTHER))
     text = turn.screen("ask_year", typing=typing, current=iv.year or "", min=MIN_YEAR,
-                       max=MAX_YEAR, **_progress(YEAR))
+                       max=MAX_YEAR, **_progress(turn, iv, YEAR))
     return turn.reply(text, [buttons, _nav(turn, iv)])
 
 
@@ -112,14 +115,14 @@ def _kind(turn: Turn, iv: Interview) -> Reply:
     kinds = kind_choices(turn)
     buttons = [turn.button(kind.name, Act.KIND, index) for index, kind in enumerate(kinds)]
     current = turn.library.kinds[iv.kind].name if iv.kind in turn.library.kinds else ""
-    text = turn.screen("ask_kind", current=current, **_progress(KIND))
+    text = turn.screen("ask_kind", current=current, **_progress(turn, iv, KIND))
     return turn.reply(text, [buttons, _nav(turn, iv)])
 
 
 def kind_choices(turn: Turn) -> list[PlanKind]:
-    """The plan kinds, the usual one first."""
+    """The plan kinds in the library's order; among equals, the usual one first."""
     kinds = list(turn.library.kinds.values())
-    return sorted(kinds, key=lambda kind: kind.id != DEFAULT_KIND)
+    return sorted(kinds, key=lambda kind: (kind.order, kind.id != DEFAULT_KIND))
 
 
 def topic_pages(turn: Turn) -> int:
@@ -147,7 +150,7 @@ def _topics(turn: Turn, iv: Interview) -> Reply:
     names = {t.id: t.name for t in topics}
     chosen = [names[t] for t in iv.topics if t in names]
     text = turn.screen("ask_topics", chosen=chosen, page=page + 1, pages=pages,
-                       **_progress(TOPICS))
+                       **_progress(turn, iv, TOPICS))
     return turn.reply(text, [*rows(toggles, 2), paging, finish, _nav(turn, iv)])
 
 
@@ -158,7 +161,7 @@ def _target(turn: Turn, iv: Interview, key: str) -> Reply:
     text = turn.screen(
         "ask_target", label=spec.label, type=spec.type.value, unit=spec.unit,
         limit=spec.max_length or 0, current=iv.targets.get(key, ""),
-        index=list(declared).index(key) + 1, count=len(declared), **_progress(TARGETS),
+        index=list(declared).index(key) + 1, count=len(declared), **_progress(turn, iv, TARGETS),
     )
     return turn.reply(text, [skips, _nav(turn, iv)])
 
@@ -169,21 +172,23 @@ def _style(turn: Turn, iv: Interview) -> Reply:
         for index, style in enumerate(STYLES)
     ]
     current = turn.say(f"style_{iv.style.value}") if iv.style else ""
-    text = turn.screen("ask_style", current=current, **_progress(STYLE))
+    text = turn.screen("ask_style", current=current, **_progress(turn, iv, STYLE))
     return turn.reply(text, [buttons, _nav(turn, iv)])
 
 
 def _review(turn: Turn, iv: Interview) -> Reply:
     library = turn.library
     declared = target_vars(iv, library)
-    names = {t.id: t.name for t in library.priority_topics()}
-    kind = library.kinds.get(iv.kind or "")
+    kind = chosen_kind(iv, library)
+    asks = asks_priorities(iv, library)
+    topics = library.kind_topics(kind, default_order(iv.topics)) if kind else []
     text = turn.screen(
         "review",
         region=iv.region.label() if iv.region else "",
         year=iv.year,
         kind=kind.name if kind else "",
-        topics=[names.get(t, t) for t in default_order(iv.topics)],
+        topics=[t.name for t in topics],
+        fixed=not asks,
         targets=[{"label": spec.label, "value": iv.targets.get(key, ""), "type": spec.type.value}
                  for key, spec in declared.items()],
         style=turn.say(f"style_{(iv.style or STYLES[0]).value}"),
@@ -191,7 +196,7 @@ def _review(turn: Turn, iv: Interview) -> Reply:
     changes = [
         turn.labelled(f"btn_change_{entry}", Act.CHANGE, index)
         for index, entry in enumerate(REVIEW_ENTRIES)
-        if entry != TARGETS or declared
+        if (entry != TARGETS or declared) and (entry != TOPICS or asks)
     ]
     generate = [turn.labelled("btn_generate", Act.GENERATE)]
     return turn.reply(text, [*rows(changes, 3), generate, _nav(turn, iv)])

@@ -134,9 +134,10 @@ def addable(plan: Plan, library: Library, s: int) -> list[Clause]:
 def _source_topics(plan: Plan, library: Library, section: Section) -> list[str]:
     if section.role is SectionRole.TOPIC:
         return [section.id]
-    if section.role is SectionRole.TARGETS:
-        return request_for(plan).topics
     kind = library.kind(plan.kind)
+    if section.role is SectionRole.TARGETS:
+        chosen = request_for(plan).topics
+        return kind.targets_topics(chosen) if kind else chosen
     specs = kind.sections if kind else []
     return [spec.topic for spec in specs if spec.role is section.role and spec.topic]
 
