@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import sys
 from pathlib import Path
 
@@ -197,6 +199,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def console(args: argparse.Namespace, settings: Settings) -> int:
     from bot.adapters.console import run_console
     from bot.app import build_engine
+
+    if "PLANBOT_LOG_LEVEL" not in os.environ:  # keep the dialogue readable: warnings only
+        logging.getLogger().setLevel(logging.WARNING)
 
     return run_console(build_engine(settings), sys.stdin, sys.stdout)
 

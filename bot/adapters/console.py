@@ -39,8 +39,10 @@ def run_console(
     """Read lines until the end of the input; 0 when it ends."""
     exports = export_dir or (engine.data_dir or Path.cwd()) / "exports"
     interactive = stdin.isatty()
-    buttons: list[Button] = []
     stdout.write(engine.messages.text("console_hint") + "\n")
+    # Like opening the chat: greet and show again whatever was unfinished (also after a restart).
+    start = Event(kind=EventKind.COMMAND, command="start", user_id=user_id, chat_id=user_id)
+    buttons = show(engine, engine.handle(start), stdout, exports)
     while True:
         if interactive:
             stdout.write("> ")
