@@ -1,15 +1,19 @@
 """Build the effective library from base + overlay, with the shipped library's checks and more.
 
-``build_library`` runs the loader's own checks (``check_clause`` on every overlay clause,
-``check_across_files`` on all topics) and the template policy on every overlay wording, so an
-admin's change is held to the same rules as a shipped file, never to a copy of them.
-``check_renders`` renders the given clauses for every level they claim and the first and last
-year they claim, the way a draft would, and reports any that fail or run too long.
+``build_library`` runs the loader's own checks: ``check_across_files`` on all topics (duplicate
+topics, one meaning per variable name …) and, on the clauses it is asked to check (those a
+change brings in), ``check_clause`` and the template policy (``check_overlay_clause``). So an
+admin's change is held to the same rules as a shipped file, never to a copy of them. Clauses of
+applied revisions were checked when they were applied and a clause's own checks do not depend
+on anything else, so loading the revisions only repeats the checks across topics.
+``check_renders`` renders the given clauses for the first and last year they claim, the way a
+draft would (for every level they claim when the template looks at ``level``), and reports any
+that fail or run too long.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.compose.context import Region, render_context
@@ -18,7 +22,7 @@ from bot.library.library import Library
 from bot.library.loader import Collector, Problem, check_across_files, check_clause
 from bot.library.models import MAX_YEAR, Clause, Topic
 from bot.library.overlay import Overlay, overlay_topics
-from bot.library.template_policy import MAX_OUTPUT_CHARS, template_violations
+from bot.library.template_policy import MAX_OUTPUT_CHARS, clause_violations
 
 
 @dataclass(frozen=True)
@@ -33,8 +37,11 @@ def build_library(
     base: Library,
     overlay: Overlay,
     sources: Mapping[str, Source] | None = None,
+    check: Collection[str] = (),
 ) -> tuple[Library, list[Problem]]:
-    """The effective library and every problem in it (the library is unusable if any)."""
+    """The effective library and every problem in it (the library is unusable if any).
+
+    ``check``: ids of overlay clauses to run the clause checks on (the new ones)."""
     out = Collector()
     topics, orphans = overlay_topics(base, overlay)
     sources = sources or {}
@@ -43,7 +50,8 @@ def build_library(
     for clause_id in orphans:
         topic_id = overlay.clauses[clause_id][0]
         out.add(f"{topic_id}.yaml", clause_id, "topic", f"unknown topic '{topic_id}'", None)
-    for clause_id, (topic_id, clause) in overlay.clauses.items():
+    for clause_id in check:
+        topic_id, clause = overlay.clauses[clause_id]
         topic = by_id.get(topic_id)
         if topic is not None:
             source = sources.get(topic_id)
@@ -58,11 +66,8 @@ def build_library(
 def check_overlay_clause(clause: Clause, file: str, line: int | None, out: Collector) -> None:
     """The loader's clause checks plus the template policy for admin-made clauses."""
     check_clause(clause, file, line, out)
-    for index, wording in enumerate(clause.wordings()):
-        prefix = "" if index == 0 else f"variants[{index - 1}]."
-        for fld, source in (("title", wording.title or ""), ("text", wording.text)):
-            for reason in template_violations(source):
-                out.add(file, clause.id, f"{prefix}{fld}", reason, line)
+    for fld, reason in clause_violations(clause):
+        out.add(file, clause.id, fld, reason, line)
 
 
 def check_renders(
@@ -91,17 +96,19 @@ def _render_failures(
     library: Library, clause: Clause, region: Region, kind: str
 ) -> list[tuple[str, str]]:
     failures: dict[str, str] = {}
-    for year in _years(clause):
-        era = library.eras.lookup(year).wording
-        for level in clause.levels:
-            place = region.model_copy(update={"level": level})
-            context = render_context(place, year, era, kind=kind)
-            for index, wording in enumerate(clause.wordings()):
-                prefix = "" if index == 0 else f"variants[{index - 1}]."
-                for fld, source in (("title", wording.title or ""), ("text", wording.text)):
-                    problem = _try_render(source, context, clause)
-                    if problem:
-                        failures.setdefault(f"{prefix}{fld}", f"{problem} ({year}, {level})")
+    for index, wording in enumerate(clause.wordings()):
+        prefix = "" if index == 0 else f"variants[{index - 1}]."
+        for fld, source in (("title", wording.title or ""), ("text", wording.text)):
+            if "{" not in source:
+                continue  # plain text renders as itself
+            levels = clause.levels if "level" in source else clause.levels[:1]
+            for year, level in ((y, lv) for y in _years(clause) for lv in levels):
+                place = region.model_copy(update={"level": level})
+                era = library.eras.lookup(year).wording
+                problem = _try_render(source, render_context(place, year, era, kind=kind), clause)
+                if problem:
+                    failures.setdefault(f"{prefix}{fld}", f"{problem} ({year}, {level})")
+                    break
     return [(reason, fld) for fld, reason in failures.items()]
 
 

@@ -161,6 +161,7 @@ class _Draft:
     problems: list[Problem] = field(default_factory=list)
     note: str = ""
     rollback_to: int | None = None
+    check: list[str] = field(default_factory=list)  # clauses typed in the chat: run all checks
 
 
 class LibraryService:
@@ -308,6 +309,7 @@ class LibraryService:
         clause = _clause(data, draft.problems)
         if clause is not None:
             draft.changes.append(UpsertClause(topic=new.topic, clause=clause))
+            draft.check.append(clause.id)
         if clause is not None and self.library.clause(clause.id) is not None:
             draft.problems.append(Problem(CHAT_SOURCE, clause.id, "id", "id is already in use"))
         return self._preview(actor, draft, sample_year)
@@ -529,6 +531,7 @@ class LibraryService:
         clause = _clause(data, draft.problems)
         if clause is not None and clause != self.library.clause(clause_id):
             draft.changes.append(UpsertClause(topic=topic.id, clause=clause))
+            draft.check.append(clause.id)
         return self._preview(actor, draft, sample_year)
 
     def _preview(
@@ -540,7 +543,7 @@ class LibraryService:
         samples: list[Sample] = []
         if not problems:
             candidate, problems = build_library(
-                self._base, current.overlay.apply(draft.changes), draft.sources)
+                self._base, current.overlay.apply(draft.changes), draft.sources, draft.check)
             summary = summarise(current.library, candidate)
             shown = [*summary.added, *summary.changed, *summary.restored]
             if not problems:

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from jinja2 import TemplateSyntaxError, nodes
 
 from bot.compose.render import parse
+from bot.library.models import Clause
 
 MAX_TEMPLATE_CHARS = 5000
 MAX_OUTPUT_CHARS = 5000
@@ -47,6 +48,16 @@ YEAR_NAME = "year"
 MAX_INT_CONSTANT = 10_000
 _STRUCTURE = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.If)
 _LOGIC = (nodes.And, nodes.Or, nodes.Not, nodes.CondExpr, nodes.Compare, nodes.Operand)
+
+
+def clause_violations(clause: Clause) -> list[tuple[str, str]]:
+    """(field, reason) for every wording of a clause: ``title``, ``variants[0].text`` …"""
+    out: list[tuple[str, str]] = []
+    for index, wording in enumerate(clause.wordings()):
+        prefix = "" if index == 0 else f"variants[{index - 1}]."
+        for fld, source in (("title", wording.title or ""), ("text", wording.text)):
+            out.extend((f"{prefix}{fld}", reason) for reason in template_violations(source))
+    return out
 
 
 def template_violations(source: str) -> list[str]:

@@ -4,19 +4,28 @@ An upload is one topic file in the library's format (``snippets/README.md``). Be
 built into Python objects it must be at most ``MAX_UPLOAD_BYTES``, UTF-8, free of anchors and
 aliases (``&a`` / ``*a``: a few lines of them expand into billions of nodes) and nested at most
 ``MAX_DEPTH`` deep; after a safe load it may hold at most ``MAX_UPLOAD_CLAUSES`` clauses. Then
-``load_topic_text`` parses and checks it exactly as it checks a shipped file, with line numbers.
+``load_topic_text`` parses and checks it exactly as it checks a shipped file, with line numbers,
+``check_across_files`` finds duplicate ids within it, and every wording goes through the
+template policy (``bot.library.template_policy``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any
 
 import yaml
 
-from bot.library.loader import Collector, IdLines, Problem, load_topic_text
+from bot.library.loader import (
+    Collector,
+    IdLines,
+    Problem,
+    check_across_files,
+    load_topic_text,
+)
 from bot.library.models import Topic
-from bot.library.template_policy import template_violations
+from bot.library.template_policy import clause_violations, template_violations
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_UPLOAD_CLAUSES = 2000
@@ -44,15 +53,27 @@ def parse_upload(name: str, data: bytes) -> ParsedUpload:
     name = upload_name(name)
     out = Collector()
     text = _text(name, data, out)
-    if text is None or not _structure_ok(name, text, out) or not _count_ok(name, text, out):
+    if text is None or not _structure_ok(name, text, out):
         return ParsedUpload(name, None, out.problems)
-    topic = load_topic_text(name, text, out)
+    raw = _load(text)
+    if not _count_ok(name, raw, out):
+        return ParsedUpload(name, None, out.problems)
+    topic = load_topic_text(name, text, out)  # reports YAML errors with their line
     if topic is None and out.problems:
-        _raw_template_problems(name, text, out)
-    if out.problems:
+        _raw_template_problems(name, text, raw, out)
+    if topic is not None:
+        check_across_files([topic], out)  # ids and variables within the file
+        _template_problems(topic, out)
+    if topic is None or out.problems:
         return ParsedUpload(name, None, out.problems)
-    raw = yaml.load(text, Loader=_SafeLoader)
     return ParsedUpload(name, topic, [], frozenset(raw))
+
+
+def _load(text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_SafeLoader)
+    except yaml.YAMLError:
+        return None
 
 
 def _text(name: str, data: bytes, out: Collector) -> str | None:
@@ -94,12 +115,14 @@ def _structure_ok(name: str, text: str, out: Collector) -> bool:
     return True
 
 
-def _raw_template_problems(name: str, text: str, out: Collector) -> None:
+def _template_problems(topic: Topic, out: Collector) -> None:
+    for clause in topic.clauses:
+        for fld, reason in clause_violations(clause):
+            out.add(topic.source, clause.id, fld, reason, topic.lines.get(clause.id))
+
+
+def _raw_template_problems(name: str, text: str, raw: Any, out: Collector) -> None:
     """When the schema check failed, still list the refused templates of every clause."""
-    try:
-        raw = yaml.load(text, Loader=_SafeLoader)
-    except yaml.YAMLError:
-        return
     clauses = raw.get("clauses") if isinstance(raw, dict) else None
     lines = IdLines(text)
     for entry in clauses if isinstance(clauses, list) else []:
@@ -116,11 +139,7 @@ def _raw_template_problems(name: str, text: str, out: Collector) -> None:
                     out.add(name, clause_id, f"{prefix}{fld}", reason, lines.of(clause_id))
 
 
-def _count_ok(name: str, text: str, out: Collector) -> bool:
-    try:
-        raw = yaml.load(text, Loader=_SafeLoader)
-    except yaml.YAMLError:
-        return True  # load_topic_text reports it, with its line
+def _count_ok(name: str, raw: Any, out: Collector) -> bool:
     clauses = raw.get("clauses") if isinstance(raw, dict) else None
     if isinstance(clauses, list) and len(clauses) > MAX_UPLOAD_CLAUSES:
         out.add(name, "", "clauses", f"{len(clauses)} clauses; at most {MAX_UPLOAD_CLAUSES}", None)
