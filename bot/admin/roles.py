@@ -103,7 +103,9 @@ class AdminRegistry:
         if isinstance(actor, Operator) or self.is_owner(actor):
             return
         log.warning("refused an owner action to user %s", actor)
-        raise PermissionDenied("not_owner" if self.is_admin(actor) else "not_admin")
+        if self.is_admin(actor):
+            raise PermissionDenied("not_owner")
+        raise PermissionDenied("not_admin")
 
     # -- admin actions --------------------------------------------------------------------------
 
