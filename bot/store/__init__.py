@@ -1,4 +1,4 @@
-"""Drafts and dialogue sessions, behind one interface (``Store``); TinyDB is the default.
+"""Drafts, dialogue sessions and share links, behind one interface (``Store``); TinyDB default.
 
 Usage::
 
@@ -11,12 +11,14 @@ Usage::
 
 Each user has a shard, ``<data_dir>/users/<user_id>.json``, so the cost of a write does not grow
 with the number of users or drafts. Writes are atomic; see ``bot.store.shards`` for locking and
-for what happens to a corrupt shard.
+for what happens to a corrupt shard. Share links are kept by the hash of their token beside the
+shards (``bot.store.shares``).
 """
 
 from bot.store.base import DraftStore, SessionStore, Store
 from bot.store.errors import StoreCorrupt
 from bot.store.models import DRAFT_SCHEMA_VERSION, DraftRecord, new_draft_id, owner_of
+from bot.store.shares import ShareKind, ShareRecord, ShareStore
 from bot.store.tiny import TinyStore, memory_store, open_store
 
 __all__ = [
@@ -24,6 +26,9 @@ __all__ = [
     "DraftRecord",
     "DraftStore",
     "SessionStore",
+    "ShareKind",
+    "ShareRecord",
+    "ShareStore",
     "Store",
     "StoreCorrupt",
     "TinyStore",

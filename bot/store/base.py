@@ -6,6 +6,7 @@ from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from bot.store.models import DraftRecord
+from bot.store.shares import ShareStore
 
 
 class DraftStore(Protocol):
@@ -57,13 +58,16 @@ class SessionStore(Protocol):
 
 
 class Store(Protocol):
-    """Drafts and sessions, and the per-user lock that serialises a caller's updates."""
+    """Drafts, sessions, share links, and the per-user lock that serialises a caller's updates."""
 
     @property
     def drafts(self) -> DraftStore: ...
 
     @property
     def sessions(self) -> SessionStore: ...
+
+    @property
+    def shares(self) -> ShareStore: ...
 
     def transaction(self, user_id: int) -> AbstractContextManager[None]:
         """Hold the user's lock: re-entrant in one thread, excludes other threads and processes.

@@ -32,6 +32,7 @@ from bot.store.models import (
     utc_now,
 )
 from bot.store.shards import FileShards, MemoryShards, Shards
+from bot.store.shares import DocShareStore, memory_share_store, open_share_store
 
 DRAFTS = "drafts"
 SHARED = "shared"
@@ -295,12 +296,18 @@ class TinySessionStore:
 
 
 class TinyStore:
-    """``Store`` over TinyDB shards: ``.drafts``, ``.sessions`` and ``transaction(user_id)``."""
+    """``Store`` over TinyDB shards: ``.drafts``, ``.sessions``, ``.shares`` (share links, kept
+    beside the shards: ``bot.store.shares``) and ``transaction(user_id)``."""
 
-    def __init__(self, shards: Shards, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, shards: Shards, clock: Clock = utc_now, shares: DocShareStore | None = None
+    ) -> None:
         self.shards = shards
         self._drafts = TinyDraftStore(shards, clock)
         self._sessions = TinySessionStore(shards, clock)
+        if shares is None and isinstance(shards, FileShards):
+            shares = open_share_store(shards.users_dir.parent, clock=clock)
+        self._shares = shares or memory_share_store(clock=clock)
 
     @property
     def drafts(self) -> TinyDraftStore:
@@ -309,6 +316,10 @@ class TinyStore:
     @property
     def sessions(self) -> TinySessionStore:
         return self._sessions
+
+    @property
+    def shares(self) -> DocShareStore:
+        return self._shares
 
     def transaction(self, user_id: int) -> AbstractContextManager[None]:
         return self.shards.tx_locks.hold(user_id)
