@@ -43,7 +43,13 @@ def service(tmp_path: Path) -> LibraryService:
 
 @pytest.fixture(scope="module")
 def analyzer(tmp_path_factory: pytest.TempPathFactory) -> Analyzer:
-    return Analyzer.load(SNIPPETS, tmp_path_factory.mktemp("jieba"))
+    """An analyzer on its own jieba tokenizer: jieba's global one belongs to test_search."""
+    import jieba
+
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = str(tmp_path_factory.mktemp("jieba"))
+    tokenizer.initialize()
+    return Analyzer(tokenizer)
 
 
 def fitting_ids(library: Library, year: int = 2024) -> list[str]:
