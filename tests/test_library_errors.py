@@ -10,6 +10,7 @@ import pytest
 from bot.library.loader import LibraryError, Problem, load_library
 
 ROOT = Path(__file__).resolve().parent.parent
+ANNUAL_KINDS = ("work_points.yaml", "work_plan.yaml")
 
 GOOD = """\
 schema_version: 1
@@ -31,7 +32,9 @@ clauses:
 def _library_dir(tmp_path: Path, files: dict[str, str]) -> Path:
     for name in ("_eras.yaml", "_lint.yaml"):
         shutil.copy(ROOT / "snippets" / name, tmp_path / name)
-    shutil.copytree(ROOT / "snippets" / "kinds", tmp_path / "kinds")
+    (tmp_path / "kinds").mkdir()
+    for kind in ANNUAL_KINDS:  # the special-purpose kinds need their own topics
+        shutil.copy(ROOT / "snippets" / "kinds" / kind, tmp_path / "kinds" / kind)
     for fname, text in {
         "general.yaml": _aux("general"),
         "safeguards.yaml": _aux("safeguards"),
