@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.dialogue.engine import Engine
 from bot.dialogue.export import word_exporter
 from bot.dialogue.turn import Clock
-from bot.library.loader import load_library
+from bot.library.revisions import load_effective_library
 from bot.messages import Messages
 from bot.store import open_store
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the engine is what the adapters expect
 
 def build_engine(settings: Settings, *, clock: Clock = date.today) -> Engine:
     """Load the clause library once, open the store under ``settings.data_dir``."""
-    library = load_library(settings.snippets_dir)
+    library = load_effective_library(settings)  # shipped snippets/ + the admins' revisions
     store = open_store(settings.data_dir)
     messages = Messages(settings.prompts_dir)
     return Engine(library, store, messages, clock=clock, word_export=word_exporter(),

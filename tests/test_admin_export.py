@@ -114,16 +114,18 @@ def test_import_lists_problems_and_exits_1(
     assert "nothing applied" in out and not (cli_env / "library" / "revisions").exists()
 
 
-def test_import_of_a_missing_file(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_errors_exit_2(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "snippets", "import", "/nonexistent/x.yaml")
     assert code == 2 and "/nonexistent/x.yaml" in err
+    code, out, err = run(capsys, "snippets", "rollback", "7")
+    assert code == 2 and "revision 7" in err
+    code, out, _ = run(capsys, "snippets", "history")
+    assert code == 0 and "no revisions" in out
 
 
 def test_history_rollback_and_export(
     cli_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(capsys, "snippets", "history")
-    assert code == 0 and "no revisions" in out
     upload = tmp_path / "lifelong.yaml"
     upload.write_bytes(NEW_TOPIC)
     run(capsys, "snippets", "import", str(upload), "--yes")
@@ -133,8 +135,6 @@ def test_history_rollback_and_export(
     assert code == 0 and "applied: revision 2" in out
     code, out, _ = run(capsys, "snippets", "history")
     assert out.splitlines()[0].split()[0] == "2" and "rollback (back to 0)" in out
-    code, _, err = run(capsys, "snippets", "rollback", "7")
-    assert code == 2 and "revision 7" in err
     code, out, _ = run(capsys, "snippets", "export", str(tmp_path / "exported"))
     assert code == 0 and "0 written" in out
     code, out, _ = run(capsys, "snippets", "validate", "--dir", str(tmp_path / "exported"))

@@ -129,3 +129,19 @@ def test_rendered_output_is_capped(service: LibraryService) -> None:
     preview = service.preview_edit(OWNER, "preschool.supply", text=long_text + "好" * 40)
     assert preview.token is None
     assert any("too long" in p.message for p in preview.problems)
+
+
+BOMBS = ["{{ 'a' * 100000000000 }}", "{{ 'a'|center(100000000000) }}",
+         "{{ [1] * 100000000000 }}", "{{ '%100000000000s' % 'a' }}"]
+
+
+@pytest.mark.parametrize("source", BOMBS)
+def test_constant_bombs_are_refused_before_anything_compiles_them(
+    service: LibraryService, source: str
+) -> None:
+    """Compiling a template folds constant expressions: the policy must come first."""
+    assert service.preview_edit(OWNER, "preschool.supply", text=source).problems
+    data = topic_text("preschool", f'  - id: preschool.a\n    kind: task\n    text: "{source}"\n',
+                      name="学前教育")
+    problems = service.preview_upload(OWNER, "preschool.yaml", data).problems
+    assert [(p.clause_id, p.field) for p in problems] == [("preschool.a", "text")]

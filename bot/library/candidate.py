@@ -64,10 +64,13 @@ def build_library(
 
 
 def check_overlay_clause(clause: Clause, file: str, line: int | None, out: Collector) -> None:
-    """The loader's clause checks plus the template policy for admin-made clauses."""
-    check_clause(clause, file, line, out)
-    for fld, reason in clause_violations(clause):
+    """The template policy, then, if the clause passes it, the loader's clause checks (which
+    compile the templates: compiling folds constants, so unsafe ones never get that far)."""
+    refused = clause_violations(clause)
+    for fld, reason in refused:
         out.add(file, clause.id, fld, reason, line)
+    if not refused:
+        check_clause(clause, file, line, out)
 
 
 def check_renders(

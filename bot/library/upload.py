@@ -4,9 +4,11 @@ An upload is one topic file in the library's format (``snippets/README.md``). Be
 built into Python objects it must be at most ``MAX_UPLOAD_BYTES``, UTF-8, free of anchors and
 aliases (``&a`` / ``*a``: a few lines of them expand into billions of nodes) and nested at most
 ``MAX_DEPTH`` deep; after a safe load it may hold at most ``MAX_UPLOAD_CLAUSES`` clauses. Then
-``load_topic_text`` parses and checks it exactly as it checks a shipped file, with line numbers,
-``check_across_files`` finds duplicate ids within it, and every wording goes through the
-template policy (``bot.library.template_policy``).
+``load_topic_text`` parses and checks it as it checks a shipped file, with line numbers, except
+that every wording first goes through the template policy (``bot.library.template_policy``)
+and only a clause that passes it gets the loader's ``check_clause`` (which compiles templates,
+and compiling folds constant expressions such as ``'a' * 10**10``); ``check_across_files``
+finds duplicate ids within the file.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from bot.library.loader import (
     IdLines,
     Problem,
     check_across_files,
+    check_clause,
     load_topic_text,
 )
 from bot.library.models import Topic
@@ -58,12 +61,14 @@ def parse_upload(name: str, data: bytes) -> ParsedUpload:
     raw = _load(text)
     if not _count_ok(name, raw, out):
         return ParsedUpload(name, None, out.problems)
-    topic = load_topic_text(name, text, out)  # reports YAML errors with their line
-    if topic is None and out.problems:
+    # The schema first; the clause checks compile templates, and compiling folds constants
+    # ('a' * 10**10), so every template passes the policy before any is compiled.
+    topic = load_topic_text(name, text, out, check_clauses=False)
+    if topic is None:
         _raw_template_problems(name, text, raw, out)
-    if topic is not None:
+    else:
+        _check_clauses(topic, out)
         check_across_files([topic], out)  # ids and variables within the file
-        _template_problems(topic, out)
     if topic is None or out.problems:
         return ParsedUpload(name, None, out.problems)
     return ParsedUpload(name, topic, [], frozenset(raw))
@@ -115,10 +120,15 @@ def _structure_ok(name: str, text: str, out: Collector) -> bool:
     return True
 
 
-def _template_problems(topic: Topic, out: Collector) -> None:
+def _check_clauses(topic: Topic, out: Collector) -> None:
+    """The template policy, then (for clauses that pass it) the loader's clause checks."""
     for clause in topic.clauses:
-        for fld, reason in clause_violations(clause):
-            out.add(topic.source, clause.id, fld, reason, topic.lines.get(clause.id))
+        line = topic.lines.get(clause.id)
+        refused = clause_violations(clause)
+        for fld, reason in refused:
+            out.add(topic.source, clause.id, fld, reason, line)
+        if not refused:
+            check_clause(clause, topic.source, line, out)
 
 
 def _raw_template_problems(name: str, text: str, raw: Any, out: Collector) -> None:
