@@ -176,6 +176,7 @@ class TelegramAdapter:
     ) -> None:
         """Run the engine on ``event`` and show its replies; answer ``query`` whatever happens."""
         logger.info("user=%d action=%s", event.user_id, action)
+        event = event.model_copy(update={"bot_username": bot.username})  # for share links
         unanswered = query
         try:
             replies = await self._run_engine(bot, event)

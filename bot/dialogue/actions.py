@@ -68,6 +68,19 @@ class Act(StrEnum):
     COPY = "cp"  # draft
     DROP = "dr"  # draft: ask to confirm
     DROP_YES = "dy"  # draft, revision
+    # sharing (link = a link's id, see bot.store.shares; expiry = index of an expiry choice)
+    SHARE = "sh"  # draft, expiry: who has access, the links
+    SHARE_NEW = "sn"  # draft, kind index, expiry
+    SHARE_LINK = "sl"  # draft, link
+    SHARE_EXPIRY = "se"  # draft, link, expiry
+    SHARE_REVOKE = "sr"  # draft, link
+    SHARE_REMOVE = "su"  # draft, user tag (user id modulo 36**7)
+    VIEW_OPEN = "vo"  # draft: the read-only view of a view link
+    VIEW_PREVIEW = "vp"  # draft
+    VIEW_EXPORT = "vx"  # draft, format index
+    POST = "po"  # draft: post it into the group chat the button is in
+    KEEP_MINE = "km"  # draft, revision: apply the user's text over a newer revision
+    DISCARD = "dc"  # draft: drop the user's text
 
 
 # action → (names a draft, how many numbers)
@@ -82,6 +95,10 @@ _SHAPES: dict[Act, tuple[bool, int]] = {
     Act.SECTION: (True, 2), Act.HEADING: (True, 2), Act.ADD_MENU: (True, 2), Act.FILL: (True, 2),
     Act.ITEM: (True, 3), Act.SWAP: (True, 3), Act.EDIT: (True, 3), Act.UP: (True, 3),
     Act.DOWN: (True, 3), Act.DELETE: (True, 3), Act.ADD: (True, 3),
+    Act.SHARE: (True, 1), Act.SHARE_NEW: (True, 2), Act.SHARE_LINK: (True, 1),
+    Act.SHARE_EXPIRY: (True, 2), Act.SHARE_REVOKE: (True, 1), Act.SHARE_REMOVE: (True, 1),
+    Act.VIEW_OPEN: (True, 0), Act.VIEW_PREVIEW: (True, 0), Act.VIEW_EXPORT: (True, 1),
+    Act.POST: (True, 0), Act.KEEP_MINE: (True, 1), Act.DISCARD: (True, 0),
 }
 _ACTS = {act.value: act for act in Act}
 

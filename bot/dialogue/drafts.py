@@ -129,6 +129,7 @@ def _drop(turn: Turn, record: DraftRecord) -> Reply:
     if record.owner != turn.user_id:
         raise InputError("only_owner_deletes")
     turn.deps.store.drafts.delete(record.id)
+    turn.deps.store.shares.revoke_all(record.id)  # its links open nothing any more
     undo = turn.session.undo
     if undo is not None and undo.draft_id == record.id:
         turn.session.undo = None

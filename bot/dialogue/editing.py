@@ -44,6 +44,7 @@ from bot.dialogue.views import (
     section_view,
     todo_view,
 )
+from bot.errors import ConflictError
 from bot.export.text import plan_to_text
 from bot.store.models import DraftRecord
 
@@ -53,7 +54,8 @@ Handler = Callable[[Turn, Action], list[Reply]]
 
 def save(turn: Turn, record: DraftRecord, plan: Plan | None = None, name: str = "") -> DraftRecord:
     """Store the change now; ``ConflictError`` if someone saved the draft in between."""
-    update: dict[str, object] = {}
+    editor = {"id": turn.user_id, "name": turn.event.user_name}
+    update: dict[str, object] = {"meta": {**record.meta, "editor": editor}}  # conflict.py
     if plan is not None:
         update["plan"] = plan.model_dump(mode="json")
     if name:
@@ -205,8 +207,9 @@ def _ask_name(kind: InputKind) -> Handler:
 def _prompt_for(
     turn: Turn, record: DraftRecord, kind: InputKind, key: str = "", s: int = 0, i: int = 0
 ) -> list[Reply]:
+    base = load_plan(record).sections[s].items[i].text if kind is InputKind.EDIT else ""
     turn.session.pending = Pending(kind=kind, draft_id=record.id, revision=record.revision,
-                                   section=s, item=i, key=key)
+                                   section=s, item=i, key=key, base=base)
     return [prompt(turn)]
 
 
@@ -247,9 +250,8 @@ def on_input(turn: Turn, text: str) -> list[Reply]:
     except Rejected:
         turn.session.pending = None
         return [drafts_list(turn, note=turn.say("draft_gone"))]
-    if record.revision != pending.revision:
-        turn.session.pending = None
-        return [overview(turn, record, note=turn.say("draft_changed"))]
+    if record.revision != pending.revision:  # conflict.on_input shows what changed
+        raise ConflictError("draft_conflict", actual=record.revision)
     plan = load_plan(record)
     reply = _apply(turn, record, plan, pending, text)
     turn.session.pending = None

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from bot.dialogue import drafts, editing, flow
+from bot.dialogue import conflict, drafts, editing, flow, posting, sharing
 from bot.dialogue.actions import Act, Action, decode
 from bot.dialogue.interview import current_step, target_key
 from bot.dialogue.questions import ask
@@ -158,9 +158,15 @@ def _button(turn: Turn, action: Action) -> list[Reply]:
         if session.interview is None or session.view is not None or session.pending is not None:
             raise Rejected("button_invalid")
         return flow.on_button(turn, session.interview, action)
+    if act in conflict.ACTS:  # about the text the user sent: keeps ``pending`` until handled
+        return conflict.on_button(turn, action)
+    if act is Act.POST:  # pressed in a group: leaves the user's private dialogue as it is
+        return posting.on_button(turn, action)
     session.pending = None
     if act in editing.HANDLERS:
         return editing.on_button(turn, action)
+    if act in sharing.HANDLERS:
+        return sharing.on_button(turn, action)
     return drafts.on_button(turn, action)
 
 
@@ -169,7 +175,7 @@ def _text(turn: Turn, text: str) -> list[Reply]:
         raise InputError("text_too_long", limit=MAX_INPUT, length=len(text))
     session = turn.session
     if session.pending is not None:
-        return editing.on_input(turn, text)
+        return conflict.on_input(turn, text)
     if session.view is not None:
         raise InputError("use_buttons")
     if session.interview is not None:
@@ -182,18 +188,26 @@ def current_screen(turn: Turn) -> list[Reply]:
     session = turn.session
     if session.pending is not None:
         try:
-            return [editing.prompt(turn)]
+            return [conflict.prompt(turn)]
         except Rejected:
             session.pending = None
     if session.view is not None:
-        return [drafts.show(turn)]
+        return [sharing.show(turn)]
     if session.interview is not None:
         return [ask(turn, session.interview)]
     return []
 
 
 def _start(turn: Turn) -> list[Reply]:
+    if turn.event.text.strip():  # a deep link: /start <token>
+        return sharing.open_link(turn)
     return [Reply(text=turn.screen("start")), *current_screen(turn)]
+
+
+def _open(turn: Turn) -> list[Reply]:
+    if not turn.event.text.strip():
+        return [Reply(text=turn.say("open_usage"))]
+    return sharing.open_link(turn)
 
 
 def _help(turn: Turn) -> list[Reply]:
@@ -220,7 +234,7 @@ def _back(turn: Turn) -> list[Reply]:
         session.pending = None
         return current_screen(turn)
     if session.view is not None:
-        shown = drafts.up(turn)
+        shown = sharing.up(turn)
         if shown is not None:
             return [shown]
         if session.interview is not None:
@@ -263,6 +277,8 @@ _COMMANDS: dict[str, Command] = {
     "skip": _skip,
     "cancel": _cancel,
     "help": _help,
+    "open": _open,
+    "post": posting.post,
 }
 
 

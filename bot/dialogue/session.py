@@ -67,6 +67,9 @@ class Screen(StrEnum):
     TODO = "todo"
     EXPORT = "export"
     DELETE = "delete"  # asking to confirm the deletion of a draft
+    SHARE = "share"  # who has access, the links; ``page``: expiry choice for new links
+    SHARE_LINK = "share_link"  # one link (``link``: its id): expiry, revoke
+    SHARED = "shared"  # a draft opened by a view link (``grant``: the link's hash), read only
 
 
 class View(_Model):
@@ -77,6 +80,8 @@ class View(_Model):
     section: int = Field(default=0, ge=0)
     item: int = Field(default=0, ge=0)
     page: int = Field(default=0, ge=0)
+    link: int = Field(default=0, ge=0)
+    grant: str = ""
 
 
 class InputKind(StrEnum):
@@ -88,7 +93,12 @@ class InputKind(StrEnum):
 
 
 class Pending(_Model):
-    """The bot waits for a text about one draft, as it was at ``revision``."""
+    """The bot waits for a text about one draft, as it was at ``revision``.
+
+    ``base``: the item's text when the user asked to edit it (to find the item again if the
+    draft changed meanwhile). ``text``: the user's text, kept while the bot asks whether to
+    apply it over a newer revision (``bot.dialogue.conflict``).
+    """
 
     kind: InputKind
     draft_id: str
@@ -96,6 +106,8 @@ class Pending(_Model):
     section: int = Field(default=0, ge=0)
     item: int = Field(default=0, ge=0)
     key: str = ""
+    base: str = ""
+    text: str = ""
 
 
 class Undo(_Model):

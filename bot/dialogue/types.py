@@ -33,6 +33,7 @@ class Event(BaseModel):
     data: str = ""
     message_id: int | None = None  # the message a pressed button belongs to
     user_name: str = ""
+    bot_username: str = ""  # for links to the bot (t.me/<name>); empty where there is none
     file_name: str = ""
     file_bytes: bytes = b""
 

@@ -24,6 +24,7 @@ EXCERPT = 40
 LABEL = 24
 MAX_TODO_BUTTONS = 12
 EXPORT_FORMATS = ("docx", "md", "txt")
+DEFAULT_EXPIRY = 2  # of share_views.EXPIRY_CHOICES: 30 days
 
 
 def load_plan(record: DraftRecord) -> Plan:
@@ -93,10 +94,13 @@ def overview(turn: Turn, record: DraftRecord, *, note: str = "", fresh: bool = F
         sections=sections, placeholders=count, shared=record.owner != turn.user_id,
         notes=[turn.say(n.id, **n.params) for n in plan.notes if turn.deps.messages.has(n.id)],
     )
+    tools = [turn.labelled("btn_preview", Act.PREVIEW, record.id),
+             turn.labelled("btn_export", Act.EXPORT_MENU, record.id)]
+    if record.owner == turn.user_id:  # only the owner shares (sharing.py)
+        tools.append(turn.labelled("btn_share", Act.SHARE, record.id, DEFAULT_EXPIRY))
     return turn.reply(text, [
         *rows(open_section, 1),
-        [turn.labelled("btn_preview", Act.PREVIEW, record.id),
-         turn.labelled("btn_export", Act.EXPORT_MENU, record.id)],
+        tools,
         [turn.labelled("btn_todo", Act.TODO, record.id, rev, count=len(plan.placeholders())),
          turn.labelled("btn_title", Act.TITLE, record.id, rev)],
         [turn.labelled("btn_rename", Act.RENAME, record.id, rev),
