@@ -333,3 +333,16 @@ def test_render_preview_and_topic_file(service: LibraryService) -> None:
     name, data = service.topic_file(ADMIN, "preschool")
     assert name == "preschool.yaml"
     assert service.preview_upload(ADMIN, name, data).summary.is_empty()
+
+
+def test_a_broken_revision_file_keeps_the_running_library(
+    service: LibraryService, tmp_path: Path
+) -> None:
+    from bot.library.loader import LibraryError
+
+    service.add_clause(OWNER, NEW)
+    (tmp_path / "library" / "revisions" / "000002.json").write_text("{broken", encoding="utf-8")
+    assert service.refresh() is False and service.revision == 1
+    with pytest.raises(LibraryError) as broken:
+        make_service(tmp_path)  # a fresh start names the file
+    assert "000002.json" in str(broken.value.problems[0])

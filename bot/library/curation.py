@@ -16,6 +16,12 @@ confirmation may arrive in another process; only the admin who asked for it can 
 ``PENDING_TTL``, and only if no other change was applied meanwhile
 (``ConflictError("library_changed")``: preview again). Applied changes are audited with the
 clauses before and after.
+
+An upload is one topic file (``snippets/README.md``): the clauses it lists are added or replaced
+whole, the others stay; ``retired: true`` retires one; topic fields it leaves out keep their
+values. Retiring keeps the clause in the library (``library.clause(id)`` finds it, so drafts
+that use it still show it) but ``Clause.fits`` is False, so assembly, 添加条款 and search stop
+offering it.
 """
 
 from __future__ import annotations
@@ -193,7 +199,8 @@ class LibraryService:
         self._subscribers: list[Callable[[Library], None]] = []
         self._generation = 0
         self._effective = Effective(base, 0, EMPTY)
-        self.refresh()
+        with self._lock:
+            self._catch_up()  # a broken revision log stops the start (LibraryError)
 
     @classmethod
     def open(cls, settings: Settings, *, clock: Clock = utc_now) -> LibraryService:
@@ -238,9 +245,16 @@ class LibraryService:
         return lambda: self._subscribers.remove(callback)
 
     def refresh(self) -> bool:
-        """Pick up revisions written by other processes (one directory listing when none)."""
+        """Pick up revisions written by other processes (one directory listing when none).
+
+        If they cannot be read or break a rule, the current library stays (logged): a bad
+        file written behind the bot's back must not stop the users' drafts."""
         with self._lock:
-            changed = self._catch_up()
+            try:
+                changed = self._catch_up()
+            except LibraryError as exc:
+                log.error("library revisions not loaded: %s", "; ".join(map(str, exc.problems)))
+                return False
         if changed:
             self._notify()
         return changed
