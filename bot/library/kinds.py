@@ -48,12 +48,12 @@ class KindSection(BaseModel):
         role = self.role
         if role is SectionRole.GROUP:
             raise ValueError("role 'group' is made by a topic section with a heading")
-        if role in _ONE_TOPIC_ROLES and not self.topic:
-            raise ValueError(f"a {role.value} section needs 'topic'")
         if role in _MANY_TOPIC_ROLES and self.topic is not None:
             raise ValueError(f"a {role.value} section takes 'topics' (a list), not 'topic'")
         if role not in _MANY_TOPIC_ROLES and self.topics:
             raise ValueError(f"a {role.value} section takes 'topic', not 'topics'")
+        if role in _ONE_TOPIC_ROLES and not self.topic:
+            raise ValueError(f"a {role.value} section needs 'topic'")
         if self.always and role is not SectionRole.TARGETS:
             raise ValueError("'always' is for a targets section only")
         if self.always and not self.heading:
