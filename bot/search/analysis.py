@@ -12,7 +12,7 @@ Data (``snippets/``):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -23,13 +23,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from bot.library.loader import LibraryError, Problem
 from bot.library.models import Level, VarSpec
 from bot.search.normalise import normalise, runs
-from bot.search.segment import Segmenter, init_jieba
+from bot.search.segment import MEMO_LIMIT, Segmenter, init_jieba
 
 USERDICT_FILE = "_userdict.txt"
 SYNONYMS_FILE = "_synonyms.yaml"
 SEARCH_FILE = "_search.yaml"
 JIEBA_CACHE_DIR = "cache"  # under the data directory
 SYNONYM_WEIGHT = 0.6  # a term found through a synonym counts this much of the term itself
+QUERY_PIECE = 3  # shortest word inside a known query word that is looked up too
 
 _TEMPLATE = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{\s*([A-Za-z_][\w.]*)[^}]*\}\}", re.DOTALL)
 
@@ -93,6 +94,7 @@ class Analyzer:
         """``tokenizer``: an initialised jieba tokenizer (see ``init_jieba``)."""
         self.stopwords = frozenset(normalise(w) for w in stopwords)
         self._segmenter = Segmenter(tokenizer, self.stopwords)
+        self._keywords: dict[str, list[str]] = {}  # memo: keyword → tokens
         self.synonyms: dict[str, tuple[str, ...]] = {
             normalise(k): tuple(normalise(v) for v in vs) for k, vs in (synonyms or {}).items()
         }
@@ -133,26 +135,55 @@ class Analyzer:
         """Tokens of keywords, plus each whole keyword (so a query token equal to it matches)."""
         out: list[str] = []
         for keyword in keywords:
-            out.extend(self.tokens(keyword))
-            whole = normalise(keyword).replace(" ", "")
-            if whole and whole not in out:
-                out.append(whole)
+            found = self._keywords.get(keyword)
+            if found is None:
+                whole = normalise(keyword).replace(" ", "")
+                found = list(dict.fromkeys([*self.tokens(keyword), *([whole] if whole else [])]))
+                if len(self._keywords) >= MEMO_LIMIT:
+                    self._keywords.clear()
+                self._keywords[keyword] = found
+            out.extend(found)
         return out
 
-    def query(self, text: str) -> list[QueryTerm]:
-        """Query terms: the query's own tokens (weight 1) and those of its synonyms."""
-        own = list(dict.fromkeys(self.tokens(text)))
+    def query(self, text: str, known: Callable[[str], bool] | None = None) -> list[QueryTerm]:
+        """Query terms: the query's own tokens (weight 1) and those of its synonyms.
+
+        With ``known`` (is a term in the index?), a word the index knows stands for itself and
+        the longer words inside it (``QUERY_PIECE`` characters or more); a word it does not know
+        is replaced by the dictionary words inside it. Without, all search tokens are used.
+        """
+        own = list(dict.fromkeys(self.query_tokens(text, known)))
         terms = {t: QueryTerm(t, 1.0, (t,)) for t in own}
         flat = normalise(text).replace(" ", "")
         for key, alternatives in self.synonyms.items():
             if key not in flat:
                 continue
-            covers = tuple(t for t in self.tokens(key) if t in terms)
+            covers = tuple(t for t in self.query_tokens(key, known) if t in terms)
             for alternative in alternatives:
-                for term in self.tokens(alternative):
+                for term in self.query_tokens(alternative, known):
                     if term not in terms:
                         terms[term] = QueryTerm(term, SYNONYM_WEIGHT, covers)
         return list(terms.values())
+
+    def query_tokens(self, text: str, known: Callable[[str], bool] | None) -> list[str]:
+        if known is None:
+            return self.tokens(text)
+        segmenter = self._segmenter
+        out: list[str] = []
+        for run in runs(normalise(text)):
+            if run[0] < "\u3400":
+                if run not in self.stopwords:
+                    out.append(run)
+                continue
+            for word in segmenter.words(run):
+                if word in self.stopwords:
+                    continue
+                if known(word):
+                    out.extend(segmenter.pieces(word, QUERY_PIECE))
+                    out.append(word)
+                else:
+                    out.extend(segmenter.pieces(word))
+        return out
 
 
 def synonym_map(data: SynonymFile) -> dict[str, list[str]]:

@@ -30,6 +30,7 @@ no clause says), and so do 12 of 16 queries on subjects the library lacks (é«˜ç­
 from __future__ import annotations
 
 import heapq
+import itertools
 import time
 from array import array
 from bisect import bisect_left
@@ -50,6 +51,10 @@ KEYWORD_WEIGHT = 2.0
 GOOD_COVERAGE = 0.4
 MAX_LIMIT = 50  # a page: Telegram inline mode shows at most 50 results
 TITLE_PREVIEW = 24  # characters of text standing in for a clause without a title
+CHAMPIONS = 128  # per term, the postings with the highest impacts (seed the top k)
+SEED_EXTRA = 4  # seeds scored exactly beyond k
+PRECISE = True
+CANDIDATES = 1500  # most documents whose scores are finished by lookups (see _complete)
 
 _Mask = bytearray | None
 _MaskKey = tuple[int | None, Level | None, frozenset[ClauseKind] | None]
@@ -90,12 +95,11 @@ class SearchIndex:
         self._clauses = builder.clauses
         self._topics = builder.topics
         self._ranges = builder.ranges
-        self._vocab = builder.vocab
-        self._docs = builder.docs
         n = len(self._clauses)
-        self._impacts, self._max, self._idf = _impacts(builder, n)
+        self._vocab, self._docs, self._impacts, self._max, self._idf = _impacts(builder, n)
         self._max_idf = log(1 + (n + 0.5) / 0.5)
         self._masks: dict[_MaskKey, bytearray] = {}
+        self._champion_cache: dict[int, tuple[Sequence[int], Sequence[float]]] = {}
         self.build_seconds = 0.0
 
     @classmethod
@@ -135,7 +139,7 @@ class SearchIndex:
         """
         if limit <= 0 or offset < 0:
             return []
-        terms = self._analyzer.query(query)
+        terms = self._analyzer.query(query, self._vocab.__contains__ if PRECISE else None)
         plan = [(tid, t.weight) for t in terms if (tid := self._vocab.get(t.term)) is not None]
         span = self._ranges.get(topic, (0, 0)) if topic is not None else None
         if not plan or (span is not None and span[0] == span[1]):
@@ -148,38 +152,108 @@ class SearchIndex:
     def _score(
         self, plan: list[tuple[int, float]], span: tuple[int, int] | None, mask: _Mask, k: int
     ) -> dict[int, float]:
-        plan.sort(key=lambda p: len(self._docs[p[0]]))
-        rest = [0.0] * (len(plan) + 1)
-        for i in range(len(plan) - 1, -1, -1):
-            tid, weight = plan[i]
-            rest[i] = rest[i + 1] + self._max[tid] * weight
+        """Documents that may be in the top k, with their exact scores (see module docstring)."""
+        terms = sorted((self._max[tid] * weight, tid, weight) for tid, weight in plan)
+        exact = self._seed(terms, span, mask, k)
+        best = heapq.nlargest(k, exact.values())
+        theta = best[-1] if len(best) == k else 0.0
+        lazy_bound, split = 0.0, 0
+        while split < len(terms) and lazy_bound + terms[split][0] <= theta:
+            lazy_bound += terms[split][0]
+            split += 1
         acc: dict[int, float] = {}
-        theta = 0.0
-        done = 0
-        while done < len(plan) and (done == 0 or rest[done] > theta):
-            tid, weight = plan[done]
-            _accumulate(acc, *self._postings(tid, span), weight)
-            done += 1
-            if done < len(plan):
-                theta = _kth(acc, mask, k)
-        if mask is not None:
-            acc = {doc: s for doc, s in acc.items() if mask[doc]}
-        if done < len(plan):
-            self._complete(acc, plan[done:], theta - rest[done])
-        return acc
+        for _, tid, weight in terms[split:]:
+            docs, impacts = self._postings(tid, span)
+            if mask is None:
+                _accumulate(acc, docs, impacts, weight)
+            else:
+                _accumulate_masked(acc, docs, impacts, weight, mask)
+        if split == 0:
+            return acc
+        self._complete(acc, exact, terms[:split], k)
+        return exact
+
+    def _seed(
+        self,
+        terms: list[tuple[float, int, float]],
+        span: tuple[int, int] | None,
+        mask: _Mask,
+        k: int,
+    ) -> dict[int, float]:
+        """Exact scores of the documents most likely to be in the top k: the best by the
+        champion postings (each term's highest impacts) of the query's terms."""
+        lo, hi = span if span is not None else (0, len(self._clauses))
+        partial: dict[int, float] = {}
+        for _, tid, weight in terms:
+            docs, impacts = self._champions(tid)
+            for doc, s in zip(docs, impacts, strict=True):
+                if lo <= doc < hi and (mask is None or mask[doc]):
+                    partial[doc] = partial.get(doc, 0.0) + s * weight
+        seeds = heapq.nlargest(k + SEED_EXTRA, partial.items(), key=itemgetter(1))
+        return {doc: self._exact(doc, terms) for doc, _ in seeds}
+
+    def _exact(self, doc: int, terms: list[tuple[float, int, float]]) -> float:
+        total = 0.0
+        for _, tid, weight in terms:
+            docs = self._docs[tid]
+            i = bisect_left(docs, doc)
+            if i < len(docs) and docs[i] == doc:
+                total += self._impacts[tid][i] * weight
+        return total
 
     def _complete(
-        self, acc: dict[int, float], terms: list[tuple[int, float]], floor: float
+        self,
+        acc: dict[int, float],
+        exact: dict[int, float],
+        lazy: list[tuple[float, int, float]],
+        k: int,
     ) -> None:
-        """Add the remaining terms' impacts to the documents that can still reach the top."""
-        for doc in [doc for doc, s in acc.items() if s > floor]:
-            extra = 0.0
-            for tid, weight in terms:
-                docs = self._docs[tid]
+        """Finish the scores of the documents that can still reach the top k (into ``exact``).
+
+        ``lazy`` are the low-impact terms not accumulated, smallest bound first; their bounds
+        sum to at most the k-th best exact score, the bar. Candidates are taken in order of
+        their partial score, at most ``CANDIDATES`` of them (the only approximation).
+        """
+        bounds = list(itertools.accumulate(ub for ub, _, _ in lazy))[::-1]
+        lookups = [
+            (self._docs[tid], self._impacts[tid], weight, after)
+            for (_, tid, weight), after in zip(lazy[::-1], [*bounds[1:], 0.0], strict=True)
+        ]
+        best = heapq.nlargest(k, exact.values())
+        heapq.heapify(best)
+        theta = best[0]
+        floor = theta - bounds[0]
+        candidates = heapq.nlargest(
+            CANDIDATES, [(doc, s) for doc, s in acc.items() if s > floor], key=itemgetter(1)
+        )
+        for doc, s in candidates:
+            if s + bounds[0] <= theta:
+                break  # and so do all that follow: their partial scores are lower
+            if doc in exact:
+                continue
+            for docs, impacts, weight, after in lookups:
                 i = bisect_left(docs, doc)
                 if i < len(docs) and docs[i] == doc:
-                    extra += self._impacts[tid][i] * weight
-            acc[doc] += extra
+                    s += impacts[i] * weight
+                if s + after <= theta:
+                    break
+            else:
+                exact[doc] = s
+                heapq.heapreplace(best, s)
+                theta = best[0]
+
+    def _champions(self, tid: int) -> tuple[Sequence[int], Sequence[float]]:
+        """The term's ``CHAMPIONS`` postings of highest impact (computed on first use)."""
+        found = self._champion_cache.get(tid)
+        if found is None:
+            docs, impacts = self._docs[tid], self._impacts[tid]
+            if len(docs) <= CHAMPIONS:
+                found = (docs, impacts)
+            else:
+                top = heapq.nlargest(CHAMPIONS, range(len(docs)), key=impacts.__getitem__)
+                found = ([docs[i] for i in top], [impacts[i] for i in top])
+            self._champion_cache[tid] = found
+        return found
 
     def _postings(self, tid: int, span: tuple[int, int] | None) -> tuple[array[int], array[float]]:
         docs, impacts = self._docs[tid], self._impacts[tid]
@@ -246,6 +320,15 @@ def _allows(
     )
 
 
+def _accumulate_masked(
+    acc: dict[int, float], docs: array[int], impacts: array[float], weight: float, mask: bytearray
+) -> None:
+    get = acc.get
+    for doc, s in zip(docs, impacts, strict=True):
+        if mask[doc]:
+            acc[doc] = get(doc, 0.0) + s * weight
+
+
 def _accumulate(
     acc: dict[int, float], docs: array[int], impacts: array[float], weight: float
 ) -> None:
@@ -262,22 +345,12 @@ def _accumulate(
             acc[doc] = get(doc, 0.0) + s * weight
 
 
-def _kth(acc: dict[int, float], mask: _Mask, k: int) -> float:
-    """The k-th best score among allowed documents (0 when fewer than k)."""
-    values = acc.values() if mask is None else [s for doc, s in acc.items() if mask[doc]]
-    if len(values) < k:
-        return 0.0
-    return heapq.nlargest(k, values)[-1]
-
-
 class _Builder:
     """Collects postings (doc ids and weighted term frequencies) topic by topic."""
 
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer
-        self.vocab: dict[str, int] = {}
-        self.docs: list[array[int]] = []
-        self.tfs: list[array[float]] = []
+        self.postings: dict[str, tuple[array[int], array[float]]] = {}
         self.lengths: list[int] = []
         self.clauses: list[Clause] = []
         self.topics: list[Topic] = []
@@ -294,15 +367,14 @@ class _Builder:
     def add(self, clause: Clause, topic: Topic, shared: set[str]) -> None:
         doc = len(self.clauses)
         weights, length = self.weights(clause, shared)
-        vocab, docs, tfs = self.vocab, self.docs, self.tfs
+        postings = self.postings
+        get = postings.get
         for term, weight in weights.items():
-            tid = vocab.get(term)
-            if tid is None:
-                tid = vocab[term] = len(docs)
-                docs.append(array("i"))
-                tfs.append(array("f"))
-            docs[tid].append(doc)
-            tfs[tid].append(weight)
+            entry = get(term)
+            if entry is None:
+                postings[term] = entry = (array("i"), array("f"))
+            entry[0].append(doc)
+            entry[1].append(weight)
         self.lengths.append(length)
         self.clauses.append(clause)
         self.topics.append(topic)
@@ -310,36 +382,38 @@ class _Builder:
     def weights(self, clause: Clause, shared: set[str]) -> tuple[dict[str, float], int]:
         """Weighted term frequencies of a clause and its length in tokens."""
         tokens = self.analyzer.tokens
-        body: list[str] = []
-        titles: list[str] = []
-        for title in dict.fromkeys(v.title for v in clause.wordings() if v.title):
-            titles.extend(tokens(plain_text(title, clause.vars)))
-        for wording in clause.wordings():
-            if wording.text:
-                body.extend(tokens(plain_text(wording.text, clause.vars)))
+        titles = dict.fromkeys(t for t in (clause.title, *(v.title for v in clause.variants)) if t)
+        texts = (clause.text, *(v.text for v in clause.variants))
+        title = tokens(plain_text("\n".join(titles), clause.vars)) if titles else []
+        body = tokens(plain_text("\n".join(texts), clause.vars))
         weights: dict[str, float] = dict(Counter(body))
-        for term, count in Counter(titles).items():
+        for term, count in Counter(title).items():
             weights[term] = weights.get(term, 0.0) + TITLE_WEIGHT * count
         for term in shared.union(self.analyzer.keyword_tokens(clause.keywords)):
             weights[term] = weights.get(term, 0.0) + KEYWORD_WEIGHT
-        return weights, len(body) + len(titles)
+        return weights, len(body) + len(title)
 
 
 def _impacts(
     builder: _Builder, n: int
-) -> tuple[list[array[float]], list[float], list[float]]:
-    """Per term: BM25 impact of each posting, the largest impact, the idf."""
+) -> tuple[dict[str, int], list[array[int]], list[array[float]], list[float], list[float]]:
+    """Vocabulary, and per term: doc ids, BM25 impact of each posting, largest impact, idf."""
     avgdl = (sum(builder.lengths) / n) if n else 1.0
     norms = [K1 * (1 - B + B * length / (avgdl or 1.0)) for length in builder.lengths]
+    vocab: dict[str, int] = {}
+    postings: list[array[int]] = []
     impacts: list[array[float]] = []
     maxima: list[float] = []
     idfs: list[float] = []
-    for docs, tfs in zip(builder.docs, builder.tfs, strict=True):
+    for term, (docs, tfs) in builder.postings.items():
         df = len(docs)
         idf = log(1 + (n - df + 0.5) / (df + 0.5))
         scale = idf * (K1 + 1)
         row = array("f", [scale * tf / (tf + norms[d]) for d, tf in zip(docs, tfs, strict=True)])
+        vocab[term] = len(postings)
+        postings.append(docs)
         impacts.append(row)
         maxima.append(max(row))
         idfs.append(idf)
-    return impacts, maxima, idfs
+    builder.postings = {}
+    return vocab, postings, impacts, maxima, idfs

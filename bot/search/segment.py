@@ -42,7 +42,9 @@ CACHE_FILE = "jieba.cache"
 # A line may give its own frequency.
 USER_FREQ = 500
 MEMO_LIMIT = 200_000  # runs kept in the memo; cleared when full
-_PREFIX = 1.0  # marks a prefix of a dictionary word that is not a word (log P is always < 0)
+LEARN_LIMIT = 1_000_000  # pieces whose dictionary status is remembered; cleared when full
+_PREFIX = 1.0  # a prefix of a dictionary word that is no word itself (a log P is always < 0)
+_ABSENT = 2.0  # not even a prefix
 _NONE = -1e300
 _INIT_LOCK = threading.Lock()
 _loaded_userdicts: set[Path] = set()
@@ -93,7 +95,7 @@ class Segmenter:
         self._stop = stopwords
         self._freq: dict[str, int] = tokenizer.FREQ
         self._logtotal = log(tokenizer.total)
-        self._logfreq: dict[str, float] = {}  # learnt from _freq as pieces are met
+        self._logfreq: dict[str, float] = {}  # pieces met so far: log P, _PREFIX or _ABSENT
         self._memo: dict[str, list[str]] = {}
 
     def search_tokens(self, run: str) -> list[str]:
@@ -109,6 +111,7 @@ class Segmenter:
     def words(self, run: str) -> list[str]:
         """Precise-mode words of one run of Han characters (``jieba.lcut(run, HMM=False)``)."""
         lookup = self._logfreq.get
+        learn = self._learn
         n = len(run)
         score = [0.0] * (n + 1)
         nxt = list(range(1, n + 2))
@@ -119,14 +122,14 @@ class Segmenter:
             while True:
                 value = lookup(piece)
                 if value is None:
-                    value = self._learn(piece)
-                    if value is None:
-                        break  # not even a prefix of a dictionary word
-                if value != _PREFIX:
+                    value = learn(piece)
+                if value < 0.0:  # a word: log P(word) + best score of the rest
                     value += score[j]
                     if value >= best:  # on a tie jieba keeps the longer word
                         best = value
                         nxt[i] = j
+                elif value == _ABSENT:  # not even a prefix of a dictionary word
+                    break
                 if j == n:
                     break
                 j += 1
@@ -140,27 +143,32 @@ class Segmenter:
             i = j
         return out
 
-    def _learn(self, piece: str) -> float | None:
-        """log P(piece) from jieba's counts, ``_PREFIX`` for a mere prefix, None if neither."""
+    def _learn(self, piece: str) -> float:
+        """log P(piece) from jieba's counts; ``_PREFIX`` or ``_ABSENT`` if it is no word."""
         freq = self._freq.get(piece)
-        if freq is None:
-            return None
-        value = log(freq) - self._logtotal if freq else _PREFIX
+        value = _ABSENT if freq is None else log(freq) - self._logtotal if freq else _PREFIX
+        if len(self._logfreq) >= LEARN_LIMIT:
+            self._logfreq.clear()
         self._logfreq[piece] = value
         return value
 
-    def _search(self, run: str) -> list[str]:
+    def pieces(self, word: str, shortest: int = 2) -> list[str]:
+        """Dictionary words inside a word (not the word itself), stop words left out."""
         get = self._freq.get
         stop = self._stop
+        size = len(word)
+        return [
+            piece
+            for length in range(shortest, size)
+            for i in range(size - length + 1)
+            if get(piece := word[i : i + length]) and piece not in stop
+        ]
+
+    def _search(self, run: str) -> list[str]:
         out: list[str] = []
         for word in self.words(run):
-            if word in stop:
-                continue
-            size = len(word)
-            for length in range(2, size):
-                for i in range(size - length + 1):
-                    piece = word[i : i + length]
-                    if get(piece) and piece not in stop:
-                        out.append(piece)
-            out.append(word)
+            if word not in self._stop:
+                if len(word) > 2:
+                    out.extend(self.pieces(word))
+                out.append(word)
         return out
