@@ -177,7 +177,7 @@ class LibraryService:
     def __init__(
         self,
         base: Library,
-        log_: RevisionLog,
+        revisions: RevisionLog,
         admins: AdminRegistry,
         audit: AuditLog,
         usage: UsageStats,
@@ -191,10 +191,10 @@ class LibraryService:
         self.usage = usage
         self.sample_region = sample_region
         self._base = base
-        self._log = log_
+        self._log = revisions
         self._snippets_dir = snippets_dir
         self._clock = clock
-        self._pending_dir = log_.directory / PENDING_DIR
+        self._pending_dir = revisions.directory / PENDING_DIR
         self._lock = threading.Lock()
         self._subscribers: list[Callable[[Library], None]] = []
         self._generation = 0
