@@ -80,8 +80,8 @@ def prompt(turn: Turn) -> Reply:
     editor_id = editor.get("id") if isinstance(editor, dict) else None
     editor_name = editor.get("name", "") if isinstance(editor, dict) else ""
     names = turn.deps.store.shares.names(record.id)
-    unchanged = found is not None and pending.kind is InputKind.EDIT and (
-        plan.sections[found[0]].items[found[1]].text == pending.base)
+    unchanged = found is not None and pending.base == editing.current_value(
+        record, plan, pending.kind, pending.key, *found)
     text = turn.screen(
         "conflict", kind=pending.kind.value, gone=found is None, current=current,
         unchanged=unchanged,
@@ -156,13 +156,7 @@ def _current_value(
         item = plan.sections[s].items[i]
         place = Labels.of(plan).place(plan, s, i)
         return "\n".join(part for part in (place + item.title, item.text) if part)
-    if pending.kind is InputKind.RENAME:
-        return record.name
-    if pending.kind is InputKind.TITLE:
-        return plan.title
-    if pending.kind is InputKind.REGION:
-        return plan.region.full_name
-    return plan.targets.get(pending.key, "")
+    return editing.current_value(record, plan, pending.kind, pending.key)
 
 
 def _current(turn: Turn, record: DraftRecord, pending: Pending, note: str) -> Reply:

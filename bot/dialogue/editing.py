@@ -207,10 +207,25 @@ def _ask_name(kind: InputKind) -> Handler:
 def _prompt_for(
     turn: Turn, record: DraftRecord, kind: InputKind, key: str = "", s: int = 0, i: int = 0
 ) -> list[Reply]:
-    base = load_plan(record).sections[s].items[i].text if kind is InputKind.EDIT else ""
+    base = current_value(record, load_plan(record), kind, key, s, i)
     turn.session.pending = Pending(kind=kind, draft_id=record.id, revision=record.revision,
                                    section=s, item=i, key=key, base=base)
     return [prompt(turn)]
+
+
+def current_value(
+    record: DraftRecord, plan: Plan, kind: InputKind, key: str = "", s: int = 0, i: int = 0
+) -> str:
+    """What a text of this kind replaces (kept as ``Pending.base``; see bot.dialogue.conflict)."""
+    if kind is InputKind.EDIT:
+        return plan.sections[s].items[i].text
+    if kind is InputKind.RENAME:
+        return record.name
+    if kind is InputKind.TITLE:
+        return plan.title
+    if kind is InputKind.REGION:
+        return plan.region.full_name
+    return plan.targets.get(key, "")
 
 
 def prompt(turn: Turn) -> Reply:
