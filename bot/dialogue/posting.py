@@ -44,9 +44,10 @@ def on_button(turn: Turn, action: Action) -> list[Reply]:
     record = turn.draft(action.draft)
     plan = load_plan(record)
     fmt = "docx" if turn.deps.word_export is not None else "md"
-    document = export_document(turn, plan, fmt).model_copy(update={"caption": plan.title})
+    document = export_document(turn, plan, fmt)
     summary = turn.screen(
         "post_summary", title=plan.title, sections=summaries(turn, plan),
         placeholders=placeholder_count(plan), user=turn.event.user_name,
     )
-    return [turn.reply(summary), Reply(documents=[document])]
+    file = Reply(text=turn.say("exported", filename=document.filename), documents=[document])
+    return [turn.reply(summary), file]

@@ -1,0 +1,86 @@
+"""Posting a draft into a group chat through the engine: /post in the group, pick, summary and
+Word file into that chat; sessions stay the user's."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.dialogue.actions import Act, encode
+from bot.dialogue.engine import Engine
+from bot.dialogue.session import Screen
+from tests.chat import make_engine
+from tests.share_support import BOT_NAME, Member, seed_draft, share_engine
+
+OWNER, COLLEAGUE, STRANGER = 1, 2, 3
+GROUP = -1001234567890
+TITLE = "清远市教育局2026年工作要点"
+
+
+@pytest.fixture
+def engine() -> Engine:
+    return share_engine()
+
+
+def test_post_a_draft_into_the_group(engine: Engine) -> None:
+    seed_draft(engine, OWNER)
+    private = Member(engine, OWNER, "张科长", bot=BOT_NAME)
+    private.open_draft(TITLE)
+    in_group = private.in_chat(GROUP)
+    in_group.cmd("post")
+    assert "张科长，请选择要发到本群的草稿" in in_group.text
+    assert in_group.labels == [TITLE]
+    assert in_group.replies[0].edit is False
+    in_group.press(TITLE)
+    summary, file = in_group.replies
+    assert summary.edit and f"《{TITLE}》（张科长发送）" in summary.text
+    assert "一、总体要求（1条）" in summary.text and "还有1处【待填】需要补充" in summary.text
+    assert summary.buttons == [] and file.text == f"已导出：{TITLE}.docx"
+    [document] = file.documents
+    assert document.filename == f"{TITLE}.docx" and document.content[:2] == b"PK"
+    view = private.session().view  # the private dialogue is where it was
+    assert view is not None and view.screen is Screen.OVERVIEW
+
+
+def test_only_the_user_who_asked_can_pick(engine: Engine) -> None:
+    seed_draft(engine, OWNER, secret="只给本人")
+    owner = Member(engine, OWNER, "张科长", chat_id=GROUP)
+    stranger = Member(engine, STRANGER, "路人", chat_id=GROUP)
+    owner.cmd("post")
+    pick = owner.button(TITLE)
+    stranger.cmd("drafts")  # the stranger has a session of their own
+    stranger.press_data(pick.data)
+    assert stranger.notice and not stranger.text and not stranger.replies[0].documents
+    forged = encode(stranger.session().nonce, Act.POST, owner.drafts()[0].id)
+    stranger.press_data(forged)  # the stranger's own nonce and the owner's draft
+    assert "无效" in stranger.notice and not stranger.replies[0].documents
+    stranger.cmd("post")
+    assert "您还没有可以发送的草稿" in stranger.text
+
+
+def test_a_collaborator_posts_a_shared_draft(engine: Engine) -> None:
+    draft = seed_draft(engine, OWNER)
+    seed_draft(engine, COLLEAGUE, "李老师自己的草稿")
+    engine.deps.store.drafts.add_collaborator(draft.id, COLLEAGUE)
+    colleague = Member(engine, COLLEAGUE, "李老师", chat_id=GROUP)
+    colleague.cmd("post")
+    assert sorted(colleague.labels) == sorted([TITLE, "李老师自己的草稿"])
+    colleague.press(TITLE)
+    assert "（李老师发送）" in colleague.replies[0].text
+    assert colleague.replies[1].documents[0].filename == f"{TITLE}.docx"
+
+
+def test_post_in_private_explains_how(engine: Engine) -> None:
+    seed_draft(engine, OWNER)
+    private = Member(engine, OWNER, "张科长", bot=BOT_NAME)
+    private.cmd("post")
+    assert "把我（@planbot_test_bot）拉进群" in private.text
+    assert f"/post@{BOT_NAME}" in private.text and not private.replies[0].buttons
+
+
+def test_without_word_export_the_group_gets_markdown() -> None:
+    engine = make_engine()
+    seed_draft(engine, OWNER)
+    member = Member(engine, OWNER, chat_id=GROUP)
+    member.cmd("post")
+    member.press(TITLE)
+    assert member.replies[1].documents[0].filename == f"{TITLE}.md"
