@@ -29,6 +29,7 @@ import itertools
 import os
 import random
 import re
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -138,6 +139,7 @@ class System:
 
     name: str
     build_s: float
+    build_cpu_s: float
     memory_mb: float
     run: Callable[[Any], object]
     tokens: bool = True  # takes the query as our analyzer's tokens
@@ -160,15 +162,15 @@ class Result:
         return pct(self.wall_ms, 0.99)
 
 
-def built(build: Callable[[], Any]) -> tuple[Any, float, float]:
-    """Run a build; its result, seconds and resident-memory growth in MB."""
+def built(build: Callable[[], Any]) -> tuple[Any, float, float, float]:
+    """Run a build; its result, wall and CPU seconds, and resident-memory growth in MB."""
     gc.collect()
     before = rss_mb()
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     thing = build()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
     gc.collect()
-    return thing, seconds, rss_mb() - before
+    return thing, seconds, cpu, rss_mb() - before
 
 
 def latencies(
@@ -218,21 +220,24 @@ def build_ours(library: Library, analyzer: Analyzer) -> tuple[System, SearchInde
     segmenter._memo.clear()
     segmenter._logfreq.clear()
     analyzer._keywords.clear()
-    index, seconds, memory = built(lambda: SearchIndex.build(library, analyzer))
-    rebuild_s = min(_timed(lambda: SearchIndex.build(library, analyzer)) for _ in range(2))
-    system = System("planbot", seconds, memory, lambda q: index.search(q, limit=K), tokens=False)
+    index, seconds, cpu, memory = built(lambda: SearchIndex.build(library, analyzer))
+    rebuild = min(_timed(lambda: SearchIndex.build(library, analyzer)) for _ in range(2))
+    system = System(
+        "planbot", seconds, cpu, memory, lambda q: index.search(q, limit=K), tokens=False
+    )
     extra = (
         f"  planbot: {len(index):,} clauses, {index.terms:,} terms, index structures "
-        f"{index_size_mb(index):.1f} MB; cold build {seconds:.2f} s (empty segmentation memo); "
-        f"rebuild with the memo warm (an admin edit) {rebuild_s:.2f} s"
+        f"{index_size_mb(index):.1f} MB; the build above starts with an empty segmentation memo;"
+        f"\n  rebuild with the memo warm (after an admin edit): {rebuild[0]:.2f} s"
+        f" (cpu {rebuild[1]:.2f} s)"
     )
     return system, index, extra
 
 
-def _timed(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
+def _timed(fn: Callable[[], object]) -> tuple[float, float]:
+    start, start_cpu = time.perf_counter(), time.process_time()
     fn()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - start_cpu
 
 
 def doc_tokens(
@@ -255,14 +260,14 @@ def build_rank_bm25(corpus: list[list[str]]) -> System:
     import numpy as np
     from rank_bm25 import BM25Okapi
 
-    model, seconds, memory = built(lambda: BM25Okapi(corpus))
+    model, seconds, cpu, memory = built(lambda: BM25Okapi(corpus))
 
     def run(query: list[str]) -> object:
         scores = model.get_scores(query)
         top = np.argpartition(-scores, K)[:K]
         return top[np.argsort(-scores[top])]
 
-    return System("rank_bm25", seconds, memory, run, budget_s=RANK_BM25_BUDGET_S)
+    return System("rank_bm25", seconds, cpu, memory, run, budget_s=RANK_BM25_BUDGET_S)
 
 
 def build_bm25s(corpus: list[list[str]]) -> System:
@@ -273,9 +278,9 @@ def build_bm25s(corpus: list[list[str]]) -> System:
         model.index(corpus, show_progress=False)
         return model
 
-    model, seconds, memory = built(build)
+    model, seconds, cpu, memory = built(build)
     return System(
-        "bm25s", seconds, memory,
+        "bm25s", seconds, cpu, memory,
         lambda q: model.retrieve([q or [""]], k=K, show_progress=False),
     )
 
@@ -291,7 +296,7 @@ def build_fts5(fields: list[tuple[list[str], list[str], list[str]]]) -> System:
         db.commit()
         return db
 
-    db, seconds, memory = built(build)
+    db, seconds, cpu, memory = built(build)
     sql = (
         "SELECT rowid, bm25(clauses, 3.0, 1.0, 2.0) AS s FROM clauses "
         "WHERE clauses MATCH ? ORDER BY s LIMIT ?"
@@ -303,7 +308,7 @@ def build_fts5(fields: list[tuple[list[str], list[str], list[str]]]) -> System:
         expression = " OR ".join('"' + t.replace('"', '""') + '"' for t in query)
         return db.execute(sql, (expression, K)).fetchall()
 
-    return System("sqlite fts5", seconds, memory, run)
+    return System("sqlite fts5", seconds, cpu, memory, run)
 
 
 def exhaustive_agreement(index: SearchIndex, queries: list[str]) -> int:
@@ -334,10 +339,10 @@ def bench_size(
     corpus = [a + b + c for a, b, c in fields]
     systems = [ours, build_rank_bm25(corpus), build_bm25s(corpus), build_fts5(fields)]
     print(f"{len(library):,} clauses (load average {os.getloadavg()[0]:.1f}):")
-    print(f"  {'build':<14} {'s':>8} {'RSS+ MB':>8} {'ratio':>8}")
+    print(f"  {'build':<14} {'s':>8} {'cpu s':>8} {'RSS+ MB':>8} {'ratio':>8}")
     for system in systems:
-        print(f"  {system.name:<14} {system.build_s:8.2f} {system.memory_mb:8.1f}"
-              f" {system.build_s / ours.build_s:7.2f}x")
+        print(f"  {system.name:<14} {system.build_s:8.2f} {system.build_cpu_s:8.2f}"
+              f" {system.memory_mb:8.1f} {system.build_s / ours.build_s:7.2f}x")
     print(extra)
     for label, queries in query_sets.items():
         tokens = [[t.term for t in analyzer.query(q) if t.own] for q in queries]
@@ -351,7 +356,7 @@ def bench_size(
         agree = exhaustive_agreement(index, queries)
         print(f"  planbot top {K} equal to exhaustive scoring for {agree}/{len(queries)} queries")
         if label.startswith("headings"):
-            _targets(size, ours.build_s, results[0], results[1])
+            _targets(size, ours.build_s, ours.build_cpu_s, results[0], results[1])
 
 
 def _print_latencies(title: str, results: list[Result]) -> None:
@@ -369,16 +374,22 @@ def _print_latencies(title: str, results: list[Result]) -> None:
     print("   per query, cpu is the process's CPU time)")
 
 
-def _targets(size: int, build_s: float, ours: Result, rank_bm25: Result) -> None:
+def _targets(
+    size: int, build_s: float, build_cpu_s: float, ours: Result, rank_bm25: Result
+) -> None:
     def verdict(ok: bool) -> str:
         return "met" if ok else "MISSED"
 
+    p99_cpu = pct(ours.cpu_ms, 0.99)
     if size == 10_000:
-        print(f"  target p99 <= 2 ms: {verdict(ours.p99 <= 2)};"
+        print(f"  target p99 <= 2 ms: {verdict(ours.p99 <= 2)} (wall {ours.p99:.2f} ms),"
+              f" {verdict(p99_cpu <= 2)} (cpu {p99_cpu:.2f} ms);"
               f" >= 5x faster than rank_bm25 (p50): {verdict(rank_bm25.p50 / ours.p50 >= 5)};"
-              f" build <= 3 s: {verdict(build_s <= 3)}")
+              f" build <= 3 s: {verdict(build_s <= 3)} (wall {build_s:.2f} s),"
+              f" {verdict(build_cpu_s <= 3)} (cpu {build_cpu_s:.2f} s)")
     if size == 100_000:
-        print(f"  target p99 <= 5 ms: {verdict(ours.p99 <= 5)}")
+        print(f"  target p99 <= 5 ms: {verdict(ours.p99 <= 5)} (wall {ours.p99:.2f} ms),"
+              f" {verdict(p99_cpu <= 5)} (cpu {p99_cpu:.2f} ms)")
 
 
 _WORDS: dict[int, _Words] = {}
@@ -410,23 +421,30 @@ def bench_startup() -> None:
     """The bot's start-up to ready, in a fresh interpreter: with and without jieba's cache."""
     with tempfile.TemporaryDirectory() as data:
         env = {**os.environ, "PLANBOT_DATA_DIR": data, "PLANBOT_LOG_LEVEL": "WARNING"}
+        best = (0.0, 0.0)
         for label in ("first start (no jieba cache yet)", "normal start (jieba cache present)"):
             runs = [_startup_once(env) for _ in range(1 if label.startswith("first") else 3)]
-            wall, load, search, build = min(runs)
-            print(f"  {label}: {wall:.2f} s wall (interpreter + imports + library load {load:.2f}"
-                  f" s + jieba and index {search:.2f} s, of which build {build:.2f} s)")
-        print(f"  target start-up <= 2 s: {'met' if wall <= 2 else 'MISSED'}")
+            wall, cpu, load, search, build = min(runs)
+            best = (wall, cpu)
+            print(f"  {label}: {wall:.2f} s wall, {cpu:.2f} s cpu (interpreter, imports and"
+                  f" library load {load:.2f} s; jieba and index {search:.2f} s, of which"
+                  f" build {build:.2f} s)")
+        print(f"  target start-up <= 2 s: {'met' if best[0] <= 2 else 'MISSED'} (wall),"
+              f" {'met' if best[1] <= 2 else 'MISSED'} (cpu)")
 
 
-def _startup_once(env: dict[str, str]) -> tuple[float, float, float, float]:
+def _startup_once(env: dict[str, str]) -> tuple[float, float, float, float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-c", STARTUP], env=env, cwd=ROOT, capture_output=True, text=True,
         check=True,
     ).stdout.split()
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     load, search, build = (float(x) for x in out)
-    return wall, load, search, build
+    return wall, cpu, load, search, build
 
 
 def main() -> None:
