@@ -17,9 +17,10 @@ import yaml
 
 from bot.cli import main
 from bot.library.library import Library
+from bot.library.loader import LibraryError
 from bot.library.models import ClauseKind, Level, Topic
 from bot.search import Analyzer, Hit, MissLog, SearchIndex, SearchService, is_good
-from bot.search.analysis import SYNONYMS_FILE, USERDICT_FILE
+from bot.search.analysis import SEARCH_FILE, SYNONYMS_FILE, USERDICT_FILE
 from bot.search.evaluate import evaluate, load_cases
 from bot.search.misses import MAX_ENTRIES, MISSES_FILE
 from bot.search.normalise import normalise, runs
@@ -115,6 +116,15 @@ def test_synonyms_file_loads_and_expands_queries(analyzer: Analyzer) -> None:
     one_way = {t.term for t in analyzer.query("学前教育")}
     assert "幼儿园" not in one_way
     assert "学前教育" in {t.term for t in analyzer.query("幼儿园")}
+
+
+def test_bad_search_data_files_are_reported_by_name(tmp_path: Path) -> None:
+    (tmp_path / SYNONYMS_FILE).write_text("schema_version: 1\nequivalent: oops\n", "utf-8")
+    with pytest.raises(LibraryError) as caught:
+        Analyzer.load(tmp_path, tmp_path / "data")
+    problems = {(p.file, p.field) for p in caught.value.problems}
+    assert (SYNONYMS_FILE, "equivalent") in problems
+    assert (SEARCH_FILE, "file") in problems and (USERDICT_FILE, "file") in problems
 
 
 def test_stopwords_are_dropped(analyzer: Analyzer) -> None:
