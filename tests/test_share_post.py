@@ -3,12 +3,19 @@ Word file into that chat; sessions stay the user's."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from bot.app import build_engine
+from bot.compose.assemble import PlanRequest, assemble_plan
+from bot.compose.gazetteer import resolve_region
 from bot.dialogue.actions import Act, encode
 from bot.dialogue.engine import Engine
 from bot.dialogue.session import Screen
+from bot.library.library import Library
 from tests.chat import make_engine
+from tests.fakebot.harness import hermetic_settings
 from tests.share_support import BOT_NAME, Member, seed_draft, share_engine
 
 OWNER, COLLEAGUE, STRANGER = 1, 2, 3
@@ -84,3 +91,20 @@ def test_without_word_export_the_group_gets_markdown() -> None:
     member.cmd("post")
     member.press(TITLE)
     assert member.replies[1].documents[0].filename == f"{TITLE}.md"
+
+
+def test_export_offers_word_named_after_the_plan(tmp_path: Path, library: Library) -> None:
+    """The engine the adapters get (build_engine) exports Word; files are named after the plan."""
+    engine = build_engine(hermetic_settings(tmp_path))
+    assert engine.deps.word_export is not None
+    region = resolve_region("清远市").candidates[0]
+    plan = assemble_plan(PlanRequest(region=region, year=2019, topics=["preschool"]), library)
+    engine.deps.store.drafts.create(OWNER, "要点", plan.model_dump(mode="json"))
+    user = Member(engine, OWNER)
+    user.open_draft("要点")
+    user.press("导出")
+    assert user.labels[:3] == ["导出Word", "导出Markdown", "导出纯文本"]
+    user.press("导出Word")
+    [document] = [d for r in user.replies for d in r.documents]
+    assert document.filename == "清远市教育局2019年工作要点.docx"
+    assert document.content[:2] == b"PK"
