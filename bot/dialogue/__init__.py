@@ -16,5 +16,9 @@ refine         editing a plan: swap wording, edit, move, delete/restore, add cla
 editing        presses on a draft and the texts the bot asked for
 drafts         /drafts: list, open, copy, delete; showing the current view again
 export         a plan as a file (Word when available, Markdown, text)
+share_views    the screens of sharing: access, one link, a new link, a draft opened read only
+sharing        share links: make, expire, revoke, open (/start <token>, /open <token>)
+conflict       a text typed for an older revision: shown, then applied again or dropped
+posting        /post in a group: pick a draft, the bot posts a summary and the Word file
 =============  ===============================================================================
 """
