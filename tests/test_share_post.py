@@ -46,6 +46,12 @@ def test_post_a_draft_into_the_group(engine: Engine) -> None:
     assert document.filename == f"{TITLE}.docx" and document.content[:2] == b"PK"
     view = private.session().view  # the private dialogue is where it was
     assert view is not None and view.screen is Screen.OVERVIEW
+    private.press("分享")  # and its buttons still work
+    assert "分享《" in private.text and not private.notice
+    in_group.cmd("post")
+    in_group.cmd("post")  # a list again: it works too
+    in_group.press_data(in_group.replies[0].buttons[0][0].data)
+    assert in_group.replies[1].documents
 
 
 def test_only_the_user_who_asked_can_pick(engine: Engine) -> None:

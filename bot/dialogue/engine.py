@@ -92,7 +92,8 @@ class Engine:
             if action.nonce != session.nonce:
                 return [self._notice("button_stale")], None
         work = session.model_copy(deep=True)
-        work.bump()
+        if not posting.leaves_dialogue(event, action):
+            work.bump()
         turn = Turn(self.deps, event, work)
         try:
             return _route(turn, action), work

@@ -15,7 +15,7 @@ from bot.dialogue.actions import Act, Action
 from bot.dialogue.export import export_document
 from bot.dialogue.share_views import placeholder_count, summaries
 from bot.dialogue.turn import Turn, rows
-from bot.dialogue.types import Reply
+from bot.dialogue.types import Event, EventKind, Reply
 from bot.dialogue.views import LABEL, load_plan, short
 
 MAX_CHOICES = 8
@@ -24,6 +24,17 @@ MAX_CHOICES = 8
 def in_group(turn: Turn) -> bool:
     """A group or channel chat (a private chat's id is the user's id)."""
     return turn.event.chat_id != turn.user_id
+
+
+def leaves_dialogue(event: Event, action: Action | None) -> bool:
+    """/post and its pick in a group leave the user's private dialogue as it was: its buttons
+    stay valid (the engine does not renew the session's nonce for them)."""
+    if event.chat_id == event.user_id:
+        return False
+    if action is not None:
+        return action.act is Act.POST
+    name = event.command.strip().lstrip("/").split("@")[0].lower()
+    return event.kind is EventKind.COMMAND and name == "post"
 
 
 def post(turn: Turn) -> list[Reply]:
