@@ -37,6 +37,7 @@ assert EXPIRY_CHOICES[DEFAULT_EXPIRY][0] == "30d"
 SHARE_KINDS = (ShareKind.VIEW, ShareKind.COPY, ShareKind.EDIT)
 USER_TAG = 36**7  # a collaborator in a button: the user id modulo this (7 base-36 digits)
 NAME_LABEL = 12
+MAX_BUTTONS = 30  # links and people with a button each (Telegram allows 100 buttons a message)
 LINK_BASE = "https://t.me/{bot}?start={token}"
 
 
@@ -105,10 +106,10 @@ def access(turn: Turn, record: DraftRecord, expiry: int, *, note: str = "") -> R
     choose = [_choice(turn, record, j, j == expiry) for j in range(len(EXPIRY_CHOICES))]
     manage = [turn.labelled("btn_link", Act.SHARE_LINK, record.id, link.link_id, n=n,
                             kind=kind_label(turn, link.kind))
-              for n, link in enumerate(links, start=1)]
+              for n, link in enumerate(links[:MAX_BUTTONS], start=1)]
     remove = [turn.labelled("btn_remove_person", Act.SHARE_REMOVE, record.id, user_tag(uid),
                             name=short(person(turn, names, uid), NAME_LABEL))
-              for uid in record.collaborators]
+              for uid in record.collaborators[:MAX_BUTTONS]]
     back = [turn.labelled("btn_overview", Act.OPEN, record.id)]
     return turn.reply(text, [make, choose, *rows(manage, 2), *rows(remove, 2), back])
 
