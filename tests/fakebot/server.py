@@ -15,6 +15,14 @@ next call of a method fail (:meth:`FakeBotApi.fail_next`, e.g. a 429 with ``retr
 Telegram's own refusals are imitated where the bot must cope with them: ``message is not
 modified``, ``message to edit not found``, ``chat not found``, an unknown callback query id.
 :class:`tests.fakebot.user.SimulatedUser` plays the user's side.
+
+When the bot runs in another process (``planbot telegram`` against :attr:`FakeBotApi.base_url`)
+nothing tells the server that an update was handled; ``FakeBotApi(settle=0.2)`` then counts an
+update as handled once the bot has answered in its chat (sent, edited or deleted a message, or
+answered the callback query) after receiving it and has been quiet in that chat for ``settle``
+seconds. Every call is time-stamped (:attr:`ApiCall.at`, ``time.monotonic()``) as is every
+update when ``getUpdates`` hands it out (:attr:`FakeBotApi.handed_out`), and
+:attr:`FakeBotApi.observers` are called with each call as it is served (benchmarks).
 """
 
 from __future__ import annotations
@@ -166,6 +174,7 @@ class ApiCall:
     params: Params
     files: Files
     error: str = ""
+    at: float = 0.0  # time.monotonic() when the request arrived
 
 
 class FakeBotApi:
@@ -177,10 +186,12 @@ class FakeBotApi:
         token: str = "123456:TEST-TOKEN",
         spec: BotApiSpec | None = None,
         max_poll_wait: float = 0.5,
+        settle: float | None = None,
     ) -> None:
         self.token = token
         self.spec = spec or load_spec()
         self.max_poll_wait = max_poll_wait
+        self.settle = settle
         self.bot_user: JsonDict = {
             "id": int(token.split(":")[0]),
             "is_bot": True,
@@ -197,6 +208,8 @@ class FakeBotApi:
         self.inline_answers: dict[str, list[JsonDict]] = {}
         self.chat_actions: list[tuple[int, str]] = []
         self.dropped_updates: list[JsonDict] = []
+        self.handed_out: dict[int, float] = {}  # update id → when getUpdates last returned it
+        self.observers: list[Callable[[ApiCall], None]] = []  # called under the server's lock
         self._cond = threading.Condition()
         self._updates: list[JsonDict] = []
         self._update_ids = itertools.count(1)
@@ -210,6 +223,10 @@ class FakeBotApi:
         self._file_ids = itertools.count(1)
         self._failures: dict[str, list[ApiError]] = defaultdict(list)
         self._pending_callbacks: set[str] = set()
+        self._update_chats: dict[int, int] = {}
+        self._query_chats: dict[str, int] = {}
+        self._update_queries: dict[int, str] = {}
+        self._last_reply: dict[int, float] = {}  # chat id → when the bot last changed it
         self._closing = False
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -318,6 +335,11 @@ class FakeBotApi:
             chat = self._messages[chat_id]
             return [dataclasses.replace(chat[i]) for i in ids if not chat[i].deleted]
 
+    def unconfirmed_updates(self) -> list[int]:
+        """Updates the bot has not confirmed yet (a getUpdates ``offset``): handed out again."""
+        with self._cond:
+            return [int(u["update_id"]) for u in self._updates]
+
     def unanswered_callback_queries(self) -> list[str]:
         with self._cond:
             return sorted(self._pending_callbacks)
@@ -351,8 +373,14 @@ class FakeBotApi:
         """Queue an update of ``kind`` (``message``, ``callback_query`` …); its update_id."""
         with self._cond:
             update_id = next(self._update_ids)
+            chat = payload.get("chat") or payload.get("message", {}).get("chat")
+            if chat is not None:
+                self._update_chats[update_id] = int(chat["id"])
             if kind == "callback_query":
                 self._pending_callbacks.add(str(payload["id"]))
+                self._update_queries[update_id] = str(payload["id"])
+                if chat is not None:
+                    self._query_chats[str(payload["id"])] = int(chat["id"])
             self._updates.append({"update_id": update_id, kind: payload})
             self._cond.notify_all()
             return update_id
@@ -364,8 +392,33 @@ class FakeBotApi:
             self._cond.notify_all()
 
     def wait_processed(self, update_id: int, timeout: float) -> bool:
+        """Wait until the update is handled: marked by the harness, or (with ``settle``) answered
+        and quiet since."""
+        deadline = time.monotonic() + timeout
         with self._cond:
-            return self._cond.wait_for(lambda: update_id in self._processed, timeout)
+            while True:
+                wait = self._unsettled(update_id)
+                remaining = deadline - time.monotonic()
+                if wait <= 0:
+                    return True
+                if remaining <= 0:
+                    return False
+                self._cond.wait(min(wait, remaining))
+
+    def _unsettled(self, update_id: int) -> float:
+        """0 if the update counts as handled, else how long to wait before asking again."""
+        if update_id in self._processed:
+            return 0.0
+        if self.settle is None:
+            return 3600.0  # only mark_processed() or a new request can change that
+        handed = self.handed_out.get(update_id)
+        chat_id = self._update_chats.get(update_id)
+        last = self._last_reply.get(chat_id) if chat_id is not None else None
+        if handed is None or last is None or last < handed:
+            return 3600.0
+        if self._update_queries.get(update_id) in self._pending_callbacks:
+            return 3600.0
+        return max(0.0, last + self.settle - time.monotonic())
 
     def wait_for(self, predicate: Callable[[], bool], timeout: float) -> bool:
         """Wait until ``predicate()`` (evaluated under the server's lock) holds."""
@@ -381,7 +434,8 @@ class FakeBotApi:
         if token != self.token:
             errors.insert(0, f"{name}: wrong bot token")
         with self._cond:
-            self.calls.append(ApiCall(name, dict(params), dict(files), "; ".join(errors)))
+            call = ApiCall(name, dict(params), dict(files), "; ".join(errors), time.monotonic())
+            self.calls.append(call)
             self.violations.extend(errors)
             failures = self._failures.get(name)
             injected = failures.pop(0) if failures else None
@@ -397,6 +451,10 @@ class FakeBotApi:
             return 200, {"ok": True, "result": self._serve(name, params, files)}
         except ApiError as error:
             return error.error_code, error.payload()
+        finally:
+            with self._cond:
+                for observe in self.observers:
+                    observe(call)
 
     def _serve(self, name: str, params: Params, files: Files) -> object:
         serve = self._methods.get(name)
@@ -436,6 +494,9 @@ class FakeBotApi:
                 self._allowed_updates = list(_json(params["allowed_updates"]) or [])
             self._confirm(offset)
             self._cond.wait_for(lambda: bool(self._updates) or self._closing, wait)
+            now = time.monotonic()
+            for update in self._updates[:limit]:
+                self.handed_out[update["update_id"]] = now
             return self._updates[:limit]
 
     def _confirm(self, offset: int) -> None:
@@ -487,6 +548,7 @@ class FakeBotApi:
         )
         self._messages[chat_id][message.message_id] = message
         self._activity[chat_id].append(message.message_id)
+        self._last_reply[chat_id] = time.monotonic()
         return message
 
     def _bot_message(self, params: Params) -> ChatMessage:
@@ -514,6 +576,7 @@ class FakeBotApi:
         message.text, message.reply_markup = text, markup
         message.edits += 1
         self._activity[message.chat_id].append(message.message_id)
+        self._last_reply[message.chat_id] = time.monotonic()
         return message.to_api()
 
     def _delete_message(self, params: Params, files: Files) -> bool:
@@ -523,6 +586,7 @@ class FakeBotApi:
             raise ApiError(400, "Bad Request: message to delete not found")
         message.deleted = True
         self._activity[chat_id].append(message.message_id)
+        self._last_reply[chat_id] = time.monotonic()
         return True
 
     def _answer_callback_query(self, params: Params, files: Files) -> bool:
@@ -532,6 +596,8 @@ class FakeBotApi:
         if query_id not in self._pending_callbacks:
             raise ApiError(400, QUERY_INVALID)
         self._pending_callbacks.discard(query_id)
+        if query_id in self._query_chats:
+            self._last_reply[self._query_chats[query_id]] = time.monotonic()
         self.callback_answers[query_id] = {
             "text": str(params.get("text", "")),
             "show_alert": params.get("show_alert") in (True, "true"),
@@ -611,14 +677,28 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond(status, json.dumps(body, ensure_ascii=False).encode(), "application/json")
 
     def _read_body(self) -> bytes:
+        """The request body; ConnectionError if the client went away before sending all of it
+        (a bot killed mid-request: that request was never made)."""
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             chunks = []
-            while size := int(self.rfile.readline().split(b";")[0], 16):
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-            self.rfile.readline()
+            while size := int(self._line().split(b";")[0], 16):
+                chunks.append(self._exactly(size))
+                self._line()
+            self._line()
             return b"".join(chunks)
-        return self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        return self._exactly(int(self.headers.get("Content-Length", 0)))
+
+    def _exactly(self, size: int) -> bytes:
+        data = self.rfile.read(size)
+        if len(data) < size:
+            raise ConnectionAbortedError(f"request body cut off at {len(data)} of {size} bytes")
+        return data
+
+    def _line(self) -> bytes:
+        line = self.rfile.readline()
+        if not line.endswith(b"\n"):
+            raise ConnectionAbortedError("chunked request body cut off")
+        return line
 
     def _respond(self, status: int, body: bytes, content_type: str) -> None:
         self.send_response(status)

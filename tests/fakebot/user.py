@@ -10,11 +10,15 @@ edited in this chat meanwhile::
     reply = user.wait_for_reply()
     user.press("学前教育")            # a button on the newest message that has it
     assert "学前" in user.wait_for_reply().text
+
+Against a bot in another process (``FakeBotApi(settle=…)``), ``wait_for_reply(containing=…)``
+first waits for the text the test expects, then for the bot to go quiet.
 """
 
 from __future__ import annotations
 
 import itertools
+import time
 
 from tests.fakebot.server import ChatMessage, FakeBotApi, JsonDict
 
@@ -51,6 +55,11 @@ class SimulatedUser:
     @property
     def chat_id(self) -> int:
         return self.user_id
+
+    @property
+    def last_update_id(self) -> int | None:
+        """The update of the user's latest action."""
+        return self._last_update
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -112,22 +121,36 @@ class SimulatedUser:
         assert messages, "the bot has sent nothing in this chat"
         return messages[-1]
 
-    def wait_for_replies(self, timeout: float | None = None) -> list[ChatMessage]:
-        """Wait until the last action is handled; the bot messages sent or edited since."""
+    def wait_for_replies(
+        self, timeout: float | None = None, *, containing: str | None = None
+    ) -> list[ChatMessage]:
+        """Wait until the last action is handled (and, with ``containing``, until a message
+        sent or edited since holds that text); the bot messages sent or edited since."""
         assert self._last_update is not None, "the user has done nothing yet"
         limit = self.timeout if timeout is None else timeout
-        if not self.server.wait_processed(self._last_update, limit):
+        deadline = time.monotonic() + limit
+        if containing is not None and not self.server.wait_for(
+            lambda: any(containing in m.text for m in self._changed()), limit
+        ):
+            texts = [m.text[:80] for m in self._changed()]
+            raise AssertionError(f"no reply with {containing!r} within {limit} s: {texts}")
+        if not self.server.wait_processed(self._last_update, deadline - time.monotonic()):
             raise AssertionError(
                 f"update {self._last_update} not handled within {limit} s"
                 " (is the application running, e.g. under tests.fakebot.harness.running_bot?)"
             )
-        return self.server.changed_since(self.chat_id, self._mark)
+        return self._changed()
 
-    def wait_for_reply(self, timeout: float | None = None) -> ChatMessage:
+    def wait_for_reply(
+        self, timeout: float | None = None, *, containing: str | None = None
+    ) -> ChatMessage:
         """The last message the bot sent or edited in answer to the last action."""
-        replies = self.wait_for_replies(timeout)
+        replies = self.wait_for_replies(timeout, containing=containing)
         assert replies, "the bot did not answer"
         return replies[-1]
+
+    def _changed(self) -> list[ChatMessage]:
+        return self.server.changed_since(self.chat_id, self._mark)
 
     # -- internals ----------------------------------------------------------------------------
 
