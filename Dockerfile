@@ -2,9 +2,12 @@
 # Run:   docker run -e BOT_TOKEN=... -e ADMIN_IDS=... -v planbot-data:/data planbot
 FROM python:3.11-slim
 
+# pip installs the package into site-packages, away from snippets/ and prompts/: say where they are.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    PLANBOT_DATA_DIR=/data
+    PLANBOT_DATA_DIR=/data \
+    PLANBOT_SNIPPETS_DIR=/app/snippets \
+    PLANBOT_PROMPTS_DIR=/app/prompts
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
