@@ -16,6 +16,7 @@ from a memo, which makes rebuilding the index after an admin edit cheap.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import warnings
 from math import log
@@ -41,8 +42,8 @@ CACHE_FILE = "jieba.cache"
 # loses to real words around them (全县中小学 stays 全县 / 中小学, not 全 / 县中 / 小学).
 # A line may give its own frequency.
 USER_FREQ = 500
-MEMO_LIMIT = 200_000  # runs kept in the memo; cleared when full
-LEARN_LIMIT = 1_000_000  # pieces whose dictionary status is remembered; cleared when full
+MEMO_LIMIT = 100_000  # runs kept in the memo (tens of MB at most); cleared when full
+LEARN_LIMIT = 500_000  # pieces whose dictionary status is remembered; cleared when full
 _PREFIX = 1.0  # a prefix of a dictionary word that is no word itself (a log P is always < 0)
 _ABSENT = 2.0  # not even a prefix
 _NONE = -1e300
@@ -96,13 +97,14 @@ class Segmenter:
         self._freq: dict[str, int] = tokenizer.FREQ
         self._logtotal = log(tokenizer.total)
         self._logfreq: dict[str, float] = {}  # pieces met so far: log P, _PREFIX or _ABSENT
-        self._memo: dict[str, list[str]] = {}
+        self._memo: dict[str, tuple[str, ...]] = {}
 
-    def search_tokens(self, run: str) -> list[str]:
-        """Tokens of one run of Han characters, as ``jieba.lcut_for_search(run, HMM=False)``."""
+    def search_tokens(self, run: str) -> tuple[str, ...]:
+        """Search tokens of one run of Han characters: each word and the dictionary words
+        inside it (a superset of ``jieba.lcut_for_search(run, HMM=False)``)."""
         found = self._memo.get(run)
         if found is None:
-            found = self._search(run)
+            found = tuple(map(sys.intern, self._search(run)))  # tokens repeat: share them
             if len(self._memo) >= MEMO_LIMIT:
                 self._memo.clear()
             self._memo[run] = found
