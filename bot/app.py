@@ -2,6 +2,11 @@
 
     engine = build_engine(Settings())
     replies = engine.handle(event)
+
+The engine holds the ``LibraryService``: every event reads the library as it is then (after
+``refresh``, which picks up admins' changes made in other processes), so a change applied from
+the chat or the command line is live at once, without a restart. A ``SearchService`` passed in
+is rebuilt after every change (``service.subscribe``).
 """
 
 from __future__ import annotations
@@ -13,20 +18,37 @@ from bot.config import Settings
 from bot.dialogue.engine import Engine
 from bot.dialogue.export import word_exporter
 from bot.dialogue.turn import Clock
-from bot.library.revisions import load_effective_library
+from bot.library.curation import LibraryService
+from bot.library.library import Library
 from bot.messages import Messages
 from bot.store import open_store
 
 if TYPE_CHECKING:  # the engine is what the adapters expect
     from bot.adapters.protocol import DialogueEngine
+    from bot.search.service import SearchService
 
     _ENGINE: type[DialogueEngine] = Engine
 
 
-def build_engine(settings: Settings, *, clock: Clock = date.today) -> Engine:
-    """Load the clause library once, open the store under ``settings.data_dir``."""
-    library = load_effective_library(settings)  # shipped snippets/ + the admins' revisions
+def build_engine(
+    settings: Settings, *, clock: Clock = date.today, search: SearchService | None = None
+) -> Engine:
+    """Open the library service (shipped snippets/ + the admins' revisions) and the store under
+    ``settings.data_dir``; ``search``, if given, follows the library's changes."""
+    curation = LibraryService.open(settings)
+    if search is not None:
+        follow(curation, search)
     store = open_store(settings.data_dir)
     messages = Messages(settings.prompts_dir)
-    return Engine(library, store, messages, clock=clock, word_export=word_exporter(),
-                  data_dir=settings.data_dir)
+    return Engine(curation.library, store, messages, clock=clock, word_export=word_exporter(),
+                  data_dir=settings.data_dir, curation=curation, search=search)
+
+
+def follow(curation: LibraryService, search: SearchService) -> None:
+    """Rebuild the search index after every change of the library (in this process or, at
+    ``refresh``, in another)."""
+
+    def rebuild(library: Library) -> None:
+        search.rebuild(library)
+
+    curation.subscribe(rebuild)

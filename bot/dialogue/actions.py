@@ -81,6 +81,22 @@ class Act(StrEnum):
     POST = "po"  # draft: post it into the group chat the button is in
     KEEP_MINE = "km"  # draft, revision: apply the user's text over a newer revision
     DISCARD = "dc"  # draft: drop the user's text
+    TAKE_NEWER = "nt"  # draft, revision, section, item: the clause's newer wording (wordings.py)
+    # admins (bot/dialogue/admin*.py): nothing but an action code and small numbers; the
+    # preview waiting for 确认 lives in the session
+    ADMIN_MENU = "aa"  # menu entry index
+    ADMIN_TOPIC = "at"  # topic index (new clause)
+    ADMIN_TOPIC_PAGE = "ag"  # page of the topic buttons
+    ADMIN_KIND = "ak"  # clause kind index
+    ADMIN_LEVEL = "al"  # level index: on/off
+    ADMIN_ANY_YEAR = "ay"  # years: no limit
+    ADMIN_NEXT = "an"  # scope done: preview
+    ADMIN_PICK = "ap"  # index among the clauses found
+    ADMIN_CONFIRM = "ac"  # apply the previewed change
+    ADMIN_DISCARD = "ax"  # drop the previewed change
+    ADMIN_HISTORY = "ah"  # page of the revision history
+    ADMIN_ROLLBACK = "ar"  # revision number to go back to
+    ADMIN_REMOVE = "au"  # admin's user tag (user id modulo 36**7)
 
 
 # action → (names a draft, how many numbers)
@@ -99,6 +115,10 @@ _SHAPES: dict[Act, tuple[bool, int]] = {
     Act.SHARE_EXPIRY: (True, 2), Act.SHARE_REVOKE: (True, 1), Act.SHARE_REMOVE: (True, 1),
     Act.VIEW_OPEN: (True, 0), Act.VIEW_PREVIEW: (True, 0), Act.VIEW_EXPORT: (True, 1),
     Act.POST: (True, 0), Act.KEEP_MINE: (True, 1), Act.DISCARD: (True, 0),
+    Act.TAKE_NEWER: (True, 3),
+    Act.ADMIN_MENU: (False, 1), Act.ADMIN_TOPIC: (False, 1), Act.ADMIN_TOPIC_PAGE: (False, 1),
+    Act.ADMIN_KIND: (False, 1), Act.ADMIN_LEVEL: (False, 1), Act.ADMIN_PICK: (False, 1),
+    Act.ADMIN_HISTORY: (False, 1), Act.ADMIN_ROLLBACK: (False, 1), Act.ADMIN_REMOVE: (False, 1),
 }
 _ACTS = {act.value: act for act in Act}
 

@@ -7,8 +7,10 @@ buttons carry that revision, so a press on a screen of an older revision is refu
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from bot.compose.plan import Plan
+from bot.dialogue import usage
 from bot.dialogue.actions import Act, Action
 from bot.dialogue.drafts import drafts_list
 from bot.dialogue.export import export_document
@@ -33,6 +35,7 @@ from bot.dialogue.refine import (
 from bot.dialogue.session import InputKind, Pending, Undo
 from bot.dialogue.turn import Rejected, Turn
 from bot.dialogue.types import Reply
+from bot.dialogue.usage import UsageEvent
 from bot.dialogue.views import (
     EXPORT_FORMATS,
     Labels,
@@ -44,6 +47,7 @@ from bot.dialogue.views import (
     section_view,
     todo_view,
 )
+from bot.dialogue.wordings import newer_item, taken_meta
 from bot.errors import ConflictError
 from bot.export.text import plan_to_text
 from bot.store.models import DraftRecord
@@ -52,10 +56,13 @@ MAX_TITLE = 100
 Handler = Callable[[Turn, Action], list[Reply]]
 
 
-def save(turn: Turn, record: DraftRecord, plan: Plan | None = None, name: str = "") -> DraftRecord:
+def save(
+    turn: Turn, record: DraftRecord, plan: Plan | None = None, name: str = "",
+    meta: dict[str, Any] | None = None,
+) -> DraftRecord:
     """Store the change now; ``ConflictError`` if someone saved the draft in between."""
     editor = {"id": turn.user_id, "name": turn.event.user_name}
-    update: dict[str, object] = {"meta": {**record.meta, "editor": editor}}  # conflict.py
+    update: dict[str, object] = {"meta": {**record.meta, **(meta or {}), "editor": editor}}
     if plan is not None:
         update["plan"] = plan.model_dump(mode="json")
     if name:
@@ -94,8 +101,10 @@ def _item(turn: Turn, action: Action) -> list[Reply]:
 
 def _swap(turn: Turn, action: Action) -> list[Reply]:
     record, plan, s, i = _target(turn, action)
+    old = plan.sections[s].items[i].clause_id
     item = swap_wording(plan, turn.library, s, i)
     record = save(turn, record, plan)
+    usage.record(turn, UsageEvent.SWAPPED_AWAY, old)
     return [item_view(turn, record, s, i, note=turn.say("swapped", n=item.variant + 1))]
 
 
@@ -111,6 +120,7 @@ def _delete(turn: Turn, action: Action) -> list[Reply]:
     record, plan, s, i = _target(turn, action)
     item = delete_item(plan, s, i)
     record = save(turn, record, plan)
+    usage.record(turn, UsageEvent.SWAPPED_AWAY, item.clause_id)  # removed: swapped for nothing
     turn.session.undo = Undo(draft_id=record.id, section_id=plan.sections[s].id, index=i, item=item)
     return [section_view(turn, record, s, note=turn.say("deleted"))]
 
@@ -133,6 +143,17 @@ def _heading(turn: Turn, action: Action) -> list[Reply]:
     return [section_view(turn, record, s, note=turn.say("heading_swapped"))]
 
 
+def _take_newer(turn: Turn, action: Action) -> list[Reply]:
+    """换成新措辞: the item gets its clause's current wording (the user's edits are replaced)."""
+    record, plan, s, i = _target(turn, action)
+    newer = newer_item(turn, record, plan, s, i)
+    if newer is None:
+        raise Rejected("button_invalid")
+    plan.sections[s].items[i] = newer.wording
+    record = save(turn, record, plan, meta=taken_meta(turn, record, plan))
+    return [item_view(turn, record, s, i, note=turn.say("newer_taken"))]
+
+
 def _add_menu(turn: Turn, action: Action) -> list[Reply]:
     record, _plan, s, _ = _target(turn, action)
     return [add_menu(turn, record, s)]
@@ -148,6 +169,7 @@ def _add(turn: Turn, action: Action) -> list[Reply]:
         raise Rejected("button_invalid")
     i = add_clause(plan, turn.library, s, offers[k])
     record = save(turn, record, plan)
+    usage.record(turn, UsageEvent.INSERTED, offers[k].id)
     return [item_view(turn, record, s, i, note=turn.say("added"))]
 
 
@@ -278,6 +300,8 @@ def _apply(turn: Turn, record: DraftRecord, plan: Plan, pending: Pending, text: 
         _check(plan, pending.section, pending.item)
         edit_item(plan, pending.section, pending.item, text)
         record = save(turn, record, plan)
+        usage.record(turn, UsageEvent.EDITED, plan.sections[pending.section].items[pending.item]
+                     .clause_id)
         return item_view(turn, record, pending.section, pending.item, note=turn.say("edited"))
     if pending.kind is InputKind.RENAME:
         record = save(turn, record, name=checked_text(text, MAX_NAME, "name"))
@@ -312,6 +336,7 @@ HANDLERS: dict[Act, Handler] = {
     Act.HEADING: _heading,
     Act.ADD_MENU: _add_menu,
     Act.ADD: _add,
+    Act.TAKE_NEWER: _take_newer,
     Act.PREVIEW: _preview,
     Act.TODO: _todo,
     Act.FILL: _ask_fill,

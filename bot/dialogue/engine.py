@@ -15,8 +15,9 @@ import logging
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.dialogue import conflict, drafts, editing, flow, posting, sharing
+from bot.dialogue import admin, conflict, drafts, editing, flow, posting, sharing
 from bot.dialogue.actions import Act, Action, decode
 from bot.dialogue.interview import current_step, target_key
 from bot.dialogue.questions import ask
@@ -27,6 +28,10 @@ from bot.errors import ConflictError, InputError, NotFoundError, PlanbotError
 from bot.library.library import Library
 from bot.messages import Messages
 from bot.store.base import Store
+
+if TYPE_CHECKING:
+    from bot.library.curation import LibraryService
+    from bot.search.service import SearchService
 
 COMMANDS = ("new", "drafts", "back", "skip", "cancel", "help")
 MAX_INPUT = 4000
@@ -48,8 +53,13 @@ class Engine:
         page_size: int = 8,
         data_dir: Path | None = None,
         raise_errors: bool = False,
+        curation: LibraryService | None = None,
+        search: SearchService | None = None,
     ) -> None:
-        self.deps = Deps(library, store, messages, clock, word_export, page_size)
+        """With ``curation`` (the bot), every event reads ``curation.library`` as it is then;
+        ``library`` is only used without one."""
+        self.deps = Deps(library, store, messages, clock, word_export, page_size, curation,
+                         search)
         self.data_dir = data_dir
         self.raise_errors = raise_errors  # tests: let a bug surface instead of a polite answer
 
@@ -64,6 +74,8 @@ class Engine:
     def handle(self, event: Event) -> list[Reply]:
         store = self.deps.store
         try:
+            if self.deps.curation is not None:
+                self.deps.curation.refresh()  # admins' changes made in other processes
             with store.transaction(event.user_id):
                 session = self._load(event.user_id)
                 replies, changed = self._handle(event, session)
@@ -130,6 +142,9 @@ class Engine:
 
 
 def _route(turn: Turn, action: Action | None) -> list[Reply]:
+    handled = admin.route(turn, action)  # admins' commands, buttons, files, texts
+    if handled is not None:
+        return handled
     event = turn.event
     if event.kind is EventKind.COMMAND:
         name = event.command.strip().lstrip("/").split("@")[0].lower()
@@ -187,6 +202,9 @@ def _text(turn: Turn, text: str) -> list[Reply]:
 def current_screen(turn: Turn) -> list[Reply]:
     """What the user is looking at, shown again: an input prompt, a draft screen, a question."""
     session = turn.session
+    shown = admin.current(turn)
+    if shown:
+        return shown
     if session.pending is not None:
         try:
             return [conflict.prompt(turn)]

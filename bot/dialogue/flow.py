@@ -7,12 +7,14 @@ from typing import TypeVar
 
 from bot.compose.assemble import assemble_plan
 from bot.dialogue import interview as q
+from bot.dialogue import usage
 from bot.dialogue.actions import Act, Action
 from bot.dialogue.questions import ask, kind_choices, topic_pages
 from bot.dialogue.session import Interview, Screen, View
 from bot.dialogue.turn import Rejected, Turn
 from bot.dialogue.types import Reply
 from bot.dialogue.views import overview
+from bot.dialogue.wordings import stamp
 from bot.errors import InputError
 
 # The question a button answers; a press for another question is not from the current screen.
@@ -140,7 +142,9 @@ def skip(turn: Turn, iv: Interview) -> list[Reply]:
 def generate(turn: Turn, iv: Interview) -> list[Reply]:
     """Assemble the plan, save it as a new draft at once, show its overview."""
     plan = assemble_plan(q.plan_request(iv, turn.library), turn.library)
-    record = turn.deps.store.drafts.create(turn.user_id, plan.title, plan.model_dump(mode="json"))
+    record = turn.deps.store.drafts.create(turn.user_id, plan.title, plan.model_dump(mode="json"),
+                                           stamp(turn))
+    usage.record_draft(turn, plan)
     turn.session.interview = None
     turn.session.view = View(screen=Screen.OVERVIEW, draft_id=record.id)
     return [overview(turn, record, fresh=True)]

@@ -2,6 +2,7 @@
 
 What the user is doing is derived from which parts are set, in this order:
 
+- ``admin``: an admin prepares a change of the clause library (``bot.dialogue.admin_state``);
 - ``pending``: the bot waits for a text (new wording of an item, a draft name, a target value);
 - ``view``: the user is looking at a draft, or at the list of drafts;
 - ``interview``: the user is answering the questions of a new draft;
@@ -21,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.compose.context import Region
 from bot.compose.plan import Item, NumberingStyle
+from bot.dialogue.admin_state import AdminState
 
 SESSION_VERSION: Literal[1] = 1
 NONCE_MODULUS = 36**3  # the nonce is three base-36 characters in a button
@@ -126,6 +128,7 @@ class Session(_Model):
     view: View | None = None
     pending: Pending | None = None
     undo: Undo | None = None
+    admin: AdminState | None = None
 
     def bump(self) -> None:
         """A new nonce: the buttons of every earlier message become stale."""

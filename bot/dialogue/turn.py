@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.compose.plan import Plan
 from bot.dialogue.actions import Act, encode
@@ -16,6 +16,10 @@ from bot.library.library import Library
 from bot.messages import Messages
 from bot.store.base import Store
 from bot.store.models import DraftRecord
+
+if TYPE_CHECKING:  # the library service pulls in the search package
+    from bot.library.curation import LibraryService
+    from bot.search.service import SearchService
 
 Clock = Callable[[], date]
 WordExport = Callable[[Plan], bytes]
@@ -35,12 +39,21 @@ class Rejected(Exception):
 
 @dataclass(frozen=True)
 class Deps:
+    """What handlers use. With ``curation`` (the bot), the library is ``curation.library`` as it
+    is when an event arrives, so an admin's change is live at once; ``library`` is the one the
+    engine started with (tests without a library service)."""
+
     library: Library
     store: Store
     messages: Messages
     clock: Clock
     word_export: WordExport | None = None
     page_size: int = 8
+    curation: LibraryService | None = None
+    search: SearchService | None = None
+
+    def current_library(self) -> Library:
+        return self.curation.library if self.curation is not None else self.library
 
 
 class Turn:
@@ -50,6 +63,7 @@ class Turn:
         self.deps = deps
         self.event = event
         self.session = session
+        self._library = deps.current_library()  # one library for the whole event
 
     @property
     def user_id(self) -> int:
@@ -57,7 +71,7 @@ class Turn:
 
     @property
     def library(self) -> Library:
-        return self.deps.library
+        return self._library
 
     @property
     def pressed(self) -> bool:

@@ -17,12 +17,14 @@ from bot.dialogue.refine import REGION_KEY, TodoEntry, addable, todo, wording_co
 from bot.dialogue.session import Screen, View
 from bot.dialogue.turn import Turn, revision_tag, rows
 from bot.dialogue.types import Button, Reply
+from bot.dialogue.wordings import newer_item, newer_items
 from bot.errors import PlanbotError
 from bot.store.models import DraftRecord
 
 EXCERPT = 40
 LABEL = 24
 MAX_TODO_BUTTONS = 12
+MAX_NEWER_BUTTONS = 5  # items with a newer wording, one button each, on the overview
 EXPORT_FORMATS = ("docx", "md", "txt")
 DEFAULT_EXPIRY = 2  # of share_views.EXPIRY_CHOICES: 30 days
 
@@ -89,17 +91,25 @@ def overview(turn: Turn, record: DraftRecord, *, note: str = "", fresh: bool = F
         if section.role is not SectionRole.GROUP
     ]
     count = sum(len(PLACEHOLDER_RE.findall(text)) for text in plan.texts())
+    newer = newer_items(turn, record, plan)
     text = turn.screen(
         "overview", fresh=fresh, note=note, draft_name=record.name, title=plan.title,
         sections=sections, placeholders=count, shared=record.owner != turn.user_id,
         notes=[turn.say(n.id, **n.params) for n in plan.notes if turn.deps.messages.has(n.id)],
+        newer=len(newer),
     )
+    see_newer = [
+        turn.labelled("btn_newer", Act.ITEM, record.id, rev, n.section, n.item,
+                      place=short(labels.place(plan, n.section, n.item), 16))
+        for n in newer[:MAX_NEWER_BUTTONS]
+    ]
     tools = [turn.labelled("btn_preview", Act.PREVIEW, record.id),
              turn.labelled("btn_export", Act.EXPORT_MENU, record.id)]
     if record.owner == turn.user_id:  # only the owner shares (sharing.py)
         tools.append(turn.labelled("btn_share", Act.SHARE, record.id, DEFAULT_EXPIRY))
     return turn.reply(text, [
         *rows(open_section, 1),
+        *rows(see_newer, 1),
         tools,
         [turn.labelled("btn_todo", Act.TODO, record.id, rev, count=len(plan.placeholders())),
          turn.labelled("btn_title", Act.TITLE, record.id, rev)],
@@ -155,12 +165,16 @@ def item_view(turn: Turn, record: DraftRecord, s: int, i: int, *, note: str = ""
             turn.labelled("btn_down", Act.DOWN, record.id, rev, s, i),
             turn.labelled("btn_delete", Act.DELETE, record.id, rev, s, i)]
     back = [turn.labelled("btn_section_back", Act.SECTION, record.id, rev, s)]
+    newer = newer_item(turn, record, plan, s, i)
+    take = [turn.labelled("btn_take_newer", Act.TAKE_NEWER, record.id, rev, s, i)] if newer else []
     text = turn.screen(
         "item", note=note, section=labels.place(plan, s, -1), label=labels.items.get((s, i), ""),
         title=item.title, text=item.text, edited=item.edited, variant=item.variant + 1,
         variants=count,
+        newer={"title": newer.wording.title, "text": newer.wording.text,
+               "revision": newer.revision} if newer else None,
     )
-    return turn.reply(text, [edit, move, back])
+    return turn.reply(text, [take, edit, move, back])
 
 
 def add_menu(turn: Turn, record: DraftRecord, s: int) -> Reply:

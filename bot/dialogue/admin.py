@@ -1,0 +1,235 @@
+"""Admins in the chat: the commands, the buttons and the uploaded topic files that curate the
+clause library (``bot.library.curation.LibraryService``).
+
+    /admin                           the menu (admins' commands are not in the public command menu)
+    /clause_new, /clause_edit, /clause_retire, /clause_restore   guided changes (admin_flow.py)
+    a YAML document                  a topic file: its problems, or its preview and 确认
+    /admin_history                   revisions, paged, 回滚到此版本
+    /admin_stats                     what users insert, swap away, edit, and search in vain
+    /admin_file <topic>              a topic as a file to edit and send back
+    /admins, /admin_add <id>, /admin_remove <id>   who is an admin (owners add and remove)
+    /whoami                          anyone: their user id, to give to an owner
+
+``route`` is called first for every event: it handles what is an admin's and otherwise returns
+None (a command or press elsewhere ends an unfinished admin task). Every handler checks the
+admin list at that moment: a non-admin gets 无权限 and nothing changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.dialogue import admin_flow, admin_views
+from bot.dialogue.actions import Act, Action
+from bot.dialogue.admin_flow import require_admin
+from bot.dialogue.admin_state import AdminTask
+from bot.dialogue.turn import Rejected, Turn, rows
+from bot.dialogue.types import Document, EventKind, Reply
+from bot.errors import InputError
+
+Command = Callable[[Turn], list[Reply]]
+Handler = Callable[[Turn, Action], list[Reply]]
+MISSES_SHOWN = 10
+FLOW_ACTS = frozenset({
+    Act.ADMIN_TOPIC, Act.ADMIN_TOPIC_PAGE, Act.ADMIN_KIND, Act.ADMIN_LEVEL, Act.ADMIN_ANY_YEAR,
+    Act.ADMIN_NEXT, Act.ADMIN_PICK, Act.ADMIN_CONFIRM, Act.ADMIN_DISCARD,
+})
+
+
+def command_name(command: str) -> str:
+    return command.strip().lstrip("/").split("@")[0].lower()
+
+
+def route(turn: Turn, action: Action | None) -> list[Reply] | None:
+    """The replies if the event is an admin's business, else None (the engine goes on)."""
+    event, task = turn.event, turn.session.admin
+    if event.kind is EventKind.COMMAND:
+        name = command_name(event.command)
+        if name in COMMANDS:
+            return COMMANDS[name](turn)
+        if task is not None and name in IN_TASK:
+            return IN_TASK[name](turn)
+    elif action is not None:
+        if action.act in BUTTONS:
+            return BUTTONS[action.act](turn, action)
+        if action.act in FLOW_ACTS or (task is not None and action.act is Act.SKIP):
+            return admin_flow.on_button(turn, action)
+        if task is not None and action.act in (Act.BACK, Act.CANCEL):
+            return IN_TASK["back" if action.act is Act.BACK else "cancel"](turn)
+    elif event.kind is EventKind.FILE:
+        service = turn.deps.curation  # anyone else: files are not for them
+        return admin_flow.upload(turn) if service and service.is_admin(turn.user_id) else None
+    elif event.kind is EventKind.TEXT and task is not None:
+        return admin_flow.on_text(turn, event.text)
+    if task is not None:
+        admin_flow.leave(turn)  # the user went elsewhere
+    return None
+
+
+def current(turn: Turn) -> list[Reply]:
+    """The unfinished admin task's question again (nothing if the user is no admin any more)."""
+    service = turn.deps.curation
+    if turn.session.admin is None:
+        return []
+    if service is None or not service.is_admin(turn.user_id):
+        turn.session.admin = None
+        return []
+    return [admin_flow.screen(turn)]
+
+
+# --- the menu and plain screens ------------------------------------------------------------------
+
+
+def menu(turn: Turn) -> list[Reply]:
+    service = require_admin(turn)
+    buttons = [turn.labelled(f"btn_admin_{name}", Act.ADMIN_MENU, k)
+               for k, (name, _) in enumerate(_MENU)]
+    text = turn.screen("admin_menu", owner=service.is_owner(turn.user_id),
+                       revision=service.revision)
+    return [turn.reply(text, rows(buttons, 2))]
+
+
+def _menu_entry(turn: Turn, action: Action) -> list[Reply]:
+    require_admin(turn)
+    k = action.ints[0]
+    if not 0 <= k < len(_MENU):
+        raise Rejected("button_invalid")
+    return _MENU[k][1](turn)
+
+
+def upload_help(turn: Turn) -> list[Reply]:
+    require_admin(turn)
+    topics = [{"id": t.id, "name": t.name} for t in turn.library.topics.values()]
+    return [turn.reply(turn.screen("admin_upload", topics=topics))]
+
+
+def topic_file(turn: Turn) -> list[Reply]:
+    service = require_admin(turn)
+    wanted = turn.event.text.strip()
+    library = turn.library
+    topic = library.topics.get(wanted) or next(
+        (t for t in library.topics.values() if t.name == wanted), None)
+    if topic is None:
+        raise InputError("admin_file_usage", topics=", ".join(library.topics))
+    name, content = service.topic_file(turn.user_id, topic.id)
+    caption = turn.say("admin_file_sent", name=topic.name, filename=name)
+    return [Reply(text=caption, documents=[Document(filename=name, content=content)])]
+
+
+def whoami(turn: Turn) -> list[Reply]:
+    service = turn.deps.curation
+    admin = service is not None and service.is_admin(turn.user_id)
+    owner = service is not None and service.is_owner(turn.user_id)
+    return [Reply(text=turn.say("whoami", user_id=turn.user_id, admin=admin, owner=owner))]
+
+
+# --- history and statistics ----------------------------------------------------------------------
+
+
+def history(turn: Turn, page: int = 0) -> list[Reply]:
+    service = require_admin(turn)
+    return [admin_views.history(turn, service, page)]
+
+
+def _history_page(turn: Turn, action: Action) -> list[Reply]:
+    return history(turn, action.ints[0])
+
+
+def _rollback(turn: Turn, action: Action) -> list[Reply]:
+    return admin_flow.rollback(turn, action.ints[0])
+
+
+def stats(turn: Turn) -> list[Reply]:
+    service = require_admin(turn)
+    search = turn.deps.search
+    misses = search.misses(MISSES_SHOWN) if search is not None else []
+    return [admin_views.stats(turn, service.stats_summary(turn.user_id, misses))]
+
+
+# --- who is an admin -----------------------------------------------------------------------------
+
+
+def admins(turn: Turn, *, note: str = "") -> list[Reply]:
+    service = require_admin(turn)
+    return [admin_views.admins(turn, service, service.list_admins(turn.user_id), note=note)]
+
+
+def add_admin(turn: Turn) -> list[Reply]:
+    service = require_admin(turn)
+    user_id = _user_id(turn.event.text)
+    added = service.add_admin(turn.user_id, user_id)
+    return admins(turn, note=turn.say("admin_added" if added else "admin_unchanged",
+                                      user_id=user_id))
+
+
+def remove_admin(turn: Turn) -> list[Reply]:
+    return _remove(turn, _user_id(turn.event.text))
+
+
+def _remove_pressed(turn: Turn, action: Action) -> list[Reply]:
+    service = require_admin(turn)
+    tag = action.ints[0]
+    found = [a.user_id for a in service.list_admins(turn.user_id)
+             if not a.owner and a.user_id % admin_views.USER_TAG == tag]
+    if len(found) != 1:
+        return admins(turn, note=turn.say("admin_gone"))
+    return _remove(turn, found[0])
+
+
+def _remove(turn: Turn, user_id: int) -> list[Reply]:
+    service = require_admin(turn)
+    removed = service.remove_admin(turn.user_id, user_id)
+    return admins(turn, note=turn.say("admin_removed" if removed else "admin_unchanged",
+                                      user_id=user_id))
+
+
+def _user_id(text: str) -> int:
+    value = text.strip()
+    if not value.isdigit() or len(value) > 20:
+        raise InputError("admin_user_id_invalid")
+    return int(value)
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+_MENU: tuple[tuple[str, Command], ...] = (
+    ("new", admin_flow.start_new),
+    ("edit", lambda turn: admin_flow.start_find(turn, AdminTask.EDIT)),
+    ("retire", lambda turn: admin_flow.start_find(turn, AdminTask.RETIRE)),
+    ("restore", lambda turn: admin_flow.start_find(turn, AdminTask.RESTORE)),
+    ("upload", upload_help),
+    ("history", history),
+    ("stats", stats),
+    ("admins", admins),
+)
+
+COMMANDS: dict[str, Command] = {
+    "admin": menu,
+    "admins": admins,
+    "admin_add": add_admin,
+    "admin_remove": remove_admin,
+    "admin_history": history,
+    "admin_stats": stats,
+    "admin_file": topic_file,
+    "admin_upload": upload_help,
+    "clause_new": admin_flow.start_new,
+    "clause_edit": admin_flow.finder(AdminTask.EDIT),
+    "clause_retire": admin_flow.finder(AdminTask.RETIRE),
+    "clause_restore": admin_flow.finder(AdminTask.RESTORE),
+    "whoami": whoami,
+}
+ADMIN_COMMANDS = tuple(name for name in COMMANDS if name != "whoami")  # 无权限 for non-admins
+
+IN_TASK: dict[str, Command] = {
+    "back": admin_flow.back,
+    "cancel": admin_flow.cancel,
+    "skip": admin_flow.skip,
+    "help": lambda turn: [*menu(turn), admin_flow.screen(turn)],
+}
+
+BUTTONS: dict[Act, Handler] = {
+    Act.ADMIN_MENU: _menu_entry,
+    Act.ADMIN_HISTORY: _history_page,
+    Act.ADMIN_ROLLBACK: _rollback,
+    Act.ADMIN_REMOVE: _remove_pressed,
+}
