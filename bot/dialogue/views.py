@@ -99,8 +99,9 @@ def overview(turn: Turn, record: DraftRecord, *, note: str = "", fresh: bool = F
         newer=len(newer),
     )
     see_newer = [
-        turn.labelled("btn_newer", Act.ITEM, record.id, rev, n.section, n.item,
-                      place=short(labels.place(plan, n.section, n.item), 16))
+        turn.labelled("btn_newer", Act.ITEM, record.id, rev, n.section, n.item, place=short(
+            labels.sections.get(n.section, "") + labels.items.get((n.section, n.item), "")
+            + plan.sections[n.section].items[n.item].title, LABEL))
         for n in newer[:MAX_NEWER_BUTTONS]
     ]
     tools = [turn.labelled("btn_preview", Act.PREVIEW, record.id),
