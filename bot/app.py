@@ -5,8 +5,9 @@
 
 The engine holds the ``LibraryService``: every event reads the library as it is then (after
 ``refresh``, which picks up admins' changes made in other processes), so a change applied from
-the chat or the command line is live at once, without a restart. A ``SearchService`` passed in
-is rebuilt after every change (``service.subscribe``).
+the chat or the command line is live at once, without a restart. With ``search=True`` the
+engine also gets a ``SearchService`` over that library (admins find clauses by keywords with it;
+otherwise by plain word matching), rebuilt after every change (``follow``).
 """
 
 from __future__ import annotations
@@ -30,18 +31,21 @@ if TYPE_CHECKING:  # the engine is what the adapters expect
     _ENGINE: type[DialogueEngine] = Engine
 
 
-def build_engine(
-    settings: Settings, *, clock: Clock = date.today, search: SearchService | None = None
-) -> Engine:
+def build_engine(settings: Settings, *, clock: Clock = date.today, search: bool = False) -> Engine:
     """Open the library service (shipped snippets/ + the admins' revisions) and the store under
-    ``settings.data_dir``; ``search``, if given, follows the library's changes."""
+    ``settings.data_dir``; ``search``: start the search index too (jieba, the search data files
+    in ``settings.snippets_dir``), kept up to date with the library."""
     curation = LibraryService.open(settings)
-    if search is not None:
-        follow(curation, search)
+    index = None
+    if search:
+        from bot.search.service import SearchService
+
+        index = SearchService.start(settings, curation.library)
+        follow(curation, index)
     store = open_store(settings.data_dir)
     messages = Messages(settings.prompts_dir)
     return Engine(curation.library, store, messages, clock=clock, word_export=word_exporter(),
-                  data_dir=settings.data_dir, curation=curation, search=search)
+                  data_dir=settings.data_dir, curation=curation, search=index)
 
 
 def follow(curation: LibraryService, search: SearchService) -> None:
