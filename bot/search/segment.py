@@ -42,7 +42,7 @@ CACHE_FILE = "jieba.cache"
 # loses to real words around them (全县中小学 stays 全县 / 中小学, not 全 / 县中 / 小学).
 # A line may give its own frequency.
 USER_FREQ = 500
-MEMO_LIMIT = 100_000  # runs kept in the memo (tens of MB at most); cleared when full
+MEMO_LIMIT = 300_000  # runs kept (about 20,000 clauses; tens of MB); cleared when full
 LEARN_LIMIT = 500_000  # pieces whose dictionary status is remembered; cleared when full
 _PREFIX = 1.0  # a prefix of a dictionary word that is no word itself (a log P is always < 0)
 _ABSENT = 2.0  # not even a prefix
