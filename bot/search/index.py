@@ -172,15 +172,30 @@ class SearchIndex:
             split += 1
         acc: dict[int, float] = {}
         for _, tid, weight in terms[split:]:
-            docs, impacts = self._postings(tid, span)
-            if mask is None:
-                _accumulate(acc, docs, impacts, weight)
-            else:
-                _accumulate_masked(acc, docs, impacts, weight, mask)
+            self._add(acc, tid, weight, span, mask)
+        # A lazy term is looked up once per candidate (at most CANDIDATES of them); adding up
+        # its postings is cheaper when it has fewer postings than that (and lowers the bound).
+        while split and len(self._docs[terms[split - 1][1]]) <= min(len(acc), 4 * CANDIDATES):
+            split -= 1
+            self._add(acc, terms[split][1], terms[split][2], span, mask)
         if split == 0:
             return acc
         self._complete(acc, exact, terms[:split], k)
         return exact
+
+    def _add(
+        self,
+        acc: dict[int, float],
+        tid: int,
+        weight: float,
+        span: tuple[int, int] | None,
+        mask: _Mask,
+    ) -> None:
+        docs, impacts = self._postings(tid, span)
+        if mask is None:
+            _accumulate(acc, docs, impacts, weight)
+        else:
+            _accumulate_masked(acc, docs, impacts, weight, mask)
 
     def _seed(
         self,
