@@ -17,12 +17,13 @@ words inside it (补短 in 补短提质). Synonyms add their words at ``SYNONYM_
 (``bot.search.analysis``). Scoring is BM25F over those terms with a MaxScore shortcut:
 each term's ``CHAMPIONS`` highest-impact postings give a few likely documents whose exact
 scores set a bar (the k-th best); the lowest-impact terms whose maximum impacts together
-cannot reach the bar are not traversed. The other terms' postings are added up in a dict,
-then the low-impact terms are looked up, by bisection, only for the candidates that can
-still clear the bar, best partial score first. At most ``CANDIDATES`` are finished that
-way: the one approximation, which does not bind on libraries of a few thousand clauses
-(the benchmark reports how often the result equals scoring every posting).
-``heapq.nlargest`` picks the page.
+cannot reach the bar are not traversed. The other terms' postings are added up in a dict
+(so are those of a low-impact term with fewer postings than there are candidates: cheaper
+than looking it up for each), then the low-impact terms are looked up, by bisection, only
+for the candidates that can still clear the bar, best partial score first. At most
+``CANDIDATES`` are finished that way: the one approximation, which does not bind on
+libraries of a few thousand clauses (the benchmark reports how often the result equals
+scoring every posting). ``heapq.nlargest`` picks the page.
 
 Coverage. A hit's ``coverage`` is the share of the query's idf weight the clause matches (a
 synonym's match covers the words it stands for; a word unknown to the library has the highest
