@@ -16,6 +16,12 @@ refine         editing a plan: swap wording, edit, move, delete/restore, add cla
 editing        presses on a draft and the texts the bot asked for
 drafts         /drafts: list, open, copy, delete; showing the current view again
 export         a plan as a file (Word when available, Markdown, text)
+wordings       newer wordings of a draft's clauses after an admin's change; 换成新措辞
+usage          what the dialogue records for /admin_stats (inserted, swapped away, edited, drafts)
+admin          admins' commands, buttons and uploaded files (route, menu, admin list, history)
+admin_flow     guided library changes: new clause, edit, retire, restore, upload, rollback, 确认
+admin_views    admins' screens of what the library service returns (previews, problems, stats)
+admin_state    the admin's task in the session (the preview token lives here)
 share_views    the screens of sharing: access, one link, a new link, a draft opened read only
 sharing        share links: make, expire, revoke, open (/start <token>, /open <token>)
 conflict       a text typed for an older revision: shown, then applied again or dropped
