@@ -366,3 +366,20 @@ def test_an_item_swapped_or_rolled_back_to_its_wording_is_not_flagged(engine: En
     user.cmd("drafts")
     user.press(record.name)
     assert "新措辞" not in user.text  # changed and changed back: the draft has the wording
+
+
+def test_a_large_upload_is_summarised_and_the_preview_shown_again(engine: Engine) -> None:
+    admin = Admin(engine, ADMIN)
+    clauses = "".join(f"  - id: preschool.more{i:02}\n    kind: task\n    title: 第{i}条\n"
+                      f"    text: '{{{{ scope }}}}推进第{i}项工作。'\n    order: {50 + i}\n"
+                      for i in range(25))
+    admin.file("more.yaml", f"schema_version: 1\ntopic: preschool\nname: 学前教育\nclauses:\n"
+                            f"{clauses}".encode())
+    assert "新增 25 条：preschool.more00、" in admin.text and "preschool.more19 等。" in admin.text
+    assert "preschool.more20" not in admin.text.split("生成")[0]
+    admin.say("好的")  # not an answer here: the preview again, with its buttons
+    assert "请点下面的按钮选择" in admin.text and "【预览】上传条款文件：more.yaml" in admin.text
+    admin.cmd("help")
+    assert "条款库管理" in admin.text and "【预览】上传条款文件" in admin.text
+    admin.press("确认")
+    assert "已生效" in admin.text and len(service_of(engine).library) == 18 + 25

@@ -20,7 +20,13 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from bot.dialogue.actions import Act, Action
-from bot.dialogue.admin_state import MAX_CANDIDATES, AdminState, AdminStep, AdminTask
+from bot.dialogue.admin_state import (
+    MAX_CANDIDATES,
+    MAX_SHOWN,
+    AdminState,
+    AdminStep,
+    AdminTask,
+)
 from bot.dialogue.admin_views import confirm_buttons, preview_text, problems_reply, summary_text
 from bot.dialogue.turn import Rejected, Turn, rows
 from bot.dialogue.types import Button, Reply
@@ -405,8 +411,9 @@ def show_preview(
     shown = preview_text(turn, service, preview, subject)
     if st is None:
         st = turn.session.admin = AdminState(task=_TASKS[preview.action], step=AdminStep.CONFIRM)
-    st.step, st.token, st.back, st.shown = AdminStep.CONFIRM, preview.token, back, shown
-    return [screen(turn)]
+    kept = shown if len(shown) <= MAX_SHOWN else shown[: MAX_SHOWN - 1] + "…"
+    st.step, st.token, st.back, st.shown = AdminStep.CONFIRM, preview.token, back, kept
+    return [turn.reply(shown, confirm_buttons(turn, back))]
 
 
 _TASKS = {

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.library.models import MIN_YEAR, Level
 
 MAX_CANDIDATES = 8  # clauses offered after a search
-MAX_SHOWN = 6000  # characters of a preview kept to show it again
+MAX_SHOWN = 6000  # characters of a preview kept to show it again (after /help or an error)
 
 
 class AdminTask(StrEnum):

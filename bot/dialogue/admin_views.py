@@ -25,6 +25,7 @@ from bot.search.misses import Miss
 
 MAX_PROBLEMS = 30  # listed in the chat; all of them go into an attached text file
 HISTORY_PAGE = 8
+MAX_IDS = 20  # clause ids listed per kind of change
 LABEL = 24
 USER_TAG = 36**7  # an admin's id as a button carries it (see Act.ADMIN_REMOVE)
 USER_PREFIX = "user:"  # bot.admin.roles.actor_label of a chat user
@@ -38,7 +39,14 @@ def problem_line(turn: Turn, problem: Problem, *, files: bool = True) -> str:
 
 
 def summary_text(turn: Turn, summary: ChangeSummary) -> str:
-    return turn.say("admin_summary", **summary.model_dump())
+    """What a change does, by kind, with the first ``MAX_IDS`` ids of each (an upload may
+    touch thousands)."""
+    parts = [
+        {"label": turn.say(f"admin_change_{name}", count=len(ids)), "ids": ids[:MAX_IDS],
+         "more": len(ids) > MAX_IDS}
+        for name, ids in summary.model_dump().items() if ids
+    ]
+    return turn.say("admin_changes", parts=parts)
 
 
 def preview_text(turn: Turn, service: LibraryService, preview: ChangePreview,
