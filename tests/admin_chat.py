@@ -39,7 +39,8 @@ def library_service(data_dir: Path, clock: FakeClock | None = None) -> LibrarySe
 
 
 def own_analyzer(cache_dir: Path) -> Analyzer:
-    """An analyzer on its own jieba tokenizer: jieba's global one belongs to test_search."""
+    """An analyzer on its own jieba tokenizer: jieba's global one belongs to test_search.
+    Tests take the session's one, the ``admin_analyzer`` fixture (tests/conftest.py)."""
     import jieba
 
     tokenizer = jieba.Tokenizer()

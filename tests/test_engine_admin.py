@@ -13,13 +13,13 @@ from bot.dialogue.admin_views import USER_TAG
 from bot.dialogue.engine import Engine
 from bot.library.stats import UsageEvent
 from bot.messages import Messages
+from bot.search import Analyzer
 from tests.admin_chat import (
     ADMIN,
     OWNER,
     USER,
     Admin,
     admin_engine,
-    own_analyzer,
     service_of,
     snapshot,
 )
@@ -196,9 +196,9 @@ def test_the_topic_file_to_edit_and_send_back(engine: Engine) -> None:
 
 
 def test_the_dialogue_records_usage_and_admin_stats_shows_it(
-    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+    tmp_path: Path, admin_analyzer: Analyzer
 ) -> None:
-    engine = admin_engine(tmp_path, analyzer=own_analyzer(tmp_path_factory.mktemp("jieba")))
+    engine = admin_engine(tmp_path, analyzer=admin_analyzer)
     user = Admin(engine, USER)
     user.draft_quickly()
     user.press(PRESCHOOL[:10])

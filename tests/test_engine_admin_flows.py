@@ -19,7 +19,6 @@ from tests.admin_chat import (
     Admin,
     admin_engine,
     library_service,
-    own_analyzer,
     service_of,
     snapshot,
 )
@@ -31,14 +30,9 @@ NEW_TEXT = "{{ scope }}开展托幼一体化试点，探索托育服务与幼儿
 NEW_TITLE = "推进托幼一体化试点"
 
 
-@pytest.fixture(scope="module")
-def analyzer(tmp_path_factory: pytest.TempPathFactory) -> Analyzer:
-    return own_analyzer(tmp_path_factory.mktemp("jieba"))
-
-
 @pytest.fixture
-def engine(tmp_path: Path, analyzer: Analyzer) -> Engine:
-    engine = admin_engine(tmp_path, analyzer=analyzer)
+def engine(tmp_path: Path, admin_analyzer: Analyzer) -> Engine:
+    engine = admin_engine(tmp_path, analyzer=admin_analyzer)
     Admin(engine, OWNER).cmd("admin_add", str(ADMIN))
     return engine
 

@@ -13,8 +13,8 @@ from bot.app import build_engine
 from bot.config import Settings
 from bot.library.curation import LibraryService
 from bot.library.library import Library
-from bot.search import MissLog, SearchService
-from tests.admin_chat import OWNER, USER, Admin, own_analyzer
+from bot.search import Analyzer, MissLog, SearchService
+from tests.admin_chat import OWNER, USER, Admin
 from tests.admin_support import SNIPPETS
 
 
@@ -47,9 +47,9 @@ def test_changes_from_the_chat_and_the_command_line_are_live_at_once(tmp_path: P
 
 
 def test_build_engine_with_search_keeps_the_index_up_to_date(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, admin_analyzer: Analyzer
 ) -> None:
-    analyzer = own_analyzer(tmp_path / "jieba")  # jieba's global tokenizer is test_search's
+    analyzer = admin_analyzer  # its own jieba tokenizer: the global one is test_search's
 
     def start(cls: type[SearchService], _: Settings, library: Library) -> SearchService:
         return cls(analyzer, library, MissLog(tmp_path / "misses.json"))
