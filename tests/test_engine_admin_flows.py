@@ -377,3 +377,18 @@ def test_a_large_upload_is_summarised_and_the_preview_shown_again(engine: Engine
     assert "条款库管理" in admin.text and "【预览】上传条款文件" in admin.text
     admin.press("确认")
     assert "已生效" in admin.text and len(service_of(engine).library) == 18 + 25
+
+
+def test_a_clause_removed_while_an_admin_edits_it(engine: Engine) -> None:
+    owner, admin = Admin(engine, OWNER), Admin(engine, ADMIN)
+    new_clause(owner)
+    owner.press("确认")
+    admin.cmd("clause_edit", "preschool.added_1")
+    assert "请发送新的正文" in admin.text
+    owner.cmd("admin_history")
+    owner.press("回滚到第0版")  # the added clause is gone again
+    owner.press("确认")
+    admin.say("{{ scope }}新的写法。")
+    assert "没有编号为 preschool.added_1 的条款" in admin.text
+    assert "请发送条款编号" in admin.text  # asked for another one
+    assert service_of(engine).library.clause("preschool.added_1") is None

@@ -190,8 +190,9 @@ def _listed(turn: Turn, clause: Clause) -> Listed:
 def _edit_screen(turn: Turn, st: AdminState, note: str) -> Reply:
     service = require_admin(turn)
     clause = turn.library.clause(st.clause_id)
-    if clause is None:
-        raise NotFoundError("clause_not_found", clause_id=st.clause_id)
+    if clause is None:  # gone meanwhile (a rollback): find another
+        st.step = AdminStep.FIND
+        return _find_screen(turn, st, turn.say("clause_not_found", clause_id=st.clause_id))
     shown = service.render_preview(turn.user_id, clause.id)
     text = turn.screen("admin_edit", note=note, clause=_listed(turn, clause), source=clause.text,
                        sample=shown.text, year=shown.year, region=service.sample_region.full_name,
@@ -405,9 +406,10 @@ def show_preview(
         keep = st is not None and back is not None
         if not keep:
             leave(turn)
-        if not preview.problems:
-            return [Reply(text=turn.say("change_nothing")), *([screen(turn)] if keep else [])]
-        return [problems_reply(turn, preview), *([screen(turn)] if keep else [])]
+        said = problems_reply(turn, preview) if preview.problems else Reply(
+            text=turn.say("change_nothing"))
+        again = [screen(turn).model_copy(update={"edit": False})] if keep else []
+        return [said, *again]  # new messages, in this order: what is wrong, the question
     shown = preview_text(turn, service, preview, subject)
     if st is None:
         st = turn.session.admin = AdminState(task=_TASKS[preview.action], step=AdminStep.CONFIRM)
