@@ -2,6 +2,9 @@
 
 ``prompts/errors.yaml`` maps a message id to ``zh`` and ``en`` text (Jinja2); screen templates
 are ``prompts/screens/<name>.j2``. Nothing else in the code holds Chinese prose.
+
+Templates are compiled once per process (every update renders a dozen of them): the files are
+read at first use and not checked for changes again.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import FileSystemLoader, StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
 from bot.errors import PlanbotError
@@ -32,7 +35,9 @@ class Messages:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            auto_reload=False,  # no stat() of the template file at every render
         )
+        self._compiled: dict[str, Template] = {}  # catalogue text → its template
 
     @cached_property
     def _catalogue(self) -> dict[str, dict[str, str]]:
@@ -51,7 +56,10 @@ class Messages:
         """The catalogue entry ``message_id`` in ``lang`` (falls back to zh)."""
         entry = self._catalogue[message_id]
         source = entry.get(lang) or entry["zh"]
-        return self._env.from_string(source).render(**params).strip()
+        template = self._compiled.get(source)
+        if template is None:  # threads may compile the same text twice: harmless
+            template = self._compiled[source] = self._env.from_string(source)
+        return template.render(**params).strip()
 
     def error(self, exc: PlanbotError, lang: str = "zh") -> str:
         return self.text(exc.message_id, lang, **exc.params)

@@ -44,12 +44,14 @@ class BotProcess:
         log_dir: Path | None = None,
         log_level: str = "INFO",
         extra_env: dict[str, str] | None = None,
+        argv: list[str] | None = None,
     ) -> None:
         self.server = server
         self.data_dir = data_dir
         self.log_dir = log_dir or data_dir
         self.log_level = log_level
         self.extra_env = extra_env or {}
+        self.argv = argv or [sys.executable, "-m", "bot", "telegram"]  # or under a profiler …
         self.process: subprocess.Popen[bytes] | None = None
         self.logs: list[Path] = []
 
@@ -76,12 +78,13 @@ class BotProcess:
         self.logs.append(log)
         with log.open("wb") as stderr:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "telegram"],
+                self.argv,
                 cwd=self.data_dir,  # no stray .env from the developer's working directory
                 env=self.env(),
                 stdin=subprocess.DEVNULL,
                 stdout=stderr,
                 stderr=stderr,
+                start_new_session=True,  # signals go to its whole group (a profiler and the bot)
             )
         process = self.process
         deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -97,11 +100,11 @@ class BotProcess:
         process = self.process
         assert process is not None, "not started"
         if process.poll() is None:
-            process.send_signal(sig)
+            os.killpg(process.pid, sig)
         try:
             return process.wait(STOP_TIMEOUT)
         except subprocess.TimeoutExpired as exc:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait()
             message = f"planbot telegram did not stop on {sig}:\n{self.log_text()}"
             raise AssertionError(message) from exc

@@ -1,0 +1,395 @@
+"""Many users drafting at once over Telegram: updates/s and the time from an update to its reply.
+
+Usage::
+
+    .venv/bin/python -m benchmarks chat [--users 200] [--think 0.6] [--runs direct paced flat]
+
+Each user makes one whole draft (11 updates: /new, region, year, kind, two priorities, done, one
+figure, skip the rest, numbering, generate) with the shipped library. Three runs, each over a
+fresh TinyDB store in a temporary directory:
+
+- ``direct``: the baseline, no Telegram. The same conversations through ``Engine.handle`` in this
+  process, one update after another (users interleaved step by step).
+- ``paced``: the real ``planbot telegram`` (a child process: the PTB Application with concurrent
+  updates, the engine, the store) against the fake Bot API of this process over loopback. The
+  users start within the first ``--think`` seconds; each reads the reply, then thinks ``--think``
+  seconds (uniform, ±50 %) before the next step, as people do. The target is for this run.
+- ``flat``: the same without thinking: every user acts as soon as the reply arrives, so the bot is
+  saturated and the figure is its capacity (the latency is then mostly queueing).
+
+Latency is from the moment ``getUpdates`` hands an update to the bot to the first
+``sendMessage``/``editMessageText`` for that chat after it (both stamped by the fake server);
+"sent" adds the wait of the update on the server until the bot polled. The transport overhead is
+the direct run's updates/s over the flat run's. CPU seconds of the bot process and of this one
+(server and users) say where the time goes. Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import heapq
+import itertools
+import math
+import queue
+import random
+import resource
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.app import build_engine
+from bot.config import Settings
+from bot.dialogue.types import Button, Event, EventKind, Reply
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the fake Bot API lives in tests/
+
+from tests.fakebot.process import BotProcess  # noqa: E402
+from tests.fakebot.server import ApiCall, FakeBotApi  # noqa: E402
+from tests.fakebot.user import SimulatedUser  # noqa: E402
+
+TARGET_RATE = 300.0  # updates/s
+TARGET_P99_MS = 100.0
+FIRST_USER = 100_000
+REPLIES = ("sendMessage", "editMessageText")
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str  # command | text | press | first (the first button of the newest buttons)
+    argument: str
+    expect: str  # a reply holding this text ends the step
+
+
+CONVERSATION = (
+    Step("command", "new", "哪个地区"),
+    Step("text", "修文县", "哪一年"),
+    Step("first", "", "起草哪种文件"),
+    Step("press", "工作要点", "重点工作"),
+    Step("press", "党的建设", "已选：1.党的建设"),
+    Step("press", "学前教育", "2.学前教育"),
+    Step("press", "完成", "目标 1/"),
+    Step("text", "95", "目标 2/"),
+    Step("press", "全部跳过", "怎样编号"),
+    Step("press", "分级编号", "请核对"),
+    Step("press", "✅ 生成草稿", "草稿已生成并保存"),
+)
+
+
+@dataclass
+class Result:
+    name: str
+    updates: int
+    seconds: float
+    latencies_ms: list[float]
+    sent_ms: list[float] = field(default_factory=list)
+    done_users: int = 0
+    users: int = 0
+    cpu_bot: float = 0.0
+    cpu_here: float = 0.0
+    by_step: dict[int, list[float]] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        return self.updates / self.seconds if self.seconds else 0.0
+
+
+def percentile(samples: Sequence[float], q: float) -> float:
+    if not samples:
+        return math.nan
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+# -- the baseline: the engine in this process -------------------------------------------------
+
+
+def run_direct(users: int, data_dir: Path) -> Result:
+    engine = build_engine(Settings().model_copy(update={"data_dir": data_dir}))
+    buttons: dict[int, list[Button]] = defaultdict(list)
+    samples: list[float] = []
+    by_step: dict[int, list[float]] = defaultdict(list)
+    started = time.perf_counter()
+    for index, step in enumerate(CONVERSATION):
+        for user_id in range(FIRST_USER, FIRST_USER + users):
+            event = _event(user_id, step, buttons[user_id])
+            begin = time.perf_counter()
+            replies = engine.handle(event)
+            samples.append((time.perf_counter() - begin) * 1000)
+            by_step[index].append(samples[-1])
+            _check(replies, step, user_id)
+            offered = [b for r in replies for row in r.buttons for b in row]
+            buttons[user_id] = offered or buttons[user_id]
+    elapsed = time.perf_counter() - started
+    return Result("direct", len(samples), elapsed, samples, done_users=users, users=users,
+                  by_step=dict(by_step))
+
+
+def _event(user_id: int, step: Step, buttons: list[Button]) -> Event:
+    base = {"user_id": user_id, "chat_id": user_id}
+    if step.action == "command":
+        return Event(kind=EventKind.COMMAND, command=step.argument, **base)
+    if step.action == "text":
+        return Event(kind=EventKind.TEXT, text=step.argument, **base)
+    wanted = buttons[:1] if step.action == "first" else [
+        b for b in buttons if b.text == step.argument]
+    assert wanted, f"user {user_id}: no button {step.argument!r} in {[b.text for b in buttons]}"
+    return Event(kind=EventKind.BUTTON, data=wanted[0].data, message_id=1, **base)
+
+
+def _check(replies: list[Reply], step: Step, user_id: int) -> None:
+    if not any(step.expect in r.text for r in replies):
+        shown = [r.text[:60] for r in replies]
+        raise AssertionError(f"user {user_id}: expected {step.expect!r}, got {shown}")
+
+
+# -- over Telegram: the real planbot telegram against the fake Bot API ------------------------
+
+
+@dataclass
+class Chatter:
+    user: SimulatedUser
+    step: int = 0
+    mark: int = 0
+    acted_at: float = 0.0
+    update_id: int = 0
+    waiting: bool = False
+
+
+class Driver:
+    """All users, driven from one thread: act, wait for the expected reply, think, act again."""
+
+    def __init__(self, server: FakeBotApi, users: int, think: float, rng: random.Random) -> None:
+        self.server = server
+        self.think = think
+        self.rng = rng
+        self.chatters = {
+            uid: Chatter(SimulatedUser(server, uid))
+            for uid in range(FIRST_USER, FIRST_USER + users)
+        }
+        self.events: queue.Queue[int] = queue.Queue()
+        self.due: list[tuple[float, int, int]] = []
+        self.order = itertools.count()
+        self.sent: dict[int, float] = {}  # update id → when the user sent it
+        self.updates: list[tuple[int, int, int]] = []  # (chat id, update id, step)
+        self.done = 0
+        server.observers.append(self._observe)
+
+    def _observe(self, call: ApiCall) -> None:
+        if call.method in REPLIES:
+            self.events.put(int(str(call.params.get("chat_id"))))
+
+    def run(self, timeout: float) -> None:
+        """Users start within the first think time (at once when there is none), then go on."""
+        now = time.monotonic()
+        for uid in self.chatters:
+            heapq.heappush(self.due, (now + self.rng.uniform(0, self.think), next(self.order), uid))
+        deadline = now + timeout
+        while self.done < len(self.chatters) and time.monotonic() < deadline:
+            wait = max(0.0, self.due[0][0] - time.monotonic()) if self.due else 0.2
+            try:
+                self._arrived(self.events.get(timeout=min(wait, 0.2)))
+                while True:
+                    self._arrived(self.events.get_nowait())
+            except queue.Empty:
+                pass
+            now = time.monotonic()
+            while self.due and self.due[0][0] <= now:
+                self._act(self.chatters[heapq.heappop(self.due)[2]])
+
+    def _act(self, chatter: Chatter) -> None:
+        step = CONVERSATION[chatter.step]
+        user = chatter.user
+        chatter.mark = self.server.activity_mark(user.chat_id)
+        if step.action == "command":
+            user.command(step.argument)
+        elif step.action == "text":
+            user.send_text(step.argument)
+        elif step.action == "press":
+            user.press(step.argument)
+        else:
+            message = next(m for m in reversed(user.messages) if m.buttons)
+            data = message.buttons[0][0].callback_data
+            assert data is not None
+            user.press_data(data, message=message)
+        update_id = user.last_update_id
+        assert update_id is not None
+        chatter.update_id, chatter.waiting = update_id, True
+        self.sent[update_id] = time.monotonic()
+        self.updates.append((user.chat_id, update_id, chatter.step))
+
+    def _arrived(self, chat_id: int) -> None:
+        chatter = self.chatters.get(chat_id)
+        if chatter is None or not chatter.waiting:
+            return
+        expect = CONVERSATION[chatter.step].expect
+        if not any(expect in m.text for m in self.server.changed_since(chat_id, chatter.mark)):
+            return
+        chatter.waiting = False
+        chatter.step += 1
+        if chatter.step == len(CONVERSATION):
+            self.done += 1
+            return
+        pause = self.think * self.rng.uniform(0.5, 1.5) if self.think else 0.0
+        heapq.heappush(self.due, (time.monotonic() + pause, next(self.order), chat_id))
+
+
+def run_telegram(
+    name: str, users: int, think: float, data_dir: Path, args: argparse.Namespace
+) -> Result:
+    timeout = args.timeout
+    with FakeBotApi(max_poll_wait=1.0) as server:
+        argv = shlex.split(args.bot_argv) if args.bot_argv else None
+        logs = Path(args.logs) / name if args.logs else data_dir
+        logs.mkdir(parents=True, exist_ok=True)
+        bot = BotProcess(server, data_dir, log_dir=logs, log_level="INFO", argv=argv)
+        cpu_before = _cpu()
+        bot.start()
+        profiler = _profile(bot, Path(f"{args.profile}.{name}.txt")) if args.profile else None
+        try:
+            driver = Driver(server, users, think, random.Random(users))
+            driver.run(timeout)
+        finally:
+            bot.stop(signal.SIGTERM)
+            if profiler is not None:
+                profiler.wait(60)
+        cpu_after = _cpu()
+        assert server.violations == [], server.violations[:5]
+        return _measure(name, server, driver, users, cpu_before, cpu_after)
+
+
+def _profile(bot: BotProcess, output: Path) -> subprocess.Popen[bytes]:
+    """py-spy (``pip install py-spy``) on the bot until it ends: samples of the threads that
+    hold the GIL, as collapsed stacks (``flamegraph.pl`` or speedscope read them)."""
+    assert bot.process is not None
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    return subprocess.Popen(
+        [spy, "record", "--pid", str(bot.process.pid), "--gil", "--rate", "200",
+         "--format", "raw", "--output", str(output), "--nonblocking"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+def _measure(
+    name: str,
+    server: FakeBotApi,
+    driver: Driver,
+    users: int,
+    cpu_before: tuple[float, float],
+    cpu_after: tuple[float, float],
+) -> Result:
+    replies: dict[int, list[float]] = defaultdict(list)
+    for call in server.calls:
+        if call.method in REPLIES:
+            replies[int(str(call.params.get("chat_id")))].append(call.at)
+    latencies, sent_waits, ends = [], [], []
+    handed = server.handed_out
+    by_step: dict[int, list[float]] = defaultdict(list)
+    for chat_id, update_id, step in driver.updates:
+        times = replies[chat_id]
+        given = handed.get(update_id)
+        if given is None:
+            continue
+        i = bisect.bisect_left(times, given)
+        if i == len(times):
+            continue
+        latencies.append((times[i] - given) * 1000)
+        by_step[step].append(latencies[-1])
+        sent_waits.append((times[i] - driver.sent[update_id]) * 1000)
+        ends.append(times[i])
+    first = min(driver.sent.values(), default=0.0)
+    seconds = (max(ends) - first) if ends else 0.0
+    return Result(
+        name, len(latencies), seconds, latencies, sent_waits, driver.done, users,
+        cpu_bot=cpu_after[1] - cpu_before[1], cpu_here=cpu_after[0] - cpu_before[0],
+        by_step=dict(by_step),
+    )
+
+
+def _cpu() -> tuple[float, float]:
+    """CPU seconds (user + system) of this process and of its waited-for children."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+# -- report -----------------------------------------------------------------------------------
+
+
+def row(result: Result) -> str:
+    lat = result.latencies_ms
+    sent = result.sent_ms
+    cpu = (f"   bot {result.cpu_bot:5.1f} s, here {result.cpu_here:5.1f} s"
+           if result.name != "direct" else "")
+    extra = (f"   sent→reply p50 {statistics.median(sent):6.1f} p99 {percentile(sent, 0.99):6.1f}"
+             if sent else "")
+    return (
+        f"{result.name:<7} {result.done_users:>4}/{result.users:<4} {result.updates:>6}"
+        f" {result.seconds:7.2f} s {result.rate:8.0f}/s   p50 {statistics.median(lat):6.1f}"
+        f"  p99 {percentile(lat, 0.99):6.1f} ms{extra}{cpu}"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--think", type=float, default=0.6, help="mean seconds between steps")
+    parser.add_argument("--runs", nargs="+", choices=["direct", "paced", "flat"],
+                        default=["direct", "paced", "flat"])
+    parser.add_argument("--timeout", type=float, default=180.0, help="seconds per run, at most")
+    parser.add_argument("--by-step", action="store_true", help="latency of each step")
+    parser.add_argument("--logs", metavar="DIR", default="", help="keep the bot's logs here")
+    parser.add_argument("--profile", metavar="PREFIX", default="",
+                        help="profile the bot with py-spy into PREFIX.<run>.txt")
+    parser.add_argument("--bot-argv", default="", help="run the bot with this command instead, "
+                        "e.g. 'py-spy record -o flame.svg -- .venv/bin/python -m bot telegram'")
+    args, _ = parser.parse_known_args(argv)  # `python -m benchmarks chat` passes its own args
+    print(f"{args.users} users, one draft each ({len(CONVERSATION)} updates); think time"
+          f" {args.think:.2f} s ±50 % in the paced run; latency from getUpdates to the first reply")
+    results: dict[str, Result] = {}
+    runs: dict[str, Callable[[Path], Result]] = {
+        "direct": lambda d: run_direct(args.users, d),
+        "paced": lambda d: run_telegram("paced", args.users, args.think, d, args),
+        "flat": lambda d: run_telegram("flat", args.users, 0.0, d, args),
+    }
+    print(f"{'run':<7} {'users':>9} {'updates':>6} {'time':>9} {'rate':>10}")
+    for name in args.runs:
+        with tempfile.TemporaryDirectory(prefix=f"bench_chat-{name}-") as tmp:
+            results[name] = runs[name](Path(tmp))
+        print(row(results[name]), flush=True)
+        if args.by_step and results[name].by_step:
+            steps = results[name].by_step
+            print("        p50/p99 ms by step: " + ", ".join(
+                f"{CONVERSATION[k].argument or 'year'} {statistics.median(v):.0f}/"
+                f"{percentile(v, 0.99):.0f}" for k, v in sorted(steps.items())))
+    _verdict(results)
+
+
+def _verdict(results: dict[str, Result]) -> None:
+    direct, flat, paced = results.get("direct"), results.get("flat"), results.get("paced")
+    if direct and flat and flat.rate:
+        print(f"transport overhead: direct {direct.rate:.0f}/s vs Telegram flat out"
+              f" {flat.rate:.0f}/s = {direct.rate / flat.rate:.1f}x; p50 per update"
+              f" {statistics.median(direct.latencies_ms):.1f} ms direct vs"
+              f" {statistics.median(flat.latencies_ms):.1f} ms")
+    measured = paced or flat
+    if measured is not None:
+        p99 = percentile(measured.latencies_ms, 0.99)
+        ok = measured.rate >= TARGET_RATE and p99 <= TARGET_P99_MS
+        print(f"target ({measured.name}): >= {TARGET_RATE:.0f} updates/s and p99 <="
+              f" {TARGET_P99_MS:.0f} ms: {'ok' if ok else 'MISSED'}"
+              f" ({measured.rate:.0f}/s, p99 {p99:.1f} ms)")
+
+
+if __name__ == "__main__":
+    main()
