@@ -65,14 +65,11 @@ def test_normalise_width_script_case_punctuation() -> None:
     assert runs(normalise("推进5G＋智慧教育")) == ["推进", "5g", "智慧教育"]
 
 
-def test_jieba_is_initialised_quietly_with_its_cache_in_the_data_dir(
-    analyzer: Analyzer, data_dir: Path
-) -> None:
+def test_jieba_is_initialised_quietly_with_its_cache_in_the_data_dir(analyzer: Analyzer) -> None:
     assert jieba.dt.initialized
     assert logging.getLogger("jieba").level >= logging.WARNING
     cache = Path(jieba.dt.tmp_dir)  # the data dir of whoever started jieba first in this run
     assert cache.name == "cache" and (cache / CACHE_FILE).is_file()
-    assert (data_dir / "cache").is_dir() or cache != data_dir / "cache"
 
 
 def test_words_are_jiebas_words_and_search_tokens_include_jiebas(
