@@ -21,6 +21,7 @@ from bot.library.loader import LibraryError
 from bot.library.models import ClauseKind, Level, Topic
 from bot.search import Analyzer, Hit, MissLog, SearchIndex, SearchService, is_good
 from bot.search.analysis import SEARCH_FILE, SYNONYMS_FILE, USERDICT_FILE
+from bot.search.cli import parse_search_topic
 from bot.search.evaluate import evaluate, load_cases
 from bot.search.misses import MAX_ENTRIES, MISSES_FILE
 from bot.search.normalise import normalise, runs
@@ -358,8 +359,12 @@ def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert set(results[0]) == {"id", "topic", "topic_name", "title", "text", "score"}
     assert results[0]["topic"] == "compulsory"
     assert all("{{" not in r["text"] for r in results)
-    code, out, _ = run(capsys, "search", "教师培训", "--topic", "学前教育", "--json")
-    assert code == 0 and {r["topic"] for r in json.loads(out)} == {"preschool"}
+
+
+def test_cli_topic_by_id_or_name(library: Library) -> None:
+    assert parse_search_topic("学前教育", library) == "preschool"
+    assert parse_search_topic(" preschool ", library) == "preschool"
+    assert parse_search_topic(None, library) is None
 
 
 @pytest.mark.usefixtures("cli_env")
