@@ -20,8 +20,11 @@ fresh TinyDB store in a temporary directory:
 Latency is from the moment ``getUpdates`` hands an update to the bot to the first
 ``sendMessage``/``editMessageText`` for that chat after it (both stamped by the fake server);
 "sent" adds the wait of the update on the server until the bot polled. The transport overhead is
-the direct run's updates/s over the flat run's. CPU seconds of the bot process and of this one
-(server and users) say where the time goes. Figures are printed, never asserted.
+the direct run's updates/s over the flat run's, and the bot's CPU time per update over the
+engine's. CPU seconds of the bot process and of this one (server and users) say where the time
+goes; ``--profile PREFIX`` samples the bot with py-spy (``pip install py-spy``), ``--by-step``
+splits the latency by question. ``--think 3`` shows the latency at a load the bot can carry.
+Figures are printed, never asserted; the load average printed first says how busy the machine was.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import bisect
 import heapq
 import itertools
 import math
+import os
 import queue
 import random
 import resource
@@ -329,8 +333,9 @@ def _cpu() -> tuple[float, float]:
 def row(result: Result) -> str:
     lat = result.latencies_ms
     sent = result.sent_ms
-    cpu = (f"   bot {result.cpu_bot:5.1f} s, here {result.cpu_here:5.1f} s"
-           if result.name != "direct" else "")
+    per_update = result.cpu_bot / result.updates * 1000 if result.updates else math.nan
+    cpu = (f"   CPU: bot {result.cpu_bot:5.1f} s ({per_update:.1f} ms/update),"
+           f" here {result.cpu_here:4.1f} s" if result.name != "direct" else "")
     extra = (f"   sent→reply p50 {statistics.median(sent):6.1f} p99 {percentile(sent, 0.99):6.1f}"
              if sent else "")
     return (
@@ -351,11 +356,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--logs", metavar="DIR", default="", help="keep the bot's logs here")
     parser.add_argument("--profile", metavar="PREFIX", default="",
                         help="profile the bot with py-spy into PREFIX.<run>.txt")
-    parser.add_argument("--bot-argv", default="", help="run the bot with this command instead, "
-                        "e.g. 'py-spy record -o flame.svg -- .venv/bin/python -m bot telegram'")
+    parser.add_argument("--bot-argv", default="", help="run the bot with this command instead "
+                        "(a wrapper that tunes the application, say)")
     args, _ = parser.parse_known_args(argv)  # `python -m benchmarks chat` passes its own args
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"{args.users} users, one draft each ({len(CONVERSATION)} updates); think time"
-          f" {args.think:.2f} s ±50 % in the paced run; latency from getUpdates to the first reply")
+          f" {args.think:.2f} s ±50 % in the paced run; latency from getUpdates to the first reply;"
+          f" {os.cpu_count()} CPUs, load average {load}")
     results: dict[str, Result] = {}
     runs: dict[str, Callable[[Path], Result]] = {
         "direct": lambda d: run_direct(args.users, d),
@@ -377,11 +384,13 @@ def main(argv: list[str] | None = None) -> None:
 
 def _verdict(results: dict[str, Result]) -> None:
     direct, flat, paced = results.get("direct"), results.get("flat"), results.get("paced")
-    if direct and flat and flat.rate:
+    if direct and flat and flat.rate and flat.updates:
+        engine_ms = direct.seconds / direct.updates * 1000
+        bot_ms = flat.cpu_bot / flat.updates * 1000
         print(f"transport overhead: direct {direct.rate:.0f}/s vs Telegram flat out"
-              f" {flat.rate:.0f}/s = {direct.rate / flat.rate:.1f}x; p50 per update"
-              f" {statistics.median(direct.latencies_ms):.1f} ms direct vs"
-              f" {statistics.median(flat.latencies_ms):.1f} ms")
+              f" {flat.rate:.0f}/s = {direct.rate / flat.rate:.1f}x; time per update"
+              f" {engine_ms:.1f} ms in Engine.handle vs {bot_ms:.1f} ms of the bot's CPU"
+              f" = {bot_ms / engine_ms:.1f}x")
     measured = paced or flat
     if measured is not None:
         p99 = percentile(measured.latencies_ms, 0.99)
