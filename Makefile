@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
+# The end-to-end tests check every Bot API request against the published spec in ../shared.
+BOT_API_SPEC := $(or $(PLANBOT_BOT_API_SPEC),../shared/telegram-bot-api/api.json)
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean spec
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +24,11 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 run: $(STAMP_RUN)
 	$(BIN)/planbot run
 
-test: $(STAMP_DEV)
+spec:
+	@test -f "$(BOT_API_SPEC)" || { echo "make test: no Bot API spec at $(BOT_API_SPEC):" \
+	  "clone beside ../shared, or set PLANBOT_BOT_API_SPEC to its api.json" >&2; exit 2; }
+
+test: spec $(STAMP_DEV)
 	$(BIN)/ruff check bot tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
