@@ -203,7 +203,7 @@ def console(args: argparse.Namespace, settings: Settings) -> int:
     if "PLANBOT_LOG_LEVEL" not in os.environ:  # keep the dialogue readable: warnings only
         logging.getLogger().setLevel(logging.WARNING)
 
-    return run_console(build_engine(settings), sys.stdin, sys.stdout)
+    return run_console(build_engine(settings, search=True), sys.stdin, sys.stdout)
 
 
 def telegram(args: argparse.Namespace, settings: Settings) -> int:
@@ -212,7 +212,8 @@ def telegram(args: argparse.Namespace, settings: Settings) -> int:
 
     if not settings.bot_token:
         raise InputError("bot_token_missing")
-    run_polling(settings, build_engine(settings))
+    engine = build_engine(settings, search=True)  # jieba is initialised here, before PTB's threads
+    run_polling(settings, engine)
     return 0
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 import pytest
 
 from bot.adapters import telegram as telegram_adapter
-from bot.dialogue.types import Button, Document, Event, EventKind, Reply
+from bot.dialogue.types import Button, Document, Event, EventKind, InlineAnswer, Reply
 from bot.errors import InputError
 from bot.messages import Messages
 from tests.fakebot.harness import running_bot
@@ -49,6 +49,11 @@ class ScriptedEngine:
         with self._lock:
             self.events.append(event)
         return self.respond(event)
+
+    def inline(self, event: Event) -> InlineAnswer:
+        with self._lock:
+            self.events.append(event)
+        return InlineAnswer()
 
     def commands(self) -> list[tuple[str, str]]:
         return [("new", "new draft"), ("help", "help")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.dialogue.types import Event, Reply
+from bot.dialogue.types import Event, InlineAnswer, Reply
 
 
 class DialogueEngine(Protocol):
@@ -14,6 +14,13 @@ class DialogueEngine(Protocol):
         """Handle one event of one user (loads and saves that user's session and drafts).
 
         Synchronous; safe to call from several threads, the engine serialises per user.
+        """
+        ...
+
+    def inline(self, event: Event) -> InlineAnswer:
+        """Answer an inline query (``EventKind.INLINE``); the user's session is not touched.
+
+        Synchronous; safe to call from several threads.
         """
         ...
 

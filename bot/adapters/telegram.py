@@ -25,8 +25,13 @@ Logs carry the user id and the action (command, button prefix, "text", "file"), 
 user wrote. A :class:`~bot.errors.PlanbotError` that reaches the adapter is shown in its own words
 (``prompts/``); any other error is logged and the user gets the ``internal_error`` apology.
 
-To serve an update that is not an engine event (the inline clause search, say): add its handler
-in :meth:`TelegramAdapter.add_handlers` and its update type to :data:`ALLOWED_UPDATES`.
+Inline mode (``@bot 关键词`` in any chat; switch it on with @BotFather ``/setinline``): an inline
+query becomes an ``INLINE`` event, ``engine.inline`` answers it with an
+:class:`~bot.dialogue.types.InlineAnswer`, sent as ``answerInlineQuery`` with text articles
+(``cache_time`` :data:`INLINE_CACHE_SECONDS`, not personal, paged by ``next_offset``).
+
+To serve another kind of update: add its handler in :meth:`TelegramAdapter.add_handlers` and its
+update type to :data:`ALLOWED_UPDATES`.
 """
 
 from __future__ import annotations
@@ -45,6 +50,9 @@ from telegram import (
     Document,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InlineQuery,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
     Update,
 )
 from telegram.constants import CallbackQueryLimit, ChatAction, MessageLimit
@@ -56,6 +64,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     ExtBot,
+    InlineQueryHandler,
     JobQueue,
     MessageHandler,
     filters,
@@ -77,7 +86,8 @@ PlanbotApplication = Application[
     ExtBot[None], Context, dict[Any, Any], dict[Any, Any], dict[Any, Any], JobQueue[Context]
 ]
 
-ALLOWED_UPDATES: Final = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES: Final = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+INLINE_CACHE_SECONDS: Final = 30  # the same answer for everyone: Telegram may reuse it briefly
 MAX_UPLOAD_BYTES: Final = 1024 * 1024
 TYPING_DELAY = 1.0  # seconds the engine may take before the chat shows "typing…"
 
@@ -103,6 +113,7 @@ class TelegramAdapter:
         application.add_handler(MessageHandler(new & filters.TEXT & ~COMMAND_TEXT, self.on_text))
         application.add_handler(MessageHandler(new & filters.Document.ALL, self.on_document))
         application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_handler(InlineQueryHandler(self.on_inline_query))
         application.add_error_handler(self.on_error)
 
     async def post_init(self, application: PlanbotApplication) -> None:
@@ -139,6 +150,37 @@ class TelegramAdapter:
             await self._answer(query, "")
             return
         await self._serve(context.bot, event, f"button:{_button_action(data)}", query)
+
+    async def on_inline_query(self, update: Update, context: Context) -> None:
+        """``@bot 关键词`` in any chat: the engine's clauses as text articles, paged."""
+        query = update.inline_query
+        if query is None:
+            return
+        user = query.from_user
+        event = Event(user_id=user.id, chat_id=user.id, user_name=user.full_name,
+                      kind=EventKind.INLINE, text=query.query, offset=query.offset)
+        logger.info("user=%d action=inline", user.id)
+        try:
+            answer = await asyncio.to_thread(self.engine.inline, event)
+            await self._answer_inline(query, answer)
+        except BadRequest as exc:  # e.g. the query is too old: the user typed on
+            logger.info("user=%d inline query not answered: %s", user.id, exc.message)
+        except Exception as exc:
+            _log_failure(user.id, "inline", exc)
+
+    async def _answer_inline(self, query: InlineQuery, answer: dialogue.InlineAnswer) -> None:
+        results = [
+            InlineQueryResultArticle(
+                id=result.id,
+                title=result.title,
+                description=result.description or None,
+                input_message_content=InputTextMessageContent(result.text),
+            )
+            for result in answer.results
+        ]
+        send = partial(query.answer, results, cache_time=INLINE_CACHE_SECONDS,
+                       is_personal=False, next_offset=answer.next_offset)
+        await with_retry(send, what="answerInlineQuery")
 
     async def on_document(self, update: Update, context: Context) -> None:
         message = update.effective_message

@@ -82,6 +82,12 @@ class Act(StrEnum):
     KEEP_MINE = "km"  # draft, revision: apply the user's text over a newer revision
     DISCARD = "dc"  # draft: drop the user's text
     TAKE_NEWER = "nt"  # draft, revision, section, item: the clause's newer wording (wordings.py)
+    # /clause (bot/dialogue/clauses.py): index = a result's index on the page the session holds
+    CLAUSE_PAGE = "qg"  # page of the results
+    CLAUSE_FULL = "qv"  # index: the clause's full text
+    CLAUSE_INSERT = "qi"  # index: where to insert it (a section of the open draft, or a draft)
+    CLAUSE_DRAFT = "qd"  # draft, index: the sections of that draft
+    CLAUSE_SECTION = "qs"  # draft, revision, index, section: insert it there
     # admins (bot/dialogue/admin*.py): nothing but an action code and small numbers; the
     # preview waiting for 确认 lives in the session
     ADMIN_MENU = "aa"  # menu entry index
@@ -116,6 +122,8 @@ _SHAPES: dict[Act, tuple[bool, int]] = {
     Act.VIEW_OPEN: (True, 0), Act.VIEW_PREVIEW: (True, 0), Act.VIEW_EXPORT: (True, 1),
     Act.POST: (True, 0), Act.KEEP_MINE: (True, 1), Act.DISCARD: (True, 0),
     Act.TAKE_NEWER: (True, 3),
+    Act.CLAUSE_PAGE: (False, 1), Act.CLAUSE_FULL: (False, 1), Act.CLAUSE_INSERT: (False, 1),
+    Act.CLAUSE_DRAFT: (True, 1), Act.CLAUSE_SECTION: (True, 3),
     Act.ADMIN_MENU: (False, 1), Act.ADMIN_TOPIC: (False, 1), Act.ADMIN_TOPIC_PAGE: (False, 1),
     Act.ADMIN_KIND: (False, 1), Act.ADMIN_LEVEL: (False, 1), Act.ADMIN_PICK: (False, 1),
     Act.ADMIN_HISTORY: (False, 1), Act.ADMIN_ROLLBACK: (False, 1), Act.ADMIN_REMOVE: (False, 1),

@@ -17,13 +17,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.dialogue import admin, conflict, drafts, editing, flow, posting, sharing
+from bot.dialogue import admin, clauses, conflict, drafts, editing, flow, posting, sharing
 from bot.dialogue.actions import Act, Action, decode
 from bot.dialogue.interview import current_step, target_key
 from bot.dialogue.questions import ask
 from bot.dialogue.session import Session, dump_session, load_session
 from bot.dialogue.turn import Clock, Deps, Rejected, Turn, WordExport
-from bot.dialogue.types import Event, EventKind, Reply
+from bot.dialogue.types import Event, EventKind, InlineAnswer, Reply
 from bot.errors import ConflictError, InputError, NotFoundError, PlanbotError
 from bot.library.library import Library
 from bot.messages import Messages
@@ -33,14 +33,14 @@ if TYPE_CHECKING:
     from bot.library.curation import LibraryService
     from bot.search.service import SearchService
 
-COMMANDS = ("new", "drafts", "back", "skip", "cancel", "help")
+COMMANDS = ("new", "drafts", "clause", "back", "skip", "cancel", "help")
 MAX_INPUT = 4000
 log = logging.getLogger(__name__)
 Command = Callable[[Turn], list[Reply]]
 
 
 class Engine:
-    """Satisfies ``bot.adapters.protocol.DialogueEngine``: ``handle`` and ``commands``."""
+    """Satisfies ``bot.adapters.protocol.DialogueEngine``: ``handle``, ``inline``, ``commands``."""
 
     def __init__(
         self,
@@ -62,6 +62,7 @@ class Engine:
                          search)
         self.data_dir = data_dir
         self.raise_errors = raise_errors  # tests: let a bug surface instead of a polite answer
+        self._popular = clauses.Popular()
 
     @property
     def messages(self) -> Messages:
@@ -87,6 +88,19 @@ class Engine:
                 raise
             return [Reply(text=self.messages.text("internal_error"))]
         return _one_edit(replies)
+
+    def inline(self, event: Event) -> InlineAnswer:
+        """An inline query (``EventKind.INLINE``): clauses found, rendered for the neutral
+        region. The user's session is neither read nor changed; on any error, no results."""
+        try:
+            if self.deps.curation is not None:
+                self.deps.curation.refresh()
+            return clauses.inline_answer(self.deps, event, self._popular)
+        except Exception:
+            log.exception("unexpected error answering an inline query of user %s", event.user_id)
+            if self.raise_errors:
+                raise
+            return InlineAnswer()
 
     def _load(self, user_id: int) -> Session:
         try:
@@ -146,8 +160,13 @@ def _route(turn: Turn, action: Action | None) -> list[Reply]:
     if handled is not None:
         return handled
     event = turn.event
+    # /clause asked for keywords and the user did something else: /cancel only ends that
+    if event.kind is not EventKind.TEXT and clauses.stop_asking(turn) and (
+        event.kind is EventKind.COMMAND and _name(event.command) == "cancel"
+    ):
+        return [Reply(text=turn.say("clause_cancelled")), *current_screen(turn)]
     if event.kind is EventKind.COMMAND:
-        name = event.command.strip().lstrip("/").split("@")[0].lower()
+        name = _name(event.command)
         command = _COMMANDS.get(name)
         if command is None:
             raise InputError("unknown_command", command=name[:30])
@@ -157,6 +176,10 @@ def _route(turn: Turn, action: Action | None) -> list[Reply]:
     if event.kind is EventKind.TEXT:
         return _text(turn, event.text)
     raise InputError("files_unsupported")
+
+
+def _name(command: str) -> str:
+    return command.strip().lstrip("/").split("@")[0].lower()
 
 
 def _button(turn: Turn, action: Action) -> list[Reply]:
@@ -179,6 +202,8 @@ def _button(turn: Turn, action: Action) -> list[Reply]:
     if act is Act.POST:  # pressed in a group: leaves the user's private dialogue as it is
         return posting.on_button(turn, action)
     session.pending = None
+    if act in clauses.HANDLERS:
+        return clauses.on_button(turn, action)
     if act in editing.HANDLERS:
         return editing.on_button(turn, action)
     if act in sharing.HANDLERS:
@@ -190,6 +215,8 @@ def _text(turn: Turn, text: str) -> list[Reply]:
     if len(text) > MAX_INPUT:
         raise InputError("text_too_long", limit=MAX_INPUT, length=len(text))
     session = turn.session
+    if clauses.asking(turn):
+        return clauses.on_text(turn, text)
     if session.pending is not None:
         return conflict.on_input(turn, text)
     if session.view is not None:
@@ -205,6 +232,8 @@ def current_screen(turn: Turn) -> list[Reply]:
     shown = admin.current(turn)
     if shown:
         return shown
+    if clauses.asking(turn):
+        return [Reply(text=turn.say("clause_ask"))]
     if session.pending is not None:
         try:
             return [conflict.prompt(turn)]
@@ -296,6 +325,7 @@ _COMMANDS: dict[str, Command] = {
     "skip": _skip,
     "cancel": _cancel,
     "help": _help,
+    "clause": clauses.command,
     "open": _open,
     "post": posting.post,
 }

@@ -3,6 +3,8 @@
 What the user is doing is derived from which parts are set, in this order:
 
 - ``admin``: an admin prepares a change of the clause library (``bot.dialogue.admin_state``);
+- ``clauses``: /clause, the clauses found (its results message; it leaves the view as it is,
+  and waits for the keywords when ``asking``);
 - ``pending``: the bot waits for a text (new wording of an item, a draft name, a target value);
 - ``view``: the user is looking at a draft, or at the list of drafts;
 - ``interview``: the user is answering the questions of a new draft;
@@ -121,6 +123,19 @@ class Undo(_Model):
     item: Item
 
 
+class ClauseSearch(_Model):
+    """/clause: the keywords, the page shown and its clause ids (buttons carry an index into
+    ``ids``); ``draft_id``: the draft open when the user searched (its year filters the results
+    and its context renders them; "" when none was open)."""
+
+    query: str = ""
+    asking: bool = False  # /clause without keywords: the next text is the query
+    page: int = Field(default=0, ge=0)
+    ids: list[str] = Field(default_factory=list)
+    more: bool = False
+    draft_id: str = ""
+
+
 class Session(_Model):
     schema_version: Literal[1] = SESSION_VERSION
     nonce: int = Field(default=0, ge=0, lt=NONCE_MODULUS)
@@ -129,6 +144,7 @@ class Session(_Model):
     pending: Pending | None = None
     undo: Undo | None = None
     admin: AdminState | None = None
+    clauses: ClauseSearch | None = None
 
     def bump(self) -> None:
         """A new nonce: the buttons of every earlier message become stale."""
