@@ -41,12 +41,17 @@ def library_service(data_dir: Path, clock: FakeClock | None = None) -> LibrarySe
 def own_analyzer(cache_dir: Path) -> Analyzer:
     """An analyzer on its own jieba tokenizer: jieba's global one belongs to test_search.
     Tests take the session's one, the ``admin_analyzer`` fixture (tests/conftest.py)."""
+    return Analyzer(own_tokenizer(cache_dir))
+
+
+def own_tokenizer(cache_dir: Path) -> Any:
+    """A jieba tokenizer of the tests' own, initialised (the ``jieba_tokenizer`` fixture)."""
     import jieba
 
     tokenizer = jieba.Tokenizer()
     tokenizer.tmp_dir = str(cache_dir)
     tokenizer.initialize()
-    return Analyzer(tokenizer)
+    return tokenizer
 
 
 def admin_engine(

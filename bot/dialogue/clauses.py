@@ -38,7 +38,7 @@ from bot.dialogue.views import LABEL, Labels, item_view, load_plan, section_name
 from bot.errors import InputError
 from bot.library.library import Library
 from bot.library.models import Clause, ClauseKind
-from bot.search.index import display_title
+from bot.search.index import TITLE_PREVIEW
 from bot.search.preview import neutral_region, preview, preview_year
 from bot.store.models import DraftRecord
 
@@ -175,7 +175,7 @@ def _rendered(turn: Turn, clause: Clause, plan: Plan | None) -> tuple[str, str]:
     """The clause's title and text for the draft, or for the neutral region."""
     if plan is not None:
         item = composer_for(plan, turn.library).render_item(clause)
-        return item.title or display_title(clause), item.text
+        return _titled(item.title, item.text), item.text
     return _neutral(turn.deps, turn.library, clause)
 
 
@@ -186,7 +186,16 @@ def _neutral(deps: Deps, library: Library, clause: Clause) -> tuple[str, str]:
         raise InputError("clause_search_unavailable")
     year = preview_year(clause, None, deps.clock())
     shown = preview(library, clause, neutral_region(spec), year)
-    return shown.title or display_title(clause), shown.text
+    return _titled(shown.title, shown.text), shown.text
+
+
+def _titled(title: str, text: str) -> str:
+    """A clause's title, or (it has none) the start of its rendered text."""
+    return title or short(" ".join(text.split()), TITLE_PREVIEW)
+
+
+def _title(turn: Turn, clause: Clause, plan: Plan | None = None) -> str:
+    return _rendered(turn, clause, plan)[0]
 
 
 # --- the buttons -----------------------------------------------------------------------------
@@ -254,7 +263,7 @@ def _which_draft(turn: Turn, state: ClauseSearch, k: int, clause: Clause) -> Rep
         if _fits(clause, load_plan(record))
     ][: turn.deps.page_size]
     picks = [turn.button(short(r.name, LABEL), Act.CLAUSE_DRAFT, r.id, k) for r in fitting]
-    text = turn.screen("clause_drafts", title=display_title(clause), drafts=len(fitting))
+    text = turn.screen("clause_drafts", title=_title(turn, clause), drafts=len(fitting))
     return turn.reply(text, [
         *rows(picks, 1),
         [turn.labelled("btn_new", Act.NEW)],
@@ -273,7 +282,7 @@ def _where(turn: Turn, state: ClauseSearch, k: int, clause: Clause, record: Draf
                     Act.CLAUSE_SECTION, record.id, rev, k, s)
         for s in _sections_for(plan, clause)
     ]
-    text = turn.screen("clause_where", title=display_title(clause), draft=record.name)
+    text = turn.screen("clause_where", title=_title(turn, clause, plan), draft=record.name)
     return turn.reply(text, [
         *rows(picks, 1), [turn.labelled("btn_clause_results", Act.CLAUSE_PAGE, state.page)],
     ])
@@ -292,7 +301,8 @@ def _section(turn: Turn, action: Action) -> list[Reply]:
     i = add_clause(plan, turn.library, s, clause)
     record = save(turn, record, plan)
     usage.record(turn, UsageEvent.INSERTED, clause.id)
-    note = turn.say("clause_inserted", title=short(display_title(clause), LABEL))
+    item = plan.sections[s].items[i]
+    note = turn.say("clause_inserted", title=short(_titled(item.title, item.text), LABEL))
     return [item_view(turn, record, s, i, note=note)]
 
 
@@ -339,8 +349,8 @@ def on_button(turn: Turn, action: Action) -> list[Reply]:
 
 class Popular:
     """What an empty inline query lists: the most inserted clauses (the usage statistics, read
-    again after ``POPULAR_SECONDS``), then each topic's first default clause, then the rest of
-    the default clauses, in library order."""
+    again after ``POPULAR_SECONDS``), then each topic's first default task, then the other
+    default tasks, then the other default clauses, in library order."""
 
     def __init__(self, seconds: float = POPULAR_SECONDS) -> None:
         self.seconds = seconds
@@ -362,11 +372,13 @@ class Popular:
 def _popular(deps: Deps, library: Library) -> list[str]:
     counts = deps.curation.usage.counts()[UsageEvent.INSERTED] if deps.curation else None
     used = [i for i, _ in sorted((counts or {}).items(), key=lambda c: (-c[1], c[0]))]
-    defaults = [
-        [c.id for c in topic.clauses if c.default and c.kind in SEARCHED and not c.retired]
+    tasks = [
+        [c.id for c in sorted(topic.clauses, key=lambda c: c.order)
+         if c.default and c.kind is ClauseKind.TASK]
         for topic in library.topics.values()
     ]
-    curated = [ids[0] for ids in defaults if ids] + [i for ids in defaults for i in ids[1:]]
+    others = [c.id for c in library.clauses() if c.default]
+    curated = [ids[0] for ids in tasks if ids] + [i for ids in tasks for i in ids[1:]] + others
     out = []
     for clause_id in dict.fromkeys([*used, *curated]):
         clause = library.clause(clause_id)
