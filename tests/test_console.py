@@ -62,8 +62,9 @@ def test_lines_become_events() -> None:
 
 
 def test_planbot_console_piped(tmp_path: Path) -> None:
-    """`printf … | planbot console`: the real wiring (settings, build_engine), exit 0 at EOF."""
-    script = "/new\n清远\n2026\n1\n1\n5\n2\n1\n7\n"
+    """`printf … | planbot console`: the real wiring (settings, build_engine with search), exit 0
+    at EOF; /clause finds clauses for the draft just made, buttons are numbers."""
+    script = "/new\n清远\n2026\n1\n1\n5\n2\n1\n7\n/clause 幼儿园 布局\n1\n"
     env = {**os.environ, "PLANBOT_SNIPPETS_DIR": str(TEST_LIBRARY),
            "PLANBOT_DATA_DIR": str(tmp_path), "BOT_TOKEN": ""}
     done = subprocess.run(
@@ -73,3 +74,7 @@ def test_planbot_console_piped(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "草稿已生成并保存" in done.stdout
     assert list((tmp_path / "users").glob("*.json"))
+    assert "[1] 1. 查看全文  [2] 1. 插入到草稿" in done.stdout
+    full = done.stdout.split("> /clause 幼儿园 布局")[1].split("> 1")[1]
+    assert "扩大普惠性学前教育资源" in full and "动态调整全市幼儿园布局" in full
+    assert "按2026年草稿“清远市教育局2026年工作要点”的地区和年份显示" in full
