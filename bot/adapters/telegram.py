@@ -110,7 +110,9 @@ class TelegramAdapter:
         names = [name for name, _ in self.commands]  # CommandHandler rejects invalid names
         application.add_handler(CommandHandler(names, self.on_command, filters=new))
         application.add_handler(MessageHandler(new & COMMAND_TEXT, self.on_command))  # the rest
-        application.add_handler(MessageHandler(new & filters.TEXT & ~COMMAND_TEXT, self.on_text))
+        # a message posted by choosing an inline result (via_bot) is not input for the dialogue
+        typed = new & filters.TEXT & ~COMMAND_TEXT & ~filters.VIA_BOT
+        application.add_handler(MessageHandler(typed, self.on_text))
         application.add_handler(MessageHandler(new & filters.Document.ALL, self.on_document))
         application.add_handler(CallbackQueryHandler(self.on_button))
         application.add_handler(InlineQueryHandler(self.on_inline_query))

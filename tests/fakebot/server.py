@@ -113,6 +113,7 @@ class ChatMessage:
     document: StoredFile | None = None
     caption: str = ""
     entities: list[JsonDict] = field(default_factory=list)
+    via_bot: JsonDict | None = None  # posted by choosing a bot's inline result
     edits: int = 0
     deleted: bool = False
     date: int = field(default_factory=lambda: int(time.time()))
@@ -161,6 +162,8 @@ class ChatMessage:
             message["document"] = self.document.as_document()
         if self.reply_markup is not None:
             message["reply_markup"] = self.reply_markup
+        if self.via_bot is not None:
+            message["via_bot"] = self.via_bot
         if self.edits:
             message["edit_date"] = int(time.time())
         return message
@@ -206,6 +209,7 @@ class FakeBotApi:
         self.commands: list[JsonDict] = []
         self.callback_answers: dict[str, JsonDict] = {}
         self.inline_answers: dict[str, list[JsonDict]] = {}
+        self.inline_next_offsets: dict[str, str] = {}  # inline query id → next_offset
         self.chat_actions: list[tuple[int, str]] = []
         self.dropped_updates: list[JsonDict] = []
         self.handed_out: dict[int, float] = {}  # update id → when getUpdates last returned it
@@ -609,7 +613,9 @@ class FakeBotApi:
         return True
 
     def _answer_inline_query(self, params: Params, files: Files) -> bool:
-        self.inline_answers[str(params["inline_query_id"])] = list(_json(params["results"]))
+        query_id = str(params["inline_query_id"])
+        self.inline_next_offsets[query_id] = str(params.get("next_offset", ""))
+        self.inline_answers[query_id] = list(_json(params["results"]))
         return True
 
     def _get_file(self, params: Params, files: Files) -> JsonDict:

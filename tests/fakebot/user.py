@@ -108,7 +108,29 @@ class SimulatedUser:
         self._act("callback_query", payload)
         return query_id
 
+    def inline_query(self, query: str, *, offset: str = "", chat_type: str = "sender") -> str:
+        """Type ``@bot query`` in a chat (an inline query); returns the query's id. Read the
+        bot's answer with :meth:`wait_for_inline_answer`."""
+        query_id = f"inline-{self.user_id}-{next(self._query_numbers)}"
+        payload = {"id": query_id, "from": self.sender, "query": query, "offset": offset,
+                   "chat_type": chat_type}
+        self._act("inline_query", payload)
+        return query_id
+
+    def send_via_bot(self, text: str) -> int:
+        """Post ``text`` as choosing an inline result does (the message is ``via_bot``)."""
+        return self._send(text=text, via_bot=self.server.bot_user)
+
     # -- reading ------------------------------------------------------------------------------
+
+    def wait_for_inline_answer(
+        self, query_id: str, timeout: float | None = None
+    ) -> tuple[list[JsonDict], str]:
+        """The results the bot gave an inline query (answerInlineQuery) and its next_offset."""
+        limit = self.timeout if timeout is None else timeout
+        if not self.server.wait_for(lambda: query_id in self.server.inline_answers, limit):
+            raise AssertionError(f"inline query {query_id} not answered within {limit} s")
+        return self.server.inline_answers[query_id], self.server.inline_next_offsets[query_id]
 
     @property
     def messages(self) -> list[ChatMessage]:
