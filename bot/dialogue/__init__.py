@@ -1,11 +1,13 @@
-"""The transport-free dialogue engine (``Engine.handle(event) -> list[Reply]``).
+"""The transport-free dialogue engine (``Engine.handle(event) -> list[Reply]``; inline queries:
+``Engine.inline(event) -> InlineAnswer``).
 
 =============  ===============================================================================
 module         what it holds
 =============  ===============================================================================
-types          Event, Reply, Button, Document: the contract with the adapters
+types          Event, Reply, Button, Document, InlineAnswer: the contract with the adapters
 engine         Engine: loads the session, routes commands, texts and presses, saves the session
-session        the session model stored as plain JSON (interview, view, pending input, undo)
+session        the session model stored as plain JSON (interview, view, pending input, undo,
+               the /clause results shown)
 actions        compact button data with a nonce, ≤ 64 bytes
 turn           one event being handled: library, store, words, the session being changed
 interview      the questions as data and the next one to ask (no messages, no buttons)
@@ -26,5 +28,6 @@ share_views    the screens of sharing: access, one link, a new link, a draft ope
 sharing        share links: make, expire, revoke, open (/start <token>, /open <token>)
 conflict       a text typed for an older revision: shown, then applied again or dropped
 posting        /post in a group: pick a draft, the bot posts a summary and the Word file
+clauses        /clause: find clauses, read them, insert one into a draft; inline mode answers
 =============  ===============================================================================
 """
