@@ -228,3 +228,26 @@ def test_an_unexpected_failure_is_an_apology_and_loses_nothing() -> None:
     chat.press("生成草稿")
     assert "抱歉，刚才出了点问题" in chat.text
     assert chat.session() == session  # still at the review: 生成草稿 can be pressed again
+
+
+def test_a_lost_session_write_after_generating_makes_no_duplicate() -> None:
+    """Crash between saving the new draft and saving the session: 生成草稿 again reopens it."""
+    store = memory_store()
+    engine = Engine(small_library(), store, messages(), clock=lambda: TODAY)
+    chat = Chat(engine)
+    chat.cmd("new")
+    for step in (lambda: chat.say("清远"), lambda: chat.say("2026"),
+                 lambda: chat.press("工作要点"), lambda: chat.press("党的建设"),
+                 lambda: chat.press("完成"), lambda: chat.press("全部跳过"),
+                 lambda: chat.press("分级编号")):
+        step()
+    before = store.sessions.load(chat.user_id)
+    generate = chat.button("生成草稿").data
+    chat.press_data(generate)
+    assert len(chat.drafts()) == 1
+    assert before is not None
+    store.sessions.save(chat.user_id, before)  # the session write never happened
+    chat.press_data(generate)
+    assert "草稿已生成并保存" in chat.text
+    assert len(chat.drafts()) == 1
+    assert chat.session().view is not None and chat.session().view.draft_id == chat.drafts()[0].id

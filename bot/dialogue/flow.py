@@ -28,6 +28,8 @@ INTERVIEW_ACTS = frozenset({*_STEP_OF, Act.SKIP, Act.SKIP_ALL, Act.KEEP})
 _SEPARATORS = re.compile(r"[、，,；;\s]+")
 T = TypeVar("T")
 
+INTERVIEW_KEY = "interview"  # draft meta: the key of the interview that made it
+
 
 def start(turn: Turn) -> list[Reply]:
     """/new: a fresh interview (saved drafts are not touched)."""
@@ -140,10 +142,21 @@ def skip(turn: Turn, iv: Interview) -> list[Reply]:
 
 
 def generate(turn: Turn, iv: Interview) -> list[Reply]:
-    """Assemble the plan, save it as a new draft at once, show its overview."""
+    """Assemble the plan, save it as a new draft at once, show its overview.
+
+    Idempotent: if this interview already made its draft (the session was not saved after it,
+    e.g. a crash), that draft is opened instead of making a second one.
+    """
+    made = next((r for r in turn.deps.store.drafts.list_for(turn.user_id)
+                 if r.owner == turn.user_id and r.meta.get(INTERVIEW_KEY) == iv.key), None)
+    if made is not None:
+        turn.session.interview = None
+        turn.session.view = View(screen=Screen.OVERVIEW, draft_id=made.id)
+        return [overview(turn, made, fresh=True)]
     plan = assemble_plan(q.plan_request(iv, turn.library), turn.library)
+    meta = {**stamp(turn), INTERVIEW_KEY: iv.key}
     record = turn.deps.store.drafts.create(turn.user_id, plan.title, plan.model_dump(mode="json"),
-                                           stamp(turn))
+                                           meta)
     usage.record_draft(turn, plan)
     turn.session.interview = None
     turn.session.view = View(screen=Screen.OVERVIEW, draft_id=record.id)

@@ -17,6 +17,7 @@ into every button; a press with another nonce is from an older message and is re
 from __future__ import annotations
 
 import logging
+import secrets
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -60,6 +61,9 @@ class Interview(_Model):
     history: list[str] = Field(default_factory=list)  # steps left, oldest first (for /back)
     revisit: list[str] = Field(default_factory=list)  # answered steps to ask again first
     page: int = Field(default=0, ge=0)  # page of the priority buttons
+    # Marks the draft this interview creates, so a crash between saving the draft and saving the
+    # session cannot turn a second press of 生成草稿 into a duplicate draft.
+    key: str = Field(default_factory=lambda: secrets.token_hex(8))
 
 
 class Screen(StrEnum):
