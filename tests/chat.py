@@ -61,9 +61,11 @@ class Chat:
         self.replies: list[Reply] = []
         self.buttons: list[Button] = []
 
+    def _event(self, **fields: Any) -> Event:
+        return Event(user_id=self.user_id, chat_id=self.user_id, **fields)
+
     def _send(self, **fields: Any) -> list[Reply]:
-        event = Event(user_id=self.user_id, chat_id=self.user_id, **fields)
-        self.replies = self.engine.handle(event)
+        self.replies = self.engine.handle(self._event(**fields))
         assert self.replies
         for reply in self.replies:
             check_reply(reply)

@@ -11,11 +11,11 @@ from bot.compose.assemble import PlanRequest, assemble_plan
 from bot.compose.gazetteer import resolve_region
 from bot.compose.plan import Plan
 from bot.dialogue.engine import Engine
-from bot.dialogue.types import Event, Reply
+from bot.dialogue.types import Event
 from bot.export.docx import plan_to_docx
 from bot.store import Store, memory_store
 from bot.store.models import DraftRecord
-from tests.chat import Chat, check_reply, make_engine, small_library
+from tests.chat import Chat, make_engine, small_library
 
 BOT_NAME = "planbot_test_bot"
 LINK = re.compile(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)")
@@ -53,17 +53,9 @@ class Member(Chat):
         self.chat_id = user_id if chat_id is None else chat_id
         self.bot = bot
 
-    def _send(self, **fields: Any) -> list[Reply]:
-        event = Event(user_id=self.user_id, chat_id=self.chat_id, user_name=self.name,
-                      bot_username=self.bot, **fields)
-        self.replies = self.engine.handle(event)
-        assert self.replies
-        for reply in self.replies:
-            check_reply(reply)
-        offered = [b for r in self.replies for row in r.buttons for b in row]
-        if offered:
-            self.buttons = offered
-        return self.replies
+    def _event(self, **fields: Any) -> Event:
+        return Event(user_id=self.user_id, chat_id=self.chat_id, user_name=self.name,
+                     bot_username=self.bot, **fields)
 
     def in_chat(self, chat_id: int) -> Member:
         """The same user, talking in another chat."""

@@ -28,6 +28,7 @@ from bot.dialogue.admin_state import (
     AdminTask,
 )
 from bot.dialogue.admin_views import confirm_buttons, preview_text, problems_reply, summary_text
+from bot.dialogue.refine import checked_text
 from bot.dialogue.turn import Rejected, Turn, rows
 from bot.dialogue.types import Button, Reply
 from bot.dialogue.views import short
@@ -207,17 +208,17 @@ def on_text(turn: Turn, text: str) -> list[Reply]:
     require_admin(turn)
     st = state(turn)
     if st.step is AdminStep.TITLE:
-        st.title = _checked(text, MAX_TITLE, "admin_title")
+        st.title = checked_text(text, MAX_TITLE, "admin_title")
         st.step = AdminStep.TEXT
     elif st.step is AdminStep.TEXT:
-        st.text = _checked(text, MAX_TEXT, "admin_text")
+        st.text = checked_text(text, MAX_TEXT, "admin_text")
         st.step = AdminStep.SCOPE
     elif st.step is AdminStep.SCOPE:
         st.year_from, st.year_to = parse_years(text)
     elif st.step is AdminStep.FIND:
         return find(turn, text)
     elif st.step is AdminStep.EDIT_TEXT:
-        return _preview_edit(turn, st, _checked(text, MAX_TEXT, "admin_text"))
+        return _preview_edit(turn, st, checked_text(text, MAX_TEXT, "admin_text"))
     elif st.step is AdminStep.CONFIRM and text.strip() == turn.say("btn_admin_confirm"):
         return confirm(turn)
     elif st.step is AdminStep.CONFIRM and text.strip() == turn.say("btn_admin_discard"):
@@ -225,15 +226,6 @@ def on_text(turn: Turn, text: str) -> list[Reply]:
     else:
         raise InputError("use_buttons")
     return [screen(turn)]
-
-
-def _checked(text: str, limit: int, what: str) -> str:
-    value = text.strip()
-    if not value:
-        raise InputError(f"{what}_empty")
-    if len(value) > limit:
-        raise InputError(f"{what}_too_long", limit=limit, length=len(value))
-    return value
 
 
 def parse_years(text: str) -> tuple[int, int | None]:
