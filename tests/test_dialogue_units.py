@@ -54,10 +54,10 @@ def test_wrong_shapes_are_refused() -> None:
 
 
 def test_session_is_plain_json_with_a_version() -> None:
-    session = Session(nonce=5, interview=Interview(year=2026, topics=["party"]))
+    session = Session(nonce=5, interview=Interview(year=2026, topics=["party"], key="k1"))
     data = dump_session(session)
     assert data == {"schema_version": 1, "nonce": 5,
-                    "interview": {"year": 2026, "topics": ["party"]}}
+                    "interview": {"year": 2026, "topics": ["party"], "key": "k1"}}
     assert load_session(data) == session
     assert load_session(None) == Session()
 
