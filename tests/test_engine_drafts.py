@@ -215,15 +215,20 @@ class FailingStore:
         self.transaction = self._inner.transaction
 
 
-def test_an_unexpected_failure_is_an_apology_and_loses_nothing() -> None:
-    engine = Engine(small_library(), FailingStore(), messages(), clock=lambda: TODAY)
-    chat = Chat(engine)
+def _to_review(chat: Chat) -> None:
+    """A new draft for 清远, 2026, party leadership only, up to the review screen."""
     chat.cmd("new")
     for step in (lambda: chat.say("清远"), lambda: chat.say("2026"),
                  lambda: chat.press("工作要点"), lambda: chat.press("党的建设"),
                  lambda: chat.press("完成"), lambda: chat.press("全部跳过"),
                  lambda: chat.press("分级编号")):
         step()
+
+
+def test_an_unexpected_failure_is_an_apology_and_loses_nothing() -> None:
+    engine = Engine(small_library(), FailingStore(), messages(), clock=lambda: TODAY)
+    chat = Chat(engine)
+    _to_review(chat)
     session = chat.session()
     chat.press("生成草稿")
     assert "抱歉，刚才出了点问题" in chat.text
@@ -235,12 +240,7 @@ def test_a_lost_session_write_after_generating_makes_no_duplicate() -> None:
     store = memory_store()
     engine = Engine(small_library(), store, messages(), clock=lambda: TODAY)
     chat = Chat(engine)
-    chat.cmd("new")
-    for step in (lambda: chat.say("清远"), lambda: chat.say("2026"),
-                 lambda: chat.press("工作要点"), lambda: chat.press("党的建设"),
-                 lambda: chat.press("完成"), lambda: chat.press("全部跳过"),
-                 lambda: chat.press("分级编号")):
-        step()
+    _to_review(chat)
     before = store.sessions.load(chat.user_id)
     generate = chat.button("生成草稿").data
     chat.press_data(generate)
