@@ -70,6 +70,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.http import AiohttpRequest
 from bot.adapters.protocol import DialogueEngine
 from bot.adapters.retry import with_retry
 from bot.adapters.split import split_text
@@ -89,6 +90,7 @@ PlanbotApplication = Application[
 ALLOWED_UPDATES: Final = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 INLINE_CACHE_SECONDS: Final = 30  # the same answer for everyone: Telegram may reuse it briefly
 MAX_UPLOAD_BYTES: Final = 1024 * 1024
+REQUEST_POOL: Final = 256  # connections to the Bot API (PTB's default for its own client)
 TYPING_DELAY = 1.0  # seconds the engine may take before the chat shows "typing…"
 
 # A message starting with "/word" is a command even when Telegram does not mark it as one
@@ -349,6 +351,8 @@ def build_application(settings: Settings, engine: DialogueEngine) -> PlanbotAppl
         .token(settings.bot_token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
+        .request(AiohttpRequest(REQUEST_POOL))
+        .get_updates_request(AiohttpRequest(1))
         .concurrent_updates(True)
         .post_init(adapter.post_init)
         .build()
