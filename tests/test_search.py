@@ -7,8 +7,8 @@ import io
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
-import jieba
 import opencc
 import pytest
 import yaml
@@ -24,7 +24,7 @@ from bot.search.evaluate import evaluate, load_cases
 from bot.search.misses import MAX_ENTRIES, MISSES_FILE
 from bot.search.normalise import normalise, runs
 from bot.search.preview import neutral_region, preview
-from bot.search.segment import CACHE_FILE, read_userdict
+from bot.search.segment import DICTIONARY_FILE, jieba_tokenizer, read_userdict
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
@@ -64,24 +64,37 @@ def test_normalise_width_script_case_punctuation() -> None:
     assert runs(normalise("推进5G＋智慧教育")) == ["推进", "5g", "智慧教育"]
 
 
-def test_jieba_is_initialised_quietly_with_its_cache_in_the_data_dir(analyzer: Analyzer) -> None:
-    assert jieba.dt.initialized
+@pytest.fixture(scope="session")
+def reference(analyzer: Analyzer, data_dir: Path) -> Any:
+    """jieba itself with our user dictionary (its cache is in the data dir by now)."""
+    return jieba_tokenizer(data_dir / "cache", SNIPPETS / USERDICT_FILE)
+
+
+def test_the_dictionary_is_cached_in_the_data_dir_and_jieba_is_quiet(
+    analyzer: Analyzer, data_dir: Path, reference: Any
+) -> None:
+    assert (data_dir / "cache" / DICTIONARY_FILE).is_file()
     assert logging.getLogger("jieba").level >= logging.WARNING
-    cache = Path(jieba.dt.tmp_dir)  # the data dir of whoever started jieba first in this run
-    assert cache.name == "cache" and (cache / CACHE_FILE).is_file()
 
 
 def test_words_are_jiebas_words_and_search_tokens_include_jiebas(
-    library: Library, analyzer: Analyzer
+    library: Library, analyzer: Analyzer, reference: Any
 ) -> None:
     segmenter = analyzer._segmenter
-    texts = [w.text for c in library.clauses() for w in c.wordings() if w.text][:150]
-    han = [r for t in texts for r in runs(normalise(t)) if r[0] >= "\u3400"]
-    assert len(han) > 500
+    texts = [
+        text
+        for c in library.clauses()
+        for w in c.wordings()
+        for text in (w.text, w.title or "", *c.keywords)
+    ]
+    topics = library.topics.values()
+    texts += [t.name for t in topics] + [k for t in topics for k in t.keywords]
+    han = list(dict.fromkeys(r for t in texts for r in runs(normalise(t)) if r[0] >= "\u3400"))
+    assert len(han) > 5000
     for run in han:
-        assert segmenter.words(run) == jieba.lcut(run, HMM=False)
+        assert segmenter.words(run) == reference.lcut(run, HMM=False), run
         tokens = segmenter.search_tokens(run)
-        expected = set(jieba.lcut_for_search(run, HMM=False)) - analyzer.stopwords
+        expected = set(reference.lcut_for_search(run, HMM=False)) - analyzer.stopwords
         assert expected - set(tokens) <= _inside_stopwords(run, analyzer)
 
 

@@ -23,12 +23,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from bot.library.loader import LibraryError, Problem
 from bot.library.models import Level, VarSpec
 from bot.search.normalise import normalise, runs
-from bot.search.segment import MEMO_LIMIT, Segmenter, init_jieba
+from bot.search.segment import MEMO_LIMIT, Segmenter, load_dictionary
 
 USERDICT_FILE = "_userdict.txt"
 SYNONYMS_FILE = "_synonyms.yaml"
 SEARCH_FILE = "_search.yaml"
-JIEBA_CACHE_DIR = "cache"  # under the data directory
+CACHE_DIR = "cache"  # under the data directory: the segmentation dictionary
 SYNONYM_WEIGHT = 0.6  # a term found through a synonym counts this much of the term itself
 QUERY_PIECE = 3  # shortest word inside a known query word that is looked up too
 
@@ -86,14 +86,15 @@ class Analyzer:
 
     def __init__(
         self,
-        tokenizer: Any,
+        dictionary: Any,
         stopwords: Iterable[str] = (),
         synonyms: Mapping[str, Iterable[str]] | None = None,
         neutral_region: NeutralRegion | None = None,
     ) -> None:
-        """``tokenizer``: an initialised jieba tokenizer (see ``init_jieba``)."""
+        """``dictionary``: a ``Dictionary`` (see ``load_dictionary``) or an initialised jieba
+        tokenizer."""
         self.stopwords = frozenset(normalise(w) for w in stopwords)
-        self._segmenter = Segmenter(tokenizer, self.stopwords)
+        self._segmenter = Segmenter(dictionary, self.stopwords)
         self._keywords: dict[str, list[str]] = {}  # memo: keyword → tokens
         self.synonyms: dict[str, tuple[str, ...]] = {
             normalise(k): tuple(normalise(v) for v in vs) for k, vs in (synonyms or {}).items()
@@ -102,7 +103,8 @@ class Analyzer:
 
     @classmethod
     def load(cls, snippets_dir: Path, data_dir: Path) -> Analyzer:
-        """Initialise jieba (once) and read the search data files; LibraryError on problems."""
+        """Load the segmentation dictionary (built by jieba into ``data_dir/cache`` if need be)
+        and read the search data files; LibraryError on problems."""
         problems: list[Problem] = []
         synonyms = _load(snippets_dir / SYNONYMS_FILE, SynonymFile, problems)
         config = _load(snippets_dir / SEARCH_FILE, SearchFile, problems)
@@ -112,7 +114,7 @@ class Analyzer:
         if problems or synonyms is None or config is None:
             raise LibraryError(problems)
         return cls(
-            init_jieba(data_dir / JIEBA_CACHE_DIR, userdict),
+            load_dictionary(data_dir / CACHE_DIR, userdict),
             config.stopwords,
             synonym_map(synonyms),
             config.neutral_region,

@@ -1,41 +1,56 @@
 """Word segmentation: jieba's dictionary plus our user dictionary, search-mode tokens.
 
-``init_jieba`` runs once at start-up, before any thread starts: it keeps jieba's prefix-dictionary
-cache in the data directory, silences jieba's log and loads ``snippets/_userdict.txt``.
+The dictionary. ``load_dictionary`` runs once at start-up, before any thread starts. It reads
+``dictionary.bin`` from the cache folder of the data directory: jieba's prefix dictionary (every
+word of jieba's dictionary and of ``snippets/_userdict.txt``, and every prefix of one) as a marisa
+trie, with an array of log P by key id (``_PREFIX`` for a prefix that is no word). That loads in
+milliseconds, where jieba's own start (import, then half a million entries from its marshal
+cache) takes about a second, so a normal start does not import jieba at all. The file is keyed
+by a hash of jieba's dictionary, our user dictionary and the format (``FORMAT``, ``USER_FREQ``)
+and carries a CRC of its contents; when it is missing, stale, truncated or corrupt, jieba builds
+the dictionary (``jieba_tokenizer``: a few seconds, jieba's own cache in the same folder) and the
+file is written again atomically. A user-dictionary line without a frequency gets
+``max(USER_FREQ, suggest_freq)``, in file order, as jieba's ``add_word`` would.
 
-``Segmenter.words`` cuts a run of Han characters exactly as ``jieba.lcut(run, HMM=False)`` (a
-test checks it), about 2.5× faster: the dynamic programme over jieba's prefix dictionary is
-written without the intermediate DAG dict and tuples. ``search_tokens`` is jieba's search mode
-generalised: besides each word, every dictionary word inside it (jieba only looks at 2- and
-3-character pieces, so 义务教育 would be lost inside 义务教育优质均衡). HMM guessing of
-unknown words is off on purpose: it is slower and makes tokens depend on the context, so the
-same phrase could be cut differently in a clause and in a query. A run seen before is served
-from a memo, which makes rebuilding the index after an admin edit cheap.
+``Segmenter.words`` cuts a run of Han characters exactly as ``jieba.lcut(run, HMM=False)`` (tests
+check it over every clause text), about 2.5× faster than jieba: the dynamic programme over the
+prefix dictionary is written without the intermediate DAG dict and tuples, and each piece's
+log P, once looked up in the trie, is remembered in a dict (a trie lookup costs about as much as
+the dict lookup after it, but the dict is filled only with what the texts use). A ``Segmenter``
+also runs over an initialised jieba tokenizer (``JiebaLexicon``; tests use that).
+``search_tokens`` is jieba's search mode generalised: besides each word, every dictionary word
+inside it (jieba only looks at 2- and 3-character pieces, so 义务教育 would be lost inside
+义务教育优质均衡). HMM guessing of unknown words is off on purpose: it is slower and makes tokens
+depend on the context, so the same phrase could be cut differently in a clause and in a query.
+A run seen before is served from a memo, which makes rebuilding the index after an admin edit
+cheap.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import logging
+import struct
 import sys
 import threading
 import warnings
-from math import log
+import zlib
+from array import array
+from collections.abc import Iterable
+from math import exp, log
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-# jieba 0.42 imports pkg_resources (deprecated in recent setuptools) and has invalid escape
-# sequences that warn when its sources are compiled; tests turn warnings into errors.
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message=".*pkg_resources", category=DeprecationWarning)
-    warnings.filterwarnings("ignore", message=".*pkg_resources", category=UserWarning)
-    warnings.filterwarnings("ignore", module="pkg_resources", category=DeprecationWarning)
-    warnings.filterwarnings("ignore", message="invalid escape sequence", category=SyntaxWarning)
-    warnings.filterwarnings(
-        "ignore", message="invalid escape sequence", category=DeprecationWarning
-    )
-    import jieba
+import marisa_trie  # type: ignore[import-not-found]  # no stubs
 
-CACHE_FILE = "jieba.cache"
+from bot.atomic import write_atomic
+
+logger = logging.getLogger(__name__)
+
+DICTIONARY_FILE = "dictionary.bin"  # ours, in the cache folder
+CACHE_FILE = "jieba.cache"  # jieba's own marshal cache, used only to build ours
+FORMAT = 1  # of DICTIONARY_FILE; part of its key
 # Frequency of a user-dictionary term that gives none. jieba's own suggestion only just beats
 # cutting the term into its parts, so a term lost to an overlapping word (主题教育学 cut as
 # 主题 / 教育学); this value (义务教育 has 727 in jieba's dictionary) keeps terms whole and still
@@ -47,30 +62,183 @@ LEARN_LIMIT = 500_000  # pieces whose dictionary status is remembered; cleared w
 _PREFIX = 1.0  # a prefix of a dictionary word that is no word itself (a log P is always < 0)
 _ABSENT = 2.0  # not even a prefix
 _NONE = -1e300
+_MAGIC = b"pbdict\r\n"  # the CR LF catches a text-mode copy
+# magic, key (BLAKE2b of the sources), total, trie bytes, key count, CRC-32 of what follows
+_HEADER = struct.Struct("<8s32sQQQI")
 _INIT_LOCK = threading.Lock()
-_loaded_userdicts: set[Path] = set()
 
 
-def init_jieba(cache_dir: Path, userdict: Path | None) -> Any:
-    """Initialise jieba's default tokenizer once; returns it (``jieba.dt``).
+class Lexicon(Protocol):
+    """What the segmenter needs of a dictionary."""
 
-    Idempotent: a user dictionary already loaded is not loaded again.
-    """
+    @property
+    def total(self) -> int:
+        """Sum of the word frequencies (jieba's ``total``)."""
+
+    def value(self, piece: str) -> float:
+        """log P(piece) for a word; ``_PREFIX`` for a prefix of one; ``_ABSENT`` otherwise."""
+
+    def frequencies(self) -> dict[str, int]:
+        """Every word and its frequency."""
+
+
+class JiebaLexicon:
+    """The dictionary of an initialised jieba tokenizer (its ``FREQ`` and ``total``)."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self._freq: dict[str, int] = tokenizer.FREQ
+        self.total: int = tokenizer.total
+        self._logtotal = log(self.total)
+
+    def value(self, piece: str) -> float:
+        freq = self._freq.get(piece)
+        return _ABSENT if freq is None else log(freq) - self._logtotal if freq else _PREFIX
+
+    def frequencies(self) -> dict[str, int]:
+        return {word: freq for word, freq in self._freq.items() if freq}
+
+    def keys(self) -> Iterable[str]:
+        """Words and prefixes."""
+        return self._freq.keys()
+
+
+class Dictionary:
+    """jieba's prefix dictionary as a marisa trie and an array of values by key id."""
+
+    def __init__(self, trie: Any, values: array[float], total: int) -> None:
+        self._trie = trie
+        self._get = trie.get
+        self._values = values
+        self.total = total
+
+    @classmethod
+    def build(cls, lexicon: JiebaLexicon) -> Dictionary:
+        """The compact form of a jieba tokenizer's dictionary (about a second)."""
+        trie = marisa_trie.Trie(lexicon.keys())
+        values = array("d", bytes(8 * len(trie)))
+        for key, key_id in trie.iteritems():
+            values[key_id] = lexicon.value(key)
+        return cls(trie, values, lexicon.total)
+
+    def value(self, piece: str) -> float:
+        key_id = self._get(piece)
+        return _ABSENT if key_id is None else self._values[key_id]
+
+    def frequencies(self) -> dict[str, int]:
+        logtotal = log(self.total)
+        values = self._values
+        return {
+            key: round(exp(values[key_id] + logtotal))  # exact: log P keeps 15 digits
+            for key, key_id in self._trie.iteritems()
+            if values[key_id] < 0.0
+        }
+
+    def to_bytes(self, key: bytes) -> bytes:
+        """The cache file's content: header, trie, values (little-endian doubles)."""
+        values = array("d", self._values)
+        if sys.byteorder == "big":  # pragma: no cover - no such machine here
+            values.byteswap()
+        trie: bytes = self._trie.tobytes()
+        payload = trie + values.tobytes()
+        header = _HEADER.pack(
+            _MAGIC, key, self.total, len(trie), len(values), zlib.crc32(payload)
+        )
+        return header + payload
+
+    @classmethod
+    def from_bytes(cls, data: bytes, key: bytes) -> Dictionary | str:
+        """The dictionary in a cache file's content, or why it cannot be used."""
+        if len(data) < _HEADER.size:
+            return "truncated"
+        magic, found, total, trie_size, count, crc = _HEADER.unpack_from(data)
+        if magic != _MAGIC:
+            return "not a dictionary file"
+        if found != key:
+            return "stale (jieba's dictionary, the user dictionary or the format changed)"
+        if len(data) != _HEADER.size + trie_size + 8 * count:
+            return "truncated"
+        payload = memoryview(data)[_HEADER.size :]
+        if zlib.crc32(payload) != crc:
+            return "corrupt (CRC mismatch)"
+        trie = marisa_trie.Trie().frombytes(bytes(payload[:trie_size]))
+        values = array("d")
+        values.frombytes(payload[trie_size:])
+        if sys.byteorder == "big":  # pragma: no cover - no such machine here
+            values.byteswap()
+        if len(trie) != count:
+            return "corrupt (key count)"
+        return cls(trie, values, total)
+
+
+def load_dictionary(cache_dir: Path, userdict: Path | None) -> Dictionary:
+    """jieba's dictionary with ``userdict``, from ``cache_dir``; built there if need be."""
     with _INIT_LOCK:
-        jieba.setLogLevel(logging.WARNING)
-        tokenizer = jieba.dt
-        if not tokenizer.initialized:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            tokenizer.tmp_dir = str(cache_dir)
-            tokenizer.cache_file = CACHE_FILE
-            tokenizer.initialize()
-        if userdict is not None and userdict.resolve() not in _loaded_userdicts:
-            for word, freq, tag in read_userdict(userdict):
-                if freq is None:
-                    freq = max(USER_FREQ, tokenizer.suggest_freq(word, False))
-                tokenizer.add_word(word, freq, tag)
-            _loaded_userdicts.add(userdict.resolve())
-        return tokenizer
+        key = dictionary_key(userdict)
+        path = cache_dir / DICTIONARY_FILE
+        try:
+            found = Dictionary.from_bytes(path.read_bytes(), key)
+        except FileNotFoundError:
+            found = "missing"
+        except OSError as exc:
+            found = f"unreadable ({exc})"
+        if isinstance(found, Dictionary):
+            return found
+        logger.info("building the segmentation dictionary %s: %s", path, found)
+        data = Dictionary.build(JiebaLexicon(jieba_tokenizer(cache_dir, userdict))).to_bytes(key)
+        try:
+            write_atomic(path, data)
+        except OSError as exc:  # still usable: built again at the next start
+            logger.warning("cannot write %s: %s", path, exc)
+        built = Dictionary.from_bytes(data, key)
+        assert isinstance(built, Dictionary)
+        return built
+
+
+def dictionary_key(userdict: Path | None) -> bytes:
+    """What the dictionary file is built from: jieba's dictionary, ours, the format."""
+    digest = hashlib.blake2b(f"{FORMAT} {USER_FREQ}\n".encode(), digest_size=32)
+    digest.update(_jieba_dictionary().read_bytes())
+    digest.update(b"\0")
+    if userdict is not None:
+        digest.update(userdict.read_bytes())
+    return digest.digest()
+
+
+def _jieba_dictionary() -> Path:
+    """jieba's ``dict.txt``, found without importing jieba."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("jieba")
+    return Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+
+
+def jieba_tokenizer(cache_dir: Path, userdict: Path | None) -> Any:
+    """A new, initialised jieba tokenizer with ``userdict``; its cache in ``cache_dir``."""
+    jieba = _import_jieba()
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tokenizer.tmp_dir = str(cache_dir)
+    tokenizer.cache_file = CACHE_FILE
+    tokenizer.initialize()
+    for word, freq, tag in read_userdict(userdict) if userdict is not None else []:
+        if freq is None:
+            freq = max(USER_FREQ, tokenizer.suggest_freq(word, False))
+        tokenizer.add_word(word, freq, tag)
+    return tokenizer
+
+
+def _import_jieba() -> Any:
+    # jieba 0.42 imports pkg_resources (deprecated in recent setuptools) and has invalid escape
+    # sequences that warn when its sources are compiled; tests turn warnings into errors.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*pkg_resources", category=DeprecationWarning)
+        warnings.filterwarnings("ignore", message=".*pkg_resources", category=UserWarning)
+        warnings.filterwarnings("ignore", module="pkg_resources", category=DeprecationWarning)
+        warnings.filterwarnings("ignore", message="invalid escape", category=SyntaxWarning)
+        warnings.filterwarnings("ignore", message="invalid escape", category=DeprecationWarning)
+        import jieba
+    return jieba
 
 
 def read_userdict(path: Path) -> list[tuple[str, int | None, str | None]]:
@@ -86,18 +254,31 @@ def read_userdict(path: Path) -> list[tuple[str, int | None, str | None]]:
     return entries
 
 
+def as_lexicon(dictionary: Any) -> Lexicon:
+    """A ``Dictionary`` or ``JiebaLexicon`` as it is; an initialised jieba tokenizer wrapped."""
+    if isinstance(dictionary, Dictionary | JiebaLexicon):
+        return dictionary
+    return JiebaLexicon(dictionary)
+
+
 class Segmenter:
-    """Search-mode segmentation of Han runs over an initialised jieba tokenizer's dictionary.
+    """Search-mode segmentation of Han runs over a dictionary (see ``as_lexicon``).
 
     A stop word is dropped with the pieces inside it (进一步 takes 一步 with it).
     """
 
-    def __init__(self, tokenizer: Any, stopwords: frozenset[str] = frozenset()) -> None:
+    def __init__(self, dictionary: Any, stopwords: frozenset[str] = frozenset()) -> None:
         self._stop = stopwords
-        self._freq: dict[str, int] = tokenizer.FREQ
-        self._logtotal = log(tokenizer.total)
+        self._lexicon = as_lexicon(dictionary)
+        self._value = self._lexicon.value
+        self._logtotal = log(self._lexicon.total)
         self._logfreq: dict[str, float] = {}  # pieces met so far: log P, _PREFIX or _ABSENT
         self._memo: dict[str, tuple[str, ...]] = {}
+
+    @property
+    def _freq(self) -> dict[str, int]:
+        """Every word and its frequency (the search benchmark draws words from it)."""
+        return self._lexicon.frequencies()
 
     def search_tokens(self, run: str) -> tuple[str, ...]:
         """Search tokens of one run of Han characters: each word and the dictionary words
@@ -146,9 +327,8 @@ class Segmenter:
         return out
 
     def _learn(self, piece: str) -> float:
-        """log P(piece) from jieba's counts; ``_PREFIX`` or ``_ABSENT`` if it is no word."""
-        freq = self._freq.get(piece)
-        value = _ABSENT if freq is None else log(freq) - self._logtotal if freq else _PREFIX
+        """log P(piece) from the dictionary; ``_PREFIX`` or ``_ABSENT`` if it is no word."""
+        value = self._value(piece)
         if len(self._logfreq) >= LEARN_LIMIT:
             self._logfreq.clear()
         self._logfreq[piece] = value
@@ -156,15 +336,20 @@ class Segmenter:
 
     def pieces(self, word: str, shortest: int = 2) -> list[str]:
         """Dictionary words inside a word (not the word itself), stop words left out."""
-        get = self._freq.get
+        lookup = self._logfreq.get
+        learn = self._learn
         stop = self._stop
         size = len(word)
-        return [
-            piece
-            for length in range(shortest, size)
-            for i in range(size - length + 1)
-            if get(piece := word[i : i + length]) and piece not in stop
-        ]
+        out: list[str] = []
+        for length in range(shortest, size):
+            for i in range(size - length + 1):
+                piece = word[i : i + length]
+                value = lookup(piece)
+                if value is None:
+                    value = learn(piece)
+                if value < 0.0 and piece not in stop:
+                    out.append(piece)
+        return out
 
     def _search(self, run: str) -> list[str]:
         out: list[str] = []
