@@ -281,7 +281,7 @@ def _profile(bot: BotProcess, output: Path) -> subprocess.Popen[bytes]:
     assert bot.process is not None
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     return subprocess.Popen(
-        [spy, "record", "--pid", str(bot.process.pid), "--gil", "--rate", "200",
+        [spy, "record", "--pid", str(bot.process.pid), "--subprocesses", "--gil", "--rate", "200",
          "--format", "raw", "--output", str(output), "--nonblocking"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

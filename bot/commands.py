@@ -213,6 +213,10 @@ def telegram(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.bot_token:
         raise InputError("bot_token_missing")
     engine = build_engine(settings, search=True)  # jieba is initialised here, before PTB's threads
+    if settings.workers > 1:
+        from bot.adapters.workers import run_workers
+
+        return run_workers(settings, engine, settings.workers)
     run_polling(settings, engine)
     return 0
 

@@ -6,14 +6,15 @@ connection pool that scans its connections on every request: about half of the C
 in a py-spy profile). aiohttp parses HTTP in C and keeps a cheap pool, which cuts the CPU per
 update several-fold (``python -m benchmarks chat``). Behaviour is the same as ``HTTPXRequest``:
 
-- parameters go as ``application/x-www-form-urlencoded`` (multipart when a file is uploaded),
-  each value already JSON-encoded by PTB (:attr:`RequestData.json_parameters`);
+- parameters go as one ``application/json`` body (the Bot API takes JSON for every method),
+  as multipart/form-data when a file is uploaded (as ``HTTPXRequest`` does);
 - default timeouts: read 5 s, write 5 s (20 s with a file), connect 5 s, pool 1 s;
   ``getUpdates`` passes its own longer read timeout;
 - a timeout raises :class:`telegram.error.TimedOut`, any other transport error
   :class:`telegram.error.NetworkError`; HTTP status codes are PTB's business.
 
-Responses are parsed with orjson (PTB's hook :meth:`BaseRequest.parse_json_payload`).
+Bodies are written and responses parsed with orjson (for responses through PTB's hook
+:meth:`BaseRequest.parse_json_payload`).
 
 aiohttp has no write timeout of its own: the write timeout is added to the whole request's
 budget (``total`` = write + read), which bounds a stalled upload just as well.
@@ -33,6 +34,7 @@ DEFAULT_TIMEOUT: Final = 5.0
 POOL_TIMEOUT: Final = 1.0
 MEDIA_WRITE_TIMEOUT: Final = 20.0
 JSONDict = dict[str, object]
+_JSON: Final = {"Content-Type": "application/json"}
 
 
 class AiohttpRequest(BaseRequest):
@@ -113,8 +115,10 @@ class AiohttpRequest(BaseRequest):
             sock_read=read,
         )
         try:
+            body = _body(request_data)
+            headers = _JSON if isinstance(body, bytes) else None
             async with session.request(
-                method, url, data=_body(request_data), timeout=timeout
+                method, url, data=body, headers=headers, timeout=timeout
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:
@@ -130,14 +134,14 @@ def _given(value: ODVInput[float], default: float | None) -> float | None:
     return value if value is None or isinstance(value, int | float) else default
 
 
-def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:
+def _body(request_data: RequestData | None) -> aiohttp.FormData | bytes | None:
+    """A JSON body (one orjson call), or multipart/form-data when a file goes along."""
     if request_data is None:
         return None
-    fields = request_data.json_parameters
     if not request_data.contains_files:
-        return fields
+        return orjson.dumps(request_data.parameters)
     form = aiohttp.FormData(quote_fields=False)
-    for name, value in fields.items():
+    for name, value in request_data.json_parameters.items():
         form.add_field(name, value)
     for name, part in request_data.multipart_data.items():
         filename, content, mimetype = part

@@ -342,21 +342,26 @@ class TelegramAdapter:
             _log_failure(user_id, "apology", again)
 
 
-def build_application(settings: Settings, engine: DialogueEngine) -> PlanbotApplication:
+def build_application(
+    settings: Settings, engine: DialogueEngine, *, polling: bool = True
+) -> PlanbotApplication:
     """The bot: PTB Application with our callbacks; start it with ``run_polling`` (or, in tests,
-    ``initialize``/``post_init``/``start``/``updater.start_polling``)."""
+    ``initialize``/``post_init``/``start``/``updater.start_polling``). ``polling=False``: no
+    updater and no command menu (a worker process fed by ``bot.adapters.workers``)."""
     adapter = TelegramAdapter(engine, Messages(settings.prompts_dir))
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(settings.bot_token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
         .request(AiohttpRequest(REQUEST_POOL))
-        .get_updates_request(AiohttpRequest(1))
         .concurrent_updates(True)
-        .post_init(adapter.post_init)
-        .build()
     )
+    if polling:
+        builder = builder.get_updates_request(AiohttpRequest(1)).post_init(adapter.post_init)
+    else:
+        builder = builder.updater(None)
+    application = builder.build()
     adapter.add_handlers(application)
     return application
 

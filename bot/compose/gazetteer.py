@@ -159,6 +159,13 @@ def resolve_region(text: str, level: Level | None = None) -> RegionMatch:
     return RegionMatch(MatchStatus.UNKNOWN, (unknown,) if unknown else (), query)
 
 
+def preload() -> None:
+    """Build the index of divisions now (else on the first lookup): before forking workers,
+    so they share it instead of each building its own."""
+    _index()
+    _t2s()
+
+
 def region_from_parts(name: str, level: Level, province: str = "") -> Region:
     """A region the gazetteer does not know, accepted with the level asked (新城 → 新城县).
 

@@ -1,0 +1,267 @@
+"""One bot, several processes: a poller and ``PLANBOT_WORKERS`` worker processes.
+
+Telegram lets one client at a time call ``getUpdates``, and one Python process uses one core,
+so a busy bot on a machine with several cores runs like this (``planbot telegram`` with
+``PLANBOT_WORKERS`` > 1)::
+
+                         ┌─ worker 0: PTB Application (no updater) + engine ─┐
+    Bot API ── poller ───┼─ worker 1: …                                      ├── Bot API
+      getUpdates         └─ …  (update → worker: user id mod N)              ┘   replies
+
+- The engine (library, search index, store) is built once, then the workers are forked from it
+  before any thread or event loop exists, so they share its memory and start at once.
+- The poller long-polls ``getUpdates`` itself (no parsing into PTB objects: it only reads the
+  user id) and passes each update as a length-prefixed JSON frame over a Unix socket pair to the
+  worker ``user_id mod N``: one user's updates go to one worker, in order, so nothing about
+  a user is ever handled in two processes at once (the store locks across processes anyway).
+- A worker feeds the frames to its PTB Application, whose handlers are the same
+  :class:`~bot.adapters.telegram.TelegramAdapter` as in one process; it answers Telegram
+  directly.
+- Stopping (SIGTERM or Ctrl-C to the poller; the workers ignore both): the poller stops polling,
+  confirms the updates it handed out (as PTB's updater does), closes the sockets; each worker
+  finishes the updates it has and exits; the poller waits for them. If the poller dies, the
+  workers see the sockets close and do the same. If a worker dies, the poller stops without
+  confirming its last batch and exits with status 1, so a supervisor (Docker's restart policy)
+  starts the bot again and Telegram hands out the unconfirmed updates again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import os
+import signal
+import socket
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from multiprocessing.process import BaseProcess
+from typing import Any, Final
+
+import orjson
+from telegram import Bot, BotCommand, Update
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter  # what RequestData holds
+
+from bot.adapters.http import AiohttpRequest
+from bot.adapters.protocol import DialogueEngine
+from bot.adapters.retry import retry_after_seconds, with_retry
+from bot.adapters.telegram import ALLOWED_UPDATES, build_application
+from bot.compose import gazetteer
+from bot.config import Settings
+
+logger = logging.getLogger(__name__)
+
+POLL_TIMEOUT: Final = 10  # seconds Telegram holds a getUpdates call open while nothing happens
+POLL_READ_MARGIN: Final = 5.0  # beyond POLL_TIMEOUT before the call counts as timed out
+MAX_BACKOFF: Final = 30.0  # seconds between getUpdates attempts while the network is down
+STOP_TIMEOUT: Final = 60.0  # seconds the workers get to finish their updates after a stop
+_FRAME: Final = struct.Struct(">I")  # length of the JSON that follows
+_USER_OF: Final = ("message", "callback_query", "inline_query", "edited_message")
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    sock: socket.socket
+
+
+def run_workers(settings: Settings, engine: DialogueEngine, count: int) -> int:
+    """Serve the bot with ``count`` worker processes until SIGTERM/SIGINT; the exit status.
+
+    Call it from the main thread of a process that has started no thread yet (they would not
+    survive the fork); ``engine`` is shared with the workers by forking.
+    """
+    gazetteer.preload()  # shared by the workers, not built by each
+    context = multiprocessing.get_context("fork")
+    pairs = [socket.socketpair() for _ in range(count)]
+    workers: list[_Worker] = []
+    for number, (ours, theirs) in enumerate(pairs):
+        others = [s for pair in pairs for s in pair if s is not theirs]
+        process = context.Process(
+            target=_worker_main,
+            args=(settings, engine, theirs, others, number),
+            name=f"planbot-worker-{number}",
+            daemon=False,
+        )
+        process.start()
+        workers.append(_Worker(process, ours))
+    for _, theirs in pairs:
+        theirs.close()
+    logger.info("serving with %d workers: %s", count,
+                ", ".join(str(w.process.pid) for w in workers))
+    try:
+        status = asyncio.run(_Poller(settings, engine.commands(), workers).run())
+    finally:
+        for worker in workers:
+            worker.sock.close()  # end of input: the worker finishes what it has and exits
+        for worker in workers:
+            worker.process.join(STOP_TIMEOUT)
+            if worker.process.is_alive():
+                logger.error("worker %s did not stop in time; terminating it", worker.process.pid)
+                worker.process.terminate()
+                worker.process.join()
+    failed = [w.process.pid for w in workers if w.process.exitcode not in (0, None)]
+    if failed:
+        logger.error("workers that failed: %s", failed)
+    return 1 if status or failed else 0
+
+
+class _Poller:
+    """Long-polls ``getUpdates`` and hands each update to its user's worker."""
+
+    def __init__(
+        self, settings: Settings, commands: Sequence[tuple[str, str]], workers: list[_Worker]
+    ) -> None:
+        self.settings = settings
+        self.commands = commands
+        self.workers = workers
+        self.stopping = asyncio.Event()
+        self.status = 0
+
+    async def run(self) -> int:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stopping.set)
+        for worker in self.workers:
+            loop.add_reader(worker.process.sentinel, partial(self._worker_ended, worker))
+        settings = self.settings
+        bot = Bot(
+            settings.bot_token,
+            base_url=settings.telegram_api_base_url,
+            base_file_url=settings.telegram_file_base_url,
+            request=AiohttpRequest(4),
+        )
+        polling = AiohttpRequest(1, read_timeout=POLL_TIMEOUT + POLL_READ_MARGIN)
+        writers = [
+            (await asyncio.open_unix_connection(sock=w.sock))[1] for w in self.workers
+        ]
+        try:
+            async with bot, polling:
+                await self._prepare(bot)
+                await self._poll(bot, polling, writers)
+        except (InvalidToken, Conflict) as exc:
+            logger.error("cannot poll for updates: %s", exc)
+            self.status = 1
+        finally:
+            for writer in writers:
+                writer.close()
+        return self.status
+
+    async def _prepare(self, bot: Bot) -> None:
+        """The command menu, and no webhook (it would make ``getUpdates`` fail)."""
+        commands = [BotCommand(name, description) for name, description in self.commands]
+        await with_retry(partial(bot.set_my_commands, commands), what="setMyCommands")
+        await with_retry(bot.delete_webhook, what="deleteWebhook")
+
+    async def _poll(
+        self, bot: Bot, polling: AiohttpRequest, writers: list[asyncio.StreamWriter]
+    ) -> None:
+        url = f"{bot.base_url}/getUpdates"
+        offset = 0
+        backoff = 0.0
+        stop = asyncio.create_task(self.stopping.wait())
+        while not self.stopping.is_set():
+            data = _request_data(offset=offset, timeout=POLL_TIMEOUT,
+                                 allowed_updates=list(ALLOWED_UPDATES))
+            call = asyncio.create_task(polling.post(url, data))
+            await asyncio.wait({call, stop}, return_when=asyncio.FIRST_COMPLETED)
+            if not call.done():
+                call.cancel()
+                break
+            try:
+                updates: Any = call.result()
+            except RetryAfter as exc:
+                await self._pause(retry_after_seconds(exc))
+                continue
+            except NetworkError as exc:  # TimedOut too
+                backoff = min(MAX_BACKOFF, backoff * 2 or 1.0)
+                logger.warning("getUpdates: %s; again in %.0f s", exc, backoff)
+                await self._pause(backoff)
+                continue
+            backoff = 0.0
+            for update in updates:
+                offset = int(update["update_id"]) + 1
+                frame = orjson.dumps(update)
+                writers[_user_id(update) % len(writers)].write(_FRAME.pack(len(frame)) + frame)
+            await asyncio.gather(*(writer.drain() for writer in writers))
+        stop.cancel()
+        if offset and self.status == 0:  # tell Telegram the handed-out updates are taken
+            confirm = _request_data(offset=offset, timeout=0, limit=1)
+            try:
+                await polling.post(url, confirm)
+            except NetworkError as exc:
+                logger.warning("could not confirm the last updates: %s", exc)
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stopping.wait(), seconds)
+
+    def _worker_ended(self, worker: _Worker) -> None:
+        asyncio.get_running_loop().remove_reader(worker.process.sentinel)
+        if self.stopping.is_set():
+            return
+        logger.error("worker %s ended unexpectedly (exit status %s); stopping the bot",
+                     worker.process.pid, worker.process.exitcode)
+        self.status = 1
+        self.stopping.set()
+
+
+def _request_data(**params: object) -> RequestData:
+    return RequestData([RequestParameter.from_input(k, v) for k, v in params.items()])
+
+
+def _user_id(update: dict[str, Any]) -> int:
+    """The user an update comes from (0 if none: such updates are not asked for)."""
+    for key in _USER_OF:
+        sender = update.get(key, {}).get("from")
+        if sender:
+            return int(sender["id"])
+    return 0
+
+
+# -- a worker ----------------------------------------------------------------------------------
+
+
+def _worker_main(
+    settings: Settings,
+    engine: DialogueEngine,
+    sock: socket.socket,
+    others: list[socket.socket],
+    number: int,
+) -> None:
+    """Body of a worker process (forked): serve the updates read from ``sock`` until it closes."""
+    for other in others:
+        other.close()  # the poller's ends and the other workers' sockets
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the poller decides when to stop
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    logger.info("worker %d (pid %d) ready", number, os.getpid())
+    asyncio.run(_serve(settings, engine, sock))
+    logger.info("worker %d (pid %d) stopped", number, os.getpid())
+
+
+async def _serve(settings: Settings, engine: DialogueEngine, sock: socket.socket) -> None:
+    application = build_application(settings, engine, polling=False)
+    reader, writer = await asyncio.open_unix_connection(sock=sock)
+    async with application:
+        await application.start()
+        try:
+            while (frame := await _read_frame(reader)) is not None:
+                update = Update.de_json(orjson.loads(frame), application.bot)
+                await application.update_queue.put(update)
+        finally:
+            await application.stop()  # after the updates already queued
+            writer.close()
+
+
+async def _read_frame(reader: asyncio.StreamReader) -> bytes | None:
+    """The next frame, or None at the end of input."""
+    try:
+        head = await reader.readexactly(_FRAME.size)
+        return await reader.readexactly(_FRAME.unpack(head)[0])
+    except asyncio.IncompleteReadError:
+        return None
