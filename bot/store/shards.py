@@ -12,6 +12,13 @@ Two lock families per user, both re-entrant for the holding thread:
 Readers take no lock: a shard file is always replaced whole, so a reader sees the old or the new
 content, never a mix.
 
+Durability: a write returns once the new shard is fsynced and renamed into place, so a killed
+process never loses it and a crash at any instant leaves a whole shard. By default the directory
+is not fsynced after the rename (``durable=False``, see ``bot.atomic``): a power loss within the
+file system's commit interval (5 s on ext4) may bring back the shard's previous complete state,
+as SQLite's WAL mode with ``synchronous=NORMAL`` may. ``open_store(..., durable=True)`` makes
+each write durable before it returns, at the cost of a second journal commit per write.
+
 Recovery policy: a shard that is not valid JSON of TinyDB's shape is moved aside to
 ``<user_id>.json.corrupt-<UTC timestamp>`` (under the write lock, after checking again that it is
 still broken) and ``StoreCorrupt("store_corrupt", user_id=..., moved_to=...)`` is raised once;
@@ -99,12 +106,13 @@ def _stamp() -> str:
 class FileShards(Shards):
     """``<data_dir>/users/<user_id>.json``; lock files under ``<data_dir>/locks/``."""
 
-    def __init__(self, data_dir: Path, *, cache_size: int = 64) -> None:
+    def __init__(self, data_dir: Path, *, cache_size: int = 64, durable: bool = False) -> None:
         locks = data_dir / "locks"
         super().__init__(KeyedLocks(locks, ".lock"), KeyedLocks(locks, ".tx.lock"))
         self.users_dir = data_dir / "users"
         self.users_dir.mkdir(parents=True, exist_ok=True)
         self.cache = ShardCache(cache_size) if cache_size > 0 else None
+        self.durable = durable
 
     def path(self, user_id: int) -> Path:
         return self.users_dir / f"{user_id}.json"
@@ -126,7 +134,7 @@ class FileShards(Shards):
         return removed
 
     def storage(self, user_id: int) -> Storage:
-        return FileShardStorage(self.path(user_id), user_id, self.cache)
+        return FileShardStorage(self.path(user_id), user_id, self.cache, durable=self.durable)
 
     def _move_aside(self, user_id: int) -> str | None:
         path = self.path(user_id)

@@ -33,6 +33,7 @@ from bot.store.models import (
 )
 from bot.store.shards import FileShards, MemoryShards, Shards
 from bot.store.shares import DocShareStore, memory_share_store, open_share_store
+from bot.store.storage import copy_json
 
 DRAFTS = "drafts"
 SHARED = "shared"
@@ -53,8 +54,9 @@ def _shared(draft_id: str) -> QueryInstance:
 
 
 def _record(doc: Mapping[str, Any]) -> DraftRecord:
+    """The record of a stored document, sharing nothing with it (nor with the shard cache)."""
     try:
-        return DraftRecord.model_validate(dict(doc))
+        return DraftRecord.model_validate(copy_json(dict(doc)))
     except ValidationError as exc:
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise StoreCorrupt("store_record_invalid", draft_id=doc.get("id"), detail=detail) from exc
@@ -274,7 +276,7 @@ class TinySessionStore:
             raise StoreCorrupt("store_record_invalid", user_id=user_id, detail="session")
         if version > SESSION_SCHEMA_VERSION:
             raise StoreCorrupt("store_schema_newer", user_id=user_id, detail="session")
-        return data
+        return copy_json(data)
 
     def save(self, user_id: int, data: dict[str, Any]) -> None:
         doc = {
@@ -325,12 +327,13 @@ class TinyStore:
         return self.shards.tx_locks.hold(user_id)
 
 
-def open_store(data_dir: Path, *, clock: Clock = utc_now) -> TinyStore:
+def open_store(data_dir: Path, *, clock: Clock = utc_now, durable: bool = False) -> TinyStore:
     """The default store: shards in ``<data_dir>/users``, lock files in ``<data_dir>/locks``.
 
-    Temporary files that crashed writers left more than an hour ago are deleted.
+    Temporary files that crashed writers left more than an hour ago are deleted. ``durable``:
+    fsync the directory after each shard write too (see ``bot.store.shards``, "Durability").
     """
-    shards = FileShards(data_dir)
+    shards = FileShards(data_dir, durable=durable)
     shards.sweep_temp_files()
     return TinyStore(shards, clock)
 
