@@ -180,6 +180,8 @@ def _check_heading(clause: Clause, add: Any) -> None:
 def _check_wording(clause: Clause, prefix: str, title: str, text: str, add: Any) -> None:
     used: set[str] = set()
     for fld, source in (("title", title), ("text", text)):
+        if "{" not in source:  # no Jinja markup ({{ {% {#), so nothing to parse: most titles
+            continue
         try:
             used |= variables_used(source)
         except TemplateSyntaxError as exc:
