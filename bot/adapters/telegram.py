@@ -40,6 +40,7 @@ import asyncio
 import logging
 import re
 import traceback
+from collections.abc import Mapping
 from functools import partial
 from typing import Any, Final
 
@@ -48,8 +49,6 @@ from telegram import (
     BotCommand,
     CallbackQuery,
     Document,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     InlineQuery,
     InlineQueryResultArticle,
     InputTextMessageContent,
@@ -83,9 +82,6 @@ from bot.messages import Messages
 logger = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
-PlanbotApplication = Application[
-    ExtBot[None], Context, dict[Any, Any], dict[Any, Any], dict[Any, Any], JobQueue[Context]
-]
 
 ALLOWED_UPDATES: Final = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 INLINE_CACHE_SECONDS: Final = 30  # the same answer for everyone: Telegram may reuse it briefly
@@ -97,6 +93,29 @@ TYPING_DELAY = 1.0  # seconds the engine may take before the chat shows "typing�
 # ("/帮助": bot commands are ASCII only).
 COMMAND_TEXT: Final = filters.COMMAND | filters.Regex(re.compile(r"^/\w"))
 _BUTTON_ACTION = re.compile(r"[A-Za-z0-9_]{1,24}")
+
+
+_Markup = dict[str, list[list[dict[str, str]]]]
+
+
+class LeanBot(ExtBot[None]):
+    """PTB's bot, plus :meth:`call` for the replies whose result the adapter does not read.
+
+    ``bot.send_message(…)`` builds PTB objects for the keyboard and parses the returned message
+    into PTB objects; for a reply with a keyboard that is about a tenth of a busy bot's CPU
+    (py-spy, ``python -m benchmarks chat``). :meth:`call` sends the Bot API's JSON as it is and
+    returns the raw result, with the same errors (``BadRequest``, ``RetryAfter`` …) and the
+    same request backend.
+    """
+
+    async def call(self, method: str, params: Mapping[str, object]) -> object:
+        """``method`` with ``params`` (``None`` values left out); the raw result."""
+        return await self._post(method, dict(params))
+
+
+PlanbotApplication = Application[
+    LeanBot, Context, dict[Any, Any], dict[Any, Any], dict[Any, Any], JobQueue[Context]
+]
 
 
 class TelegramAdapter:
@@ -249,33 +268,34 @@ class TelegramAdapter:
         """Edit the message ``edit_id`` (if any) and send the rest; buttons on the last part."""
         parts = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
         markup = _keyboard(reply.buttons)
+        lean = _lean(bot)
         if edit_id is not None and not parts:
-            await self._edit_markup(bot, chat_id, edit_id, markup)
+            await self._edit_markup(lean, chat_id, edit_id, markup)
         elif edit_id is not None:
             first_markup = markup if len(parts) == 1 else None
-            if await self._edit_text(bot, chat_id, edit_id, parts[0], first_markup):
+            if await self._edit_text(lean, chat_id, edit_id, parts[0], first_markup):
                 parts = parts[1:]
         elif not parts and markup is not None:
             logger.warning("chat=%d: a reply with buttons but no text is not shown", chat_id)
         for number, part in enumerate(parts, start=1):
             part_markup = markup if number == len(parts) else None
-            send = partial(bot.send_message, chat_id, part, reply_markup=part_markup)
-            await with_retry(send, what="sendMessage")
+            params = {"chat_id": chat_id, "text": part, "reply_markup": part_markup}
+            await with_retry(partial(lean.call, "sendMessage", params), what="sendMessage")
         for document in reply.documents:
             await self._send_document(bot, chat_id, document)
 
     async def _edit_text(
         self,
-        bot: Bot,
+        bot: LeanBot,
         chat_id: int,
         message_id: int,
         text: str,
-        markup: InlineKeyboardMarkup | None,
+        markup: _Markup | None,
     ) -> bool:
         """Whether the message now shows ``text``; False if it cannot be edited (too old …)."""
-        edit = partial(
-            bot.edit_message_text, text, chat_id=chat_id, message_id=message_id, reply_markup=markup
-        )
+        params = {"chat_id": chat_id, "message_id": message_id, "text": text,
+                  "reply_markup": markup}
+        edit = partial(bot.call, "editMessageText", params)
         try:
             await with_retry(edit, what="editMessageText")
         except BadRequest as exc:
@@ -285,14 +305,10 @@ class TelegramAdapter:
         return True
 
     async def _edit_markup(
-        self, bot: Bot, chat_id: int, message_id: int, markup: InlineKeyboardMarkup | None
+        self, bot: LeanBot, chat_id: int, message_id: int, markup: _Markup | None
     ) -> None:
-        edit = partial(
-            bot.edit_message_reply_markup,
-            chat_id=chat_id,
-            message_id=message_id,
-            reply_markup=markup,
-        )
+        params = {"chat_id": chat_id, "message_id": message_id, "reply_markup": markup}
+        edit = partial(bot.call, "editMessageReplyMarkup", params)
         try:
             await with_retry(edit, what="editMessageReplyMarkup")
         except BadRequest as exc:
@@ -349,18 +365,15 @@ def build_application(
     ``initialize``/``post_init``/``start``/``updater.start_polling``). ``polling=False``: no
     updater and no command menu (a worker process fed by ``bot.adapters.workers``)."""
     adapter = TelegramAdapter(engine, Messages(settings.prompts_dir))
-    builder = (
-        ApplicationBuilder()
-        .token(settings.bot_token)
-        .base_url(settings.telegram_api_base_url)
-        .base_file_url(settings.telegram_file_base_url)
-        .request(AiohttpRequest(REQUEST_POOL))
-        .concurrent_updates(True)
+    bot = LeanBot(
+        settings.bot_token,
+        base_url=settings.telegram_api_base_url,
+        base_file_url=settings.telegram_file_base_url,
+        request=AiohttpRequest(REQUEST_POOL),
+        get_updates_request=AiohttpRequest(1),
     )
-    if polling:
-        builder = builder.get_updates_request(AiohttpRequest(1)).post_init(adapter.post_init)
-    else:
-        builder = builder.updater(None)
+    builder = ApplicationBuilder().bot(bot).concurrent_updates(True)
+    builder = builder.post_init(adapter.post_init) if polling else builder.updater(None)
     application = builder.build()
     adapter.add_handlers(application)
     return application
@@ -395,15 +408,22 @@ def _button_action(data: str) -> str:
     return match.group(0) if match else "?"
 
 
-def _keyboard(rows: list[list[dialogue.Button]]) -> InlineKeyboardMarkup | None:
+def _keyboard(rows: list[list[dialogue.Button]]) -> _Markup | None:
+    """An ``InlineKeyboardMarkup`` as the Bot API's JSON (see :class:`LeanBot`)."""
     if not rows:
         return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(button.text, callback_data=button.data) for button in row]
+    return {
+        "inline_keyboard": [
+            [{"text": button.text, "callback_data": button.data} for button in row]
             for row in rows
         ]
-    )
+    }
+
+
+def _lean(bot: Bot) -> LeanBot:
+    if not isinstance(bot, LeanBot):
+        raise TypeError(f"the adapter needs the application built by build_application, not {bot}")
+    return bot
 
 
 def _not_modified(exc: BadRequest) -> bool:
