@@ -3,6 +3,7 @@
 Usage::
 
     .venv/bin/python -m benchmarks chat [--users 200] [--think 0.6] [--runs direct paced flat]
+                                          [--workers N]
 
 Each user makes one whole draft (11 updates: /new, region, year, kind, two priorities, done, one
 figure, skip the rest, numbering, generate) with the shipped library. Three runs, each over a
@@ -10,8 +11,10 @@ fresh TinyDB store in a temporary directory:
 
 - ``direct``: the baseline, no Telegram. The same conversations through ``Engine.handle`` in this
   process, one update after another (users interleaved step by step).
-- ``paced``: the real ``planbot telegram`` (a child process: the PTB Application with concurrent
-  updates, the engine, the store) against the fake Bot API of this process over loopback. The
+- ``paced``: the real ``planbot telegram`` (child processes: with ``--workers N``, default one
+  per CPU, a poller and N workers, each a PTB Application with concurrent updates, the engine
+  and the store; see ``bot.adapters.workers``) against the fake Bot API of this process over
+  loopback. The
   users start within the first ``--think`` seconds; each reads the reply, then thinks ``--think``
   seconds (uniform, ±50 %) before the next step, as people do. The target is for this run.
 - ``flat``: the same without thinking: every user acts as soon as the reply arrives, so the bot is
@@ -256,7 +259,8 @@ def run_telegram(
         argv = shlex.split(args.bot_argv) if args.bot_argv else None
         logs = Path(args.logs) / name if args.logs else data_dir
         logs.mkdir(parents=True, exist_ok=True)
-        bot = BotProcess(server, data_dir, log_dir=logs, log_level="INFO", argv=argv)
+        bot = BotProcess(server, data_dir, log_dir=logs, log_level="INFO", argv=argv,
+                         extra_env={"PLANBOT_WORKERS": str(args.workers)})
         cpu_before = _cpu()
         bot.start()
         assert bot.process is not None
@@ -368,13 +372,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--logs", metavar="DIR", default="", help="keep the bot's logs here")
     parser.add_argument("--profile", metavar="PREFIX", default="",
                         help="profile the bot with py-spy into PREFIX.<run>.txt")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="PLANBOT_WORKERS of the bot (default: one per CPU)")
     parser.add_argument("--bot-argv", default="", help="run the bot with this command instead "
                         "(a wrapper that tunes the application, say)")
     args, _ = parser.parse_known_args(argv)  # `python -m benchmarks chat` passes its own args
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"{args.users} users, one draft each ({len(CONVERSATION)} updates); think time"
           f" {args.think:.2f} s ±50 % in the paced run; latency from getUpdates to the first reply;"
-          f" {os.cpu_count()} CPUs, load average {load}")
+          f" {os.cpu_count()} CPUs, load average {load}; the bot with PLANBOT_WORKERS="
+          f"{args.workers}")
     results: dict[str, Result] = {}
     runs: dict[str, Callable[[Path], Result]] = {
         "direct": lambda d: run_direct(args.users, d),
