@@ -55,11 +55,18 @@ class ShardTooNew(ShardCorrupt):
     """A shard was written by a newer planbot: readable by it, so never moved aside."""
 
 
+def _decode(raw: bytes, where: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ShardCorrupt(where, f"not UTF-8 JSON ({exc})") from exc
+
+
 def parse_shard(text: bytes | str, where: str) -> Tables:
     """Parse and check the shape of a shard; ``ShardCorrupt`` says what is wrong."""
     try:
-        data = json.loads(text.decode("utf-8-sig") if isinstance(text, bytes) else text)
-    except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        data = json.loads(_decode(text, where) if isinstance(text, bytes) else text)
+    except ValueError as exc:  # JSONDecodeError is a ValueError
         raise ShardCorrupt(where, f"not UTF-8 JSON ({exc})") from exc
     if not isinstance(data, dict):
         raise ShardCorrupt(where, "not a JSON object")
@@ -114,13 +121,34 @@ def _assemble(lines: ShardLines, user_id: int) -> str:
 _encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 
 
-def _from_parsed(data: Tables) -> ShardLines:
-    """Lines of a shard just parsed: documents known, lines not yet (encoded on first change)."""
-    return {
+def _from_parsed(data: Tables, text: str, user_id: int) -> ShardLines:
+    """The documents of a shard just parsed, with their lines when the file is in our layout
+    (so the first write after a parse re-encodes only what changed), else with no lines yet."""
+    known: ShardLines = {
         name: {str(k): (doc, "") for k, doc in docs.items()}
         for name, docs in data.items()
         if name != META_TABLE
     }
+    return _recover_lines(known, text, user_id) or known
+
+
+def _recover_lines(known: ShardLines, text: str, user_id: int) -> ShardLines | None:
+    """Each document's line, cut from ``text``; ``None`` unless putting the lines together again
+    gives back ``text`` exactly (another layout, an old or foreign writer)."""
+    rows = iter(text.split("\n"))
+    out: ShardLines = {}
+    for name, docs in known.items():
+        header = f"{_encode(name)}: {{"
+        if next((r for r in rows if r.startswith(header)), None) is None:
+            return None
+        table: dict[str, tuple[dict[str, Any], str]] = {}
+        for doc_id, (doc, _) in docs.items():
+            prefix, row = f"  {_encode(doc_id)}: ", next(rows, "")
+            if not row.startswith(prefix):
+                return None
+            table[doc_id] = (doc, row[len(prefix) :].removesuffix(","))
+        out[name] = table
+    return out if _assemble(out, user_id) == text else None
 
 
 def _hand_out(lines: ShardLines) -> Tables:
@@ -185,7 +213,8 @@ class ShardCache:
 class FileShardStorage(Storage):
     """A shard in ``path``; every write replaces the file atomically (``bot.atomic``).
 
-    A write re-encodes only the documents that changed; the others keep their cached lines.
+    A write re-encodes only the documents that changed; the others keep their cached lines. A
+    write of the bytes the file already holds is skipped.
     """
 
     def __init__(
@@ -198,6 +227,7 @@ class FileShardStorage(Storage):
         self._lines: ShardLines | None = None
         self._data: Tables | None = None
         self._old_fd: int | None = None
+        self._raw: bytes | None = None  # the file's bytes as last read or written here
 
     def read(self) -> Tables | None:
         if self._data is None:
@@ -208,10 +238,11 @@ class FileShardStorage(Storage):
             key = str(self._path)
             lines = self._cache.get(key, raw) if self._cache is not None else None
             if lines is None:
-                lines = _from_parsed(parse_shard(raw, key))
+                text = _decode(raw, key)
+                lines = _from_parsed(parse_shard(text, key), text, self._user_id)
                 if self._cache is not None:
                     self._cache.put(key, raw, lines)
-            self._lines = lines
+            self._raw, self._lines = raw, lines
             self._data = _hand_out(lines)
         return self._data
 
@@ -219,7 +250,11 @@ class FileShardStorage(Storage):
         lines = _lines(data, self._user_id, self._lines)
         raw = _assemble(lines, self._user_id).encode("utf-8")
         self._data = self._lines = None
+        if raw == self._raw:  # the file holds these bytes already (we read it under the lock)
+            self._lines, self._data = lines, _hand_out(lines)
+            return
         write_atomic(self._path, raw, durable=self._durable)
+        self._raw = raw
         if self._old_fd is not None:  # the replaced file: freeing it is slow, so not here
             close_later(self._old_fd)
             self._old_fd = None
@@ -229,7 +264,7 @@ class FileShardStorage(Storage):
         self._data = _hand_out(lines)
 
     def close(self) -> None:
-        self._data = self._lines = None
+        self._data = self._lines = self._raw = None
         if self._old_fd is not None:
             os.close(self._old_fd)
             self._old_fd = None

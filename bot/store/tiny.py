@@ -284,9 +284,15 @@ class TinySessionStore:
             "updated_at": self._clock().isoformat(),
             "data": data,
         }
-        self._shards.write(
-            user_id, lambda db: db.table(SESSION).upsert(Document(doc, doc_id=_SESSION_DOC))
-        )
+
+        def upsert(db: TinyDB) -> None:  # TinyDB's upsert writes twice when inserting
+            table = db.table(SESSION)
+            if table.contains(doc_id=_SESSION_DOC):
+                table.update(doc, doc_ids=[_SESSION_DOC])
+            else:
+                table.insert(Document(doc, doc_id=_SESSION_DOC))
+
+        self._shards.write(user_id, upsert)
 
     def clear(self, user_id: int) -> None:
         def drop(db: TinyDB) -> None:
