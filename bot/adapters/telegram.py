@@ -258,7 +258,10 @@ class TelegramAdapter:
             await self._fail(bot, event.chat_id, event.user_id, action, exc)
 
     async def _run_engine(self, bot: Bot, event: Event) -> list[Reply]:
-        typing = asyncio.create_task(_typing_later(bot, event.chat_id))
+        # a timer, not a task per update: most updates are done long before it fires
+        typing = asyncio.get_running_loop().call_later(
+            TYPING_DELAY, _show_typing, bot, event.chat_id
+        )
         try:
             return await asyncio.to_thread(self.engine.handle, event)
         finally:
@@ -329,8 +332,10 @@ class TelegramAdapter:
     async def _answer(self, query: CallbackQuery, notice: str) -> None:
         """Answer a button press (stops the client's spinner); a failure is only logged."""
         text = _clip(notice, CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH) or None
+        answer = partial(_lean(query.get_bot()).call, "answerCallbackQuery",
+                         {"callback_query_id": query.id, "text": text})
         try:
-            await with_retry(partial(query.answer, text), what="answerCallbackQuery")
+            await with_retry(answer, what="answerCallbackQuery")
         except TelegramError as exc:
             logger.info("callback query not answered: %s", exc)
 
@@ -445,9 +450,17 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-async def _typing_later(bot: Bot, chat_id: int) -> None:
-    """Show "typing…" if the engine is still at work after :data:`TYPING_DELAY`."""
-    await asyncio.sleep(TYPING_DELAY)
+_background: set[asyncio.Task[None]] = set()  # tasks nobody awaits, kept until they end
+
+
+def _show_typing(bot: Bot, chat_id: int) -> None:
+    """The engine is still at work after :data:`TYPING_DELAY`: show "typing…" meanwhile."""
+    task = asyncio.ensure_future(_send_typing(bot, chat_id))
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+async def _send_typing(bot: Bot, chat_id: int) -> None:
     try:
         await bot.send_chat_action(chat_id, ChatAction.TYPING)
     except TelegramError as exc:
