@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -174,3 +175,13 @@ def test_a_failed_write_closes_the_shard_it_read(
     monkeypatch.undo()
     assert _open_fds() == before
     assert file_store.drafts.get(draft.id) == draft
+
+
+def test_a_value_that_only_compares_equal_is_still_written(tmp_path: Path) -> None:
+    stopped = datetime(2025, 1, 1, tzinfo=UTC)  # the same updated_at every time
+    file_store = open_store(tmp_path, clock=lambda: stopped)
+    for value in (1, True, 1.0, 0, False, 1):  # 1 == True == 1.0: an == check would keep "1"
+        file_store.sessions.save(ALICE, {"flag": value})
+        for store in (file_store, open_store(tmp_path)):
+            loaded = store.sessions.load(ALICE)
+            assert loaded is not None and type(loaded["flag"]) is type(value)

@@ -87,8 +87,8 @@ def dumps_shard(data: Tables, user_id: int) -> str:
 
 
 def _lines(data: Tables, user_id: int, known: ShardLines | None) -> ShardLines:
-    """Each document's line: taken from ``known`` when the document equals the one it came from
-    (a dict comparison is a tenth of the cost of encoding), encoded otherwise."""
+    """Each document's line: taken from ``known`` when the document is untouched (``_same``),
+    encoded otherwise."""
     out: ShardLines = {}
     for name, docs in data.items():
         if name == META_TABLE:
@@ -98,13 +98,27 @@ def _lines(data: Tables, user_id: int, known: ShardLines | None) -> ShardLines:
         for doc_id, doc in docs.items():
             key = str(doc_id)
             old = before.get(key)
-            if old is not None and old[0] == doc:
+            if old is not None and _same(old[0], doc):
                 table[key] = old if old[1] else (old[0], _encode(doc))
             else:
                 line = _encode(doc)
                 table[key] = (json.loads(line), line)  # a private copy, exactly as written
         out[name] = table
     return out
+
+
+def _same(before: dict[str, Any], doc: dict[str, Any]) -> bool:
+    """Whether ``doc`` holds the very values of ``before`` (identity, about 1 µs a document).
+
+    A document handed to TinyDB is a new dict over the cached values (``_hand_out``); TinyDB and
+    ``bot.store.tiny`` change documents only by setting top-level keys, never by changing a value
+    in place, so identical values mean an unchanged document. Unlike ``==`` this never takes
+    ``1`` for ``True`` or ``1.0``, which would keep a stale line.
+    """
+    return len(before) == len(doc) and all(doc.get(k, _GONE) is v for k, v in before.items())
+
+
+_GONE = object()
 
 
 def _assemble(lines: ShardLines, user_id: int) -> str:
@@ -156,7 +170,8 @@ def _hand_out(lines: ShardLines) -> Tables:
 
     TinyDB changes documents only at their top level (``dict.update``, our ``_overwrite``), so
     this is enough to keep the cached copies intact. Values reachable from a document (a plan's
-    sections) are shared: ``bot.store.tiny`` copies every document it returns to a caller.
+    sections) are shared: they must never be changed in place, and ``bot.store.tiny`` copies
+    every document it returns to a caller.
     """
     return {name: {k: dict(doc) for k, (doc, _) in docs.items()} for name, docs in lines.items()}
 
