@@ -130,18 +130,19 @@ class _Poller:
         for worker in self.workers:
             loop.add_reader(worker.process.sentinel, partial(self._worker_ended, worker))
         settings = self.settings
+        polling = AiohttpRequest(1, read_timeout=POLL_TIMEOUT + POLL_READ_MARGIN)
         bot = Bot(
             settings.bot_token,
             base_url=settings.telegram_api_base_url,
             base_file_url=settings.telegram_file_base_url,
             request=AiohttpRequest(4),
+            get_updates_request=polling,
         )
-        polling = AiohttpRequest(1, read_timeout=POLL_TIMEOUT + POLL_READ_MARGIN)
         writers = [
             (await asyncio.open_unix_connection(sock=w.sock))[1] for w in self.workers
         ]
         try:
-            async with bot, polling:
+            async with bot:  # initialises and shuts down both requests
                 await self._prepare(bot)
                 await self._poll(bot, polling, writers)
         except (InvalidToken, Conflict) as exc:
