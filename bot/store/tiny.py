@@ -53,10 +53,11 @@ def _shared(draft_id: str) -> QueryInstance:
     return cast(QueryInstance, where("draft_id") == draft_id)
 
 
-def _record(doc: Mapping[str, Any]) -> DraftRecord:
-    """The record of a stored document, sharing nothing with it (nor with the shard cache)."""
+def _record(doc: Mapping[str, Any], *, copy: bool = True) -> DraftRecord:
+    """The record of a stored document; with ``copy``, sharing nothing with it (nor with the
+    shard cache). Without, for a record that is read and dropped inside a store operation."""
     try:
-        return DraftRecord.model_validate(copy_json(dict(doc)))
+        return DraftRecord.model_validate(copy_json(dict(doc)) if copy else dict(doc))
     except ValidationError as exc:
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise StoreCorrupt("store_record_invalid", draft_id=doc.get("id"), detail=detail) from exc
@@ -126,7 +127,7 @@ class TinyDraftStore:
             found = table.get(_by_id(record.id))
             if found is None:
                 raise NotFoundError("draft_not_found", draft_id=record.id)
-            stored = _record(found)
+            stored = _record(found, copy=False)  # its plan, name and meta are replaced
             if expected_revision is not None and expected_revision != stored.revision:
                 raise ConflictError(
                     "draft_conflict",
