@@ -65,16 +65,17 @@ KEYWORD_WEIGHT = 2.0
 GOOD_COVERAGE = 0.5
 MAX_LIMIT = 50  # a page: Telegram inline mode shows at most 50 results
 TITLE_PREVIEW = 24  # characters of text standing in for a clause without a title
+SAMPLE = 64  # scores sampled per result wanted, to bound the k-th best from below (_top)
 
 _LEVELS = list(Level)
 _KINDS = list(ClauseKind)
 _Ints = npt.NDArray[np.int32]
 _Floats = npt.NDArray[np.float32]
-_Years = npt.NDArray[np.int64]
+_Years = npt.NDArray[np.int16]
 _Bytes = npt.NDArray[np.uint8]
 _Plan = list[tuple[int, float]]
 _A = TypeVar("_A", bound="np.ndarray[Any, Any]")
-_OPEN = 1 << 40  # last year of a clause without one
+_OPEN = np.iinfo(np.int16).max  # last year of a clause without one
 
 
 @dataclass(frozen=True)
@@ -162,15 +163,14 @@ class SearchIndex:
         lo, hi = self._ranges.get(topic, (0, 0)) if topic is not None else (0, len(self))
         if not plan or lo == hi:
             return []
-        docs, scores = self._matches(plan, lo, hi)
+        scores = self._scores(plan, lo, hi)
         if year is not None or level is not None or kinds:
-            keep = self._allowed(docs, year, level, kinds)
-            docs, scores = docs[keep], scores[keep]
-        page = _top(docs, scores, offset + min(limit, MAX_LIMIT))[offset:]
-        coverage = self._coverage(docs[page], terms)
+            scores *= self._allowed(lo, hi, year, level, kinds)
+        page = _top(scores, offset + min(limit, MAX_LIMIT))[offset:]
+        coverage = self._coverage(page + lo, terms)
         return [
-            self._hit(int(docs[i]), float(scores[i]), c)
-            for i, c in zip(page.tolist(), coverage, strict=True)
+            self._hit(doc + lo, float(scores[doc]), c)
+            for doc, c in zip(page.tolist(), coverage, strict=True)
         ]
 
     def postings(self, term: str) -> tuple[_Ints, _Floats]:
@@ -181,38 +181,38 @@ class SearchIndex:
         start, end = self._starts[tid], self._starts[tid + 1]
         return self._docs[start:end], self._impacts[start:end]
 
-    def _matches(self, plan: _Plan, lo: int, hi: int) -> tuple[_Ints, _Floats]:
-        """The documents in ``[lo, hi)`` that match some term, and their scores."""
+    def _scores(self, plan: _Plan, lo: int, hi: int) -> _Floats:
+        """Scores of the documents ``lo`` to ``hi`` (exclusive), 0 for those matching no term."""
         scores = np.zeros(hi - lo, dtype=np.float32)
         whole = lo == 0 and hi == len(self)
         for tid, weight in plan:
-            start, end = int(self._starts[tid]), int(self._starts[tid + 1])
-            docs = self._docs[start:end]
-            impacts = self._impacts[start:end]
+            start, end = self._starts[tid], self._starts[tid + 1]
+            docs, impacts = self._docs[start:end], self._impacts[start:end]
             if not whole:
                 a, b = np.searchsorted(docs, (lo, hi))
                 docs, impacts = docs[a:b] - lo, impacts[a:b]
-            scores[docs] += impacts if weight == 1.0 else impacts * np.float32(weight)
-        matched = np.flatnonzero(scores).astype(np.int32)
-        return matched + lo if lo else matched, scores[matched]
+            np.add.at(scores, docs, impacts if weight == 1.0 else impacts * np.float32(weight))
+        return scores
 
     def _allowed(
         self,
-        docs: _Ints,
+        lo: int,
+        hi: int,
         year: int | None,
         level: Level | None,
         kinds: Collection[ClauseKind] | None,
     ) -> npt.NDArray[np.bool_]:
-        """Which of ``docs`` pass the filters (see ``search``)."""
-        keep = np.ones(len(docs), dtype=np.bool_)
+        """Which documents ``lo`` to ``hi`` pass the filters (see ``search``)."""
+        keep = np.ones(hi - lo, dtype=np.bool_)
         if year is not None:
-            keep &= (self._first_year[docs] <= year) & (year <= self._last_year[docs])
+            year = min(max(year, -_OPEN), _OPEN)
+            keep &= (self._first_year[lo:hi] <= year) & (year <= self._last_year[lo:hi])
         if level is not None:
-            keep &= (self._levels[docs] & np.uint8(1 << _LEVELS.index(level))) != 0
+            keep &= (self._levels[lo:hi] & np.uint8(1 << _LEVELS.index(level))) != 0
         if kinds:
             wanted = np.zeros(len(_KINDS), dtype=np.bool_)
             wanted[[_KINDS.index(kind) for kind in kinds]] = True
-            keep &= wanted[self._kinds[docs]]
+            keep &= wanted[self._kinds[lo:hi]]
         return keep
 
     def _hit(self, doc: int, score: float, coverage: float) -> Hit:
@@ -227,35 +227,48 @@ class SearchIndex:
             coverage=round(coverage, 4),
         )
 
-    def _coverage(self, page: _Ints, terms: list[QueryTerm]) -> list[float]:
+    def _coverage(self, page: npt.NDArray[np.intp], terms: list[QueryTerm]) -> list[float]:
         """Share of the query's idf weight each document of the page matches."""
         own = {t.term: self._idf_of(t.term) for t in terms if t.own and len(t.term) > 1}
         if not own:  # a query of single characters only
             own = {t.term: self._idf_of(t.term) for t in terms if t.own}
-        covered: list[set[str]] = [set() for _ in range(len(page))]
-        for term in terms:
-            docs, _ = self.postings(term.term)
-            if not len(docs):
-                continue
-            at = np.minimum(np.searchsorted(docs, page), len(docs) - 1)
-            for i in np.flatnonzero(docs[at] == page).tolist():
-                covered[i].update(term.covers)
         total = sum(own.values())
-        return [sum(own[t] for t in c if t in own) / total if total else 0.0 for c in covered]
+        matched: list[npt.NDArray[np.bool_]] = []  # per known term: which page docs have it
+        covers: list[list[bool]] = []  # per known term: which own words a match covers
+        for term in terms:
+            tid = self._vocab.get(term.term)
+            if tid is not None:
+                docs = self._docs[self._starts[tid] : self._starts[tid + 1]]
+                matched.append(docs.take(docs.searchsorted(page), mode="clip") == page)
+                covers.append([word in term.covers for word in own])
+        if not total or not matched:
+            return [0.0] * len(page)
+        covered = np.array(covers, dtype=np.float64).T @ np.array(matched, dtype=np.float64)
+        weights = np.array(list(own.values())) / total
+        return [float(share) for share in weights @ (covered > 0)]
 
     def _idf_of(self, term: str) -> float:
         tid = self._vocab.get(term)
         return float(self._idf[tid]) if tid is not None else self._max_idf
 
 
-def _top(docs: _Ints, scores: _Floats, k: int) -> npt.NDArray[np.intp]:
-    """Positions of the ``k`` best scores, best first; ties in document order."""
-    candidates = np.arange(len(scores))
-    if len(scores) > k:
-        bar = np.partition(scores, len(scores) - k)[len(scores) - k]
-        candidates = np.flatnonzero(scores >= bar)
-    order = np.lexsort((docs[candidates], -scores[candidates]))
-    return candidates[order[:k]]
+def _top(scores: _Floats, k: int) -> npt.NDArray[np.intp]:
+    """Positions of the ``k`` best positive scores, best first; ties in position order.
+
+    The k-th best score of an even sample of about ``SAMPLE * k`` scores is a lower bound of
+    the k-th best of all: only the scores above it are partitioned and sorted.
+    """
+    lower = np.float32(0.0)
+    step = len(scores) // (SAMPLE * k)
+    if step > 1:
+        sample = scores[::step]
+        lower = np.partition(sample, len(sample) - k)[len(sample) - k]
+    candidates = np.flatnonzero(scores >= lower if lower > 0 else scores > 0)
+    values = scores[candidates]
+    if len(values) > k:
+        keep = values >= np.partition(values, len(values) - k)[len(values) - k]
+        candidates, values = candidates[keep], values[keep]
+    return candidates[np.lexsort((candidates, -values))[:k]]
 
 
 def _readonly(values: _A) -> _A:
@@ -265,8 +278,8 @@ def _readonly(values: _A) -> _A:
 
 def _attributes(clauses: list[Clause]) -> tuple[_Years, _Years, _Bytes, _Bytes]:
     """Per document: first and last plan year, levels as bits, kind as its number."""
-    first = np.array([c.years[0] for c in clauses], dtype=np.int64)
-    last = np.array([_OPEN if c.years[1] is None else c.years[1] for c in clauses], np.int64)
+    first = np.array([c.years[0] for c in clauses], dtype=np.int16)
+    last = np.array([_OPEN if c.years[1] is None else c.years[1] for c in clauses], np.int16)
     bits = {level: 1 << i for i, level in enumerate(_LEVELS)}
     levels = np.array([sum(bits[lv] for lv in set(c.levels)) for c in clauses], dtype=np.uint8)
     kinds = np.array([_KINDS.index(c.kind) for c in clauses], dtype=np.uint8)
@@ -279,7 +292,7 @@ class _Builder:
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer
         self.terms: list[str] = []  # per document, its distinct terms …
-        self.tfs: array[float] = array("d")  # … and their weighted frequencies
+        self.tfs: array[float] = array("f")  # … and their weighted frequencies
         self.counts: array[int] = array("i")  # distinct terms per document
         self.lengths: array[int] = array("i")  # tokens per document
         self.clauses: list[Clause] = []
@@ -320,23 +333,30 @@ class _Builder:
 
 
 class _Postings:
-    """The builder's frequencies turned into postings with impacts (vectorised)."""
+    """The builder's frequencies turned into postings with impacts (vectorised, in float32
+    where the arrays are as long as the postings, to keep the build's memory down)."""
 
     def __init__(self, builder: _Builder) -> None:
         n = len(builder.counts)
-        self.vocab = {term: i for i, term in enumerate(dict.fromkeys(builder.terms))}
-        tids = np.fromiter(map(self.vocab.__getitem__, builder.terms), np.int32, len(builder.terms))
+        terms, builder.terms = builder.terms, []
+        self.vocab = {term: i for i, term in enumerate(dict.fromkeys(terms))}
+        tids = np.fromiter(map(self.vocab.__getitem__, terms), np.int32, len(terms))
+        del terms
+        df = np.bincount(tids, minlength=len(self.vocab))
         order = np.argsort(tids, kind="stable")  # doc ids stay ascending within a term
         tids = tids[order]
         docs = np.repeat(np.arange(n, dtype=np.int32), np.frombuffer(builder.counts, np.int32))
         docs = docs[order]
-        tfs = np.frombuffer(builder.tfs, np.float64)[order]
-        df = np.bincount(tids, minlength=len(self.vocab))
+        tfs = np.frombuffer(builder.tfs, np.float32)[order]
+        del order
         self.starts = _readonly(np.concatenate(([0], np.cumsum(df))))
         self.idf = _readonly(np.log1p((n - df + 0.5) / (df + 0.5)))
-        lengths = np.frombuffer(builder.lengths, np.int32).astype(np.float64)
+        lengths = np.frombuffer(builder.lengths, np.int32)
         avgdl = float(lengths.mean()) if n else 1.0
-        norms = K1 * (1 - B + B * lengths / (avgdl or 1.0))
-        impacts = (self.idf * (K1 + 1))[tids] * tfs / (tfs + norms[docs])
+        norms = (K1 * (1 - B + B * lengths / (avgdl or 1.0))).astype(np.float32)
+        impacts = norms[docs]
+        impacts += tfs
+        np.divide(tfs, impacts, out=impacts)  # tf / (tf + norm)
+        impacts *= (self.idf * (K1 + 1)).astype(np.float32)[tids]
         self.docs = _readonly(docs)
-        self.impacts: _Floats = _readonly(impacts.astype(np.float32))
+        self.impacts: _Floats = _readonly(impacts)
