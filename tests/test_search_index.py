@@ -17,7 +17,7 @@ from bot.library.models import Clause, ClauseKind, Level, Topic
 from bot.search import Analyzer, SearchIndex
 from bot.search.analysis import plain_text
 from bot.search.evaluate import load_cases
-from bot.search.index import K1, KEYWORD_WEIGHT, MAX_LIMIT, TITLE_WEIGHT, B
+from bot.search.index import K1, KEYWORD_WEIGHT, MAX_LIMIT, TITLE_WEIGHT, B, _top
 from tests.clause_support import library_analyzer
 from tests.conftest import ROOT, SNIPPETS
 
@@ -142,6 +142,20 @@ def test_identical_clauses_score_alike_and_keep_their_order(
     hits = SearchIndex.build(bigger, analyzer).search(clause.title, limit=4)
     assert [h.clause_id for h in hits] == [*(t.id for t in twins), clause.id]
     assert len({h.score for h in hits}) == 1
+
+
+@pytest.mark.parametrize("k", [1, 3, 10, 60])
+def test_top_k_is_the_best_positive_scores_ties_in_position_order(k: int) -> None:
+    rng = np.random.default_rng(k)
+    for n in (0, 5, 700, 50_000):
+        for scores in (
+            rng.integers(0, 20, n).astype(np.float32),  # many ties, some zeros
+            rng.random(n, dtype=np.float32) * (rng.random(n) < 0.05),  # mostly zeros
+            np.zeros(n, dtype=np.float32),
+        ):
+            positive = [i for i in range(n) if scores[i] > 0]
+            expected = sorted(positive, key=lambda i: (-scores[i], i))[:k]
+            assert _top(scores, k).tolist() == expected
 
 
 def test_pages_of_every_size_are_slices_of_one_ranking(index: SearchIndex) -> None:

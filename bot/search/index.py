@@ -21,10 +21,13 @@ Query. The query's words (jieba precise mode, stop words dropped): a word the in
 stands for itself and brings the known words of three or more characters inside it
 (义务教育 in 义务教育优质均衡); a word it does not know is replaced by the dictionary
 words inside it (补短 in 补短提质). Synonyms add their words at ``SYNONYM_WEIGHT``
-(``bot.search.analysis``). Scoring is exact: a dense score array over the documents (of the
-topic, if any) gets each term's postings added (``scores[docs] += impacts * weight``; a term
-has a document at most once), the filters drop the matched documents they exclude, and
-``np.argpartition`` finds the page. Ties are broken by document order.
+(``bot.search.analysis``). Scoring is exact (no shortcut, every posting counts): a dense
+float32 score array over the documents (of the topic, if any) gets each term's postings added,
+``np.add.at(scores, docs, impacts * weight)``; the filters multiply it by a boolean array over
+the same documents. The page: the k-th best of an even sample of ``SAMPLE × k`` scores bounds
+the k-th best from below, so only the scores above it are partitioned and sorted. Ties are
+broken by document order, so pages are slices of one ranking. A hit's coverage (below) looks
+its page's documents up in each query term's postings by ``searchsorted``.
 
 Coverage. A hit's ``coverage`` is the share of the query's idf weight the clause matches (a
 synonym's match covers the words it stands for; a word unknown to the library has the highest
