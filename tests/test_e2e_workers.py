@@ -141,3 +141,18 @@ def test_workers_end_with_a_killed_poller(server: FakeBotApi, tmp_path: Path) ->
     os.kill(bot.process.pid, signal.SIGKILL)  # the poller only: its sockets close
     bot.process.wait(TIMEOUT)
     wait_gone(pids)
+
+
+def test_workers_are_not_forked_from_a_process_with_threads(tmp_path: Path) -> None:
+    from bot.adapters.workers import run_workers
+    from tests.fakebot.harness import hermetic_settings
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, name="busy", daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(RuntimeError, match="busy"):
+            run_workers(hermetic_settings(tmp_path), engine=None, count=2)  # type: ignore[arg-type]
+    finally:
+        stop.set()
+        thread.join()

@@ -35,6 +35,7 @@ import os
 import signal
 import socket
 import struct
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -77,6 +78,9 @@ def run_workers(settings: Settings, engine: DialogueEngine, count: int) -> int:
     survive the fork); ``engine`` is shared with the workers by forking.
     """
     gazetteer.preload()  # shared by the workers, not built by each
+    threads = [t.name for t in threading.enumerate() if t is not threading.current_thread()]
+    if threads:  # a lock one of them holds at the fork would stay locked in the workers
+        raise RuntimeError(f"run_workers must fork before any thread starts; running: {threads}")
     context = multiprocessing.get_context("fork")
     pairs = [socket.socketpair() for _ in range(count)]
     workers: list[_Worker] = []
