@@ -59,7 +59,7 @@ FORMAT = 1  # of DICTIONARY_FILE; part of its key
 # A line may give its own frequency.
 USER_FREQ = 500
 MEMO_LIMIT = 300_000  # runs kept (about 20,000 clauses; tens of MB); cleared when full
-LEARN_LIMIT = 500_000  # pieces whose dictionary status is remembered; cleared when full
+LEARN_LIMIT = 500_000  # pieces whose value is remembered; cleared when full (between runs)
 _PREFIX = 1.0  # a prefix of a dictionary word that is no word itself (a log P is always < 0)
 _ABSENT = 2.0  # not even a prefix
 _NONE = -1e300
@@ -294,8 +294,10 @@ class Segmenter:
 
     def words(self, run: str) -> list[str]:
         """Precise-mode words of one run of Han characters (``jieba.lcut(run, HMM=False)``)."""
-        lookup = self._logfreq.get
-        learn = self._learn
+        learned = self._remembered()
+        lookup = learned.get
+        find = self._value
+        logtotal = self._logtotal
         n = len(run)
         score = [0.0] * (n + 1)
         nxt = list(range(1, n + 2))
@@ -305,8 +307,8 @@ class Segmenter:
             piece = run[i]
             while True:
                 value = lookup(piece)
-                if value is None:
-                    value = learn(piece)
+                if value is None:  # first met: ask the dictionary once
+                    value = learned[piece] = find(piece)
                 if value < 0.0:  # a word: log P(word) + best score of the rest
                     value += score[j]
                     if value >= best:  # on a tie jieba keeps the longer word
@@ -318,7 +320,7 @@ class Segmenter:
                     break
                 j += 1
                 piece = run[i:j]
-            score[i] = score[i + 1] - self._logtotal if best == _NONE else best
+            score[i] = score[i + 1] - logtotal if best == _NONE else best
         out: list[str] = []
         i = 0
         while i < n:
@@ -327,18 +329,17 @@ class Segmenter:
             i = j
         return out
 
-    def _learn(self, piece: str) -> float:
-        """log P(piece) from the dictionary; ``_PREFIX`` or ``_ABSENT`` if it is no word."""
-        value = self._value(piece)
+    def _remembered(self) -> dict[str, float]:
+        """The pieces met so far (log P, ``_PREFIX`` or ``_ABSENT``), emptied when full."""
         if len(self._logfreq) >= LEARN_LIMIT:
             self._logfreq.clear()
-        self._logfreq[piece] = value
-        return value
+        return self._logfreq
 
     def pieces(self, word: str, shortest: int = 2) -> list[str]:
         """Dictionary words inside a word (not the word itself), stop words left out."""
-        lookup = self._logfreq.get
-        learn = self._learn
+        learned = self._remembered()
+        lookup = learned.get
+        find = self._value
         stop = self._stop
         size = len(word)
         out: list[str] = []
@@ -347,7 +348,7 @@ class Segmenter:
                 piece = word[i : i + length]
                 value = lookup(piece)
                 if value is None:
-                    value = learn(piece)
+                    value = learned[piece] = find(piece)
                 if value < 0.0 and piece not in stop:
                     out.append(piece)
         return out
