@@ -32,6 +32,7 @@ CACHE_DIR = "cache"  # under the data directory: the segmentation dictionary
 SYNONYM_WEIGHT = 0.6  # a term found through a synonym counts this much of the term itself
 QUERY_PIECE = 3  # shortest word inside a known query word that is looked up too
 
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~7× faster
 _TEMPLATE = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{\s*([A-Za-z_][\w.]*)[^}]*\}\}", re.DOTALL)
 
 
@@ -204,7 +205,7 @@ _M = TypeVar("_M", bound=BaseModel)
 
 def _load(path: Path, model: type[_M], problems: list[Problem]) -> _M | None:
     try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
         return model.model_validate(raw)
     except FileNotFoundError:
         problems.append(Problem(path.name, "", "file", "missing"))
