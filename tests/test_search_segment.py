@@ -94,9 +94,14 @@ def test_a_started_bot_has_not_imported_jieba(cache: Path, tmp_path: Path) -> No
         lambda data: data[:-3] + bytes([data[-3] ^ 0x80]) + data[-2:],
         lambda data: b"x" * len(data),
         lambda data: data[:8] + bytes(32) + data[40:],  # another key: stale
+        lambda data: data[:40] + bytes([data[40] ^ 1]) + data[41:],  # total
+        lambda data: data[:48]  # trie 8 bytes longer, one value fewer: the same length
+        + (int.from_bytes(data[48:56], "little") + 8).to_bytes(8, "little")
+        + (int.from_bytes(data[56:64], "little") - 1).to_bytes(8, "little")
+        + data[64:],
     ],
     ids=["empty", "header-only", "short", "long", "flipped-trie", "flipped-value", "garbage",
-         "stale"],
+         "stale", "flipped-total", "shifted-sizes"],
 )
 def test_a_damaged_or_stale_file_is_refused(cache: Path, damage: Any) -> None:
     data = (cache / DICTIONARY_FILE).read_bytes()

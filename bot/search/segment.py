@@ -51,7 +51,7 @@ logger = logging.getLogger(__name__)
 
 DICTIONARY_FILE = "dictionary.bin"  # ours, in the cache folder
 CACHE_FILE = "jieba.cache"  # jieba's own marshal cache, used only to build ours
-FORMAT = 1  # of DICTIONARY_FILE; part of its key
+FORMAT = 2  # of DICTIONARY_FILE; part of its key
 # Frequency of a user-dictionary term that gives none. jieba's own suggestion only just beats
 # cutting the term into its parts, so a term lost to an overlapping word (主题教育学 cut as
 # 主题 / 教育学); this value (义务教育 has 727 in jieba's dictionary) keeps terms whole and still
@@ -64,8 +64,11 @@ _PREFIX = 1.0  # a prefix of a dictionary word that is no word itself (a log P i
 _ABSENT = 2.0  # not even a prefix
 _NONE = -1e300
 _MAGIC = b"pbdict\r\n"  # the CR LF catches a text-mode copy
-# magic, key (BLAKE2b of the sources), total, trie bytes, key count, CRC-32 of what follows
-_HEADER = struct.Struct("<8s32sQQQI")
+# magic, key (BLAKE2b of the sources), total, trie bytes, key count; then the CRC-32 of all
+# the rest of the file (those fields, the trie and the values)
+_FIELDS = struct.Struct("<8s32sQQQ")
+_CRC = struct.Struct("<I")
+_HEADER_SIZE = _FIELDS.size + _CRC.size
 _INIT_LOCK = threading.Lock()
 
 
@@ -140,28 +143,31 @@ class Dictionary:
         if sys.byteorder == "big":  # pragma: no cover - no such machine here
             values.byteswap()
         trie: bytes = self._trie.tobytes()
+        fields = _FIELDS.pack(_MAGIC, key, self.total, len(trie), len(values))
         payload = trie + values.tobytes()
-        header = _HEADER.pack(
-            _MAGIC, key, self.total, len(trie), len(values), zlib.crc32(payload)
-        )
-        return header + payload
+        return fields + _CRC.pack(zlib.crc32(payload, zlib.crc32(fields))) + payload
 
     @classmethod
     def from_bytes(cls, data: bytes, key: bytes) -> Dictionary | str:
         """The dictionary in a cache file's content, or why it cannot be used."""
-        if len(data) < _HEADER.size:
+        if len(data) < _HEADER_SIZE:
             return "truncated"
-        magic, found, total, trie_size, count, crc = _HEADER.unpack_from(data)
+        magic, found, total, trie_size, count = _FIELDS.unpack_from(data)
         if magic != _MAGIC:
             return "not a dictionary file"
         if found != key:
             return "stale (jieba's dictionary, the user dictionary or the format changed)"
-        if len(data) != _HEADER.size + trie_size + 8 * count:
+        if len(data) != _HEADER_SIZE + trie_size + 8 * count:
             return "truncated"
-        payload = memoryview(data)[_HEADER.size :]
-        if zlib.crc32(payload) != crc:
+        view = memoryview(data)
+        payload = view[_HEADER_SIZE:]
+        (crc,) = _CRC.unpack_from(data, _FIELDS.size)
+        if zlib.crc32(payload, zlib.crc32(view[: _FIELDS.size])) != crc:
             return "corrupt (CRC mismatch)"
-        trie = marisa_trie.Trie().frombytes(bytes(payload[:trie_size]))
+        try:
+            trie = marisa_trie.Trie().frombytes(bytes(payload[:trie_size]))
+        except Exception as exc:  # marisa's own check of its format
+            return f"corrupt ({exc})"
         values = array("d")
         values.frombytes(payload[trie_size:])
         if sys.byteorder == "big":  # pragma: no cover - no such machine here
