@@ -65,6 +65,7 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 _CLOSE_BACKLOG = 64
+_IDLE_EXIT_S = 1.0  # the closing thread ends after this long without work
 _to_close: queue.Queue[int] = queue.Queue(maxsize=_CLOSE_BACKLOG)
 _closer_lock = threading.Lock()
 _closer: threading.Thread | None = None
@@ -74,22 +75,34 @@ def close_later(fd: int) -> None:
     """Close ``fd`` in a background thread (at once if 64 are already waiting).
 
     For descriptors whose close is slow: the last reference to a replaced file, which frees its
-    blocks. The process still owns ``fd`` until then; it must not be used again.
+    blocks. The process still owns ``fd`` until then; it must not be used again. The thread
+    starts on demand and ends after a second without work, so a process that forks workers
+    after building the store (``bot.adapters.workers``) has no thread running; a child forked
+    while it runs starts afresh and closes its copies of the waiting descriptors itself.
     """
-    global _closer
-    with _closer_lock:
-        if _closer is None or not _closer.is_alive():
-            _closer = threading.Thread(target=_close_forever, name="close_later", daemon=True)
-            _closer.start()
     try:
         _to_close.put_nowait(fd)
     except queue.Full:
         os.close(fd)
+        return
+    global _closer
+    with _closer_lock:
+        if _closer is None or not _closer.is_alive():
+            _closer = threading.Thread(target=_close_until_idle, name="close_later", daemon=True)
+            _closer.start()
 
 
-def _close_forever() -> None:
+def _close_until_idle() -> None:
+    global _closer
     while True:
-        fd = _to_close.get()
+        try:
+            fd = _to_close.get(timeout=_IDLE_EXIT_S)
+        except queue.Empty:
+            with _closer_lock:  # close_later puts before it looks for a thread under this lock
+                if _to_close.empty():
+                    _closer = None
+                    return
+            continue
         with contextlib.suppress(OSError):
             os.close(fd)
         _to_close.task_done()
@@ -98,6 +111,18 @@ def _close_forever() -> None:
 def drain_close_later() -> None:
     """Wait until every descriptor handed to ``close_later`` is closed (tests, benchmarks)."""
     _to_close.join()
+
+
+def _reset_in_child() -> None:
+    global _to_close, _closer_lock, _closer
+    waiting = list(_to_close.queue)  # one thread now: the deque can be read without its lock
+    _to_close, _closer_lock, _closer = queue.Queue(maxsize=_CLOSE_BACKLOG), threading.Lock(), None
+    for fd in waiting:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+os.register_at_fork(after_in_child=_reset_in_child)
 
 
 def fsync_dir(directory: Path) -> None:

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +24,7 @@ from bot.atomic import drain_close_later
 from bot.store import TinyStore, open_store
 from bot.store.storage import dumps_shard
 
+ROOT = Path(__file__).resolve().parent.parent
 ALICE, BOB = 101, 202
 PLAN: dict[str, Any] = {
     "schema_version": 1,
@@ -185,3 +190,58 @@ def test_a_value_that_only_compares_equal_is_still_written(tmp_path: Path) -> No
         for store in (file_store, open_store(tmp_path)):
             loaded = store.sessions.load(ALICE)
             assert loaded is not None and type(loaded["flag"]) is type(value)
+
+
+def test_the_closing_thread_ends_when_idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bot.atomic, "_IDLE_EXIT_S", 0.05)
+    drain_close_later()
+    deadline = time.monotonic() + 5
+    while _closer_running() and time.monotonic() < deadline:  # an earlier test's thread
+        time.sleep(0.02)
+    before = _open_fds()
+    bot.atomic.close_later(os.dup(0))
+    assert _closer_running()
+    drain_close_later()
+    while _closer_running() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not _closer_running() and _open_fds() == before
+
+
+def _closer_running() -> bool:
+    return any(t.name == "close_later" for t in threading.enumerate())
+
+
+FORK = """
+import os, signal, sys, threading
+from bot.atomic import close_later, drain_close_later
+parent, release, real_close = os.getpid(), threading.Event(), os.close
+def held_close(fd):  # in the parent, the closing thread is stuck until release
+    if os.getpid() == parent:
+        release.wait()
+    real_close(fd)
+os.close = held_close
+close_later(os.dup(0))
+waiting = os.dup(0)
+close_later(waiting)
+pid = os.fork()
+if pid == 0:
+    signal.alarm(20)  # a hung child dies rather than outliving the test
+    close_later(os.dup(0))
+    drain_close_later()
+    try:
+        os.fstat(waiting)
+        os._exit(3)  # the child's copy of a waiting descriptor was left open
+    except OSError:
+        os._exit(0)
+release.set()
+drain_close_later()
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_a_child_forked_while_descriptors_wait_closes_them_and_goes_on() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", FORK], cwd=ROOT, timeout=60, capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
