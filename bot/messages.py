@@ -56,6 +56,8 @@ class Messages:
         """The catalogue entry ``message_id`` in ``lang`` (falls back to zh)."""
         entry = self._catalogue[message_id]
         source = entry.get(lang) or entry["zh"]
+        if "{" not in source:  # no Jinja markup: the text is itself (most buttons and notices)
+            return source.strip()
         template = self._compiled.get(source)
         if template is None:  # threads may compile the same text twice: harmless
             template = self._compiled[source] = self._env.from_string(source)

@@ -14,8 +14,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.dialogue import admin, clauses, conflict, drafts, editing, flow, posting, sharing
 from bot.dialogue.actions import Act, Action, decode
@@ -78,8 +79,8 @@ class Engine:
             if self.deps.curation is not None:
                 self.deps.curation.refresh()  # admins' changes made in other processes
             with store.transaction(event.user_id):
-                session = self._load(event.user_id)
-                replies, changed = self._handle(event, session)
+                stored = self._stored(event.user_id)
+                replies, changed = self._handle(event, partial(load_session, stored))
                 if changed is not None:
                     store.sessions.save(event.user_id, dump_session(changed))
         except Exception:  # a bug or a broken disk: the session is not saved; say sorry
@@ -102,22 +103,27 @@ class Engine:
                 raise
             return InlineAnswer()
 
-    def _load(self, user_id: int) -> Session:
+    def _stored(self, user_id: int) -> dict[str, Any] | None:
+        """The user's stored session data (None: a fresh session)."""
         try:
-            return load_session(self.deps.store.sessions.load(user_id))
+            return self.deps.store.sessions.load(user_id)
         except PlanbotError as exc:
             log.warning("starting a fresh session for user %s: %r", user_id, exc)
-            return Session()
+            return None
 
-    def _handle(self, event: Event, session: Session) -> tuple[list[Reply], Session | None]:
+    def _handle(
+        self, event: Event, stored: Callable[[], Session]
+    ) -> tuple[list[Reply], Session | None]:
+        """``stored()`` gives the session as stored, a new object at every call: the turn
+        changes one freely, an error shows the screen of another (cheaper than a deep copy)."""
+        work = stored()
         action = None
         if event.kind is EventKind.BUTTON:
             action = decode(event.data)
             if action is None:
                 return [self._notice("button_invalid")], None
-            if action.nonce != session.nonce:
+            if action.nonce != work.nonce:
                 return [self._notice("button_stale")], None
-        work = session.model_copy(deep=True)
         if not posting.leaves_dialogue(event, action):
             work.bump()
         turn = Turn(self.deps, event, work)
@@ -128,7 +134,7 @@ class Engine:
                 return [self._notice(exc.message_id)], None
             return [Reply(text=self.messages.text(exc.message_id))], None
         except PlanbotError as exc:
-            return self._failed(event, session, exc)
+            return self._failed(event, stored(), exc)
 
     def _notice(self, message_id: str) -> Reply:
         return Reply(notice=self.messages.text(message_id))
@@ -145,7 +151,7 @@ class Engine:
             text = self.messages.text("internal_error")
         if event.kind is EventKind.BUTTON and not isinstance(exc, ConflictError | NotFoundError):
             return [Reply(notice=text)], None
-        turn = Turn(self.deps, event, session.model_copy(deep=True))
+        turn = Turn(self.deps, event, session)
         try:
             screen = current_screen(turn)
         except (PlanbotError, Rejected) as again:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from types import MappingProxyType
 
 from bot.library.eras import Eras, LintFile
 from bot.library.kinds import PlanKind
@@ -27,6 +28,8 @@ class Library:
         self.vars: dict[str, VarSpec] = {
             name: spec for _, c in self._clauses.values() for name, spec in c.vars.items()
         }
+        # the library never changes (an admin's edit makes a new one): answers can be kept
+        self._topic_vars: dict[tuple[str, int, Level], Mapping[str, VarSpec]] = {}
 
     def __len__(self) -> int:
         return len(self._clauses)
@@ -64,11 +67,17 @@ class Library:
         found = [c for c in topic.clauses if c.kind is kind and c.fits(year, level)]
         return sorted(found, key=lambda c: c.order)
 
-    def topic_vars(self, topic_id: str, year: int, level: Level) -> dict[str, VarSpec]:
-        """Variables of the topic's default clauses that fit the plan (what to ask the user)."""
-        topic = self.topics.get(topic_id)
-        out: dict[str, VarSpec] = {}
-        for clause in topic.clauses if topic else []:
-            if clause.default and clause.fits(year, level):
-                out.update(clause.vars)
-        return out
+    def topic_vars(self, topic_id: str, year: int, level: Level) -> Mapping[str, VarSpec]:
+        """Variables of the topic's default clauses that fit the plan (what to ask the user).
+
+        Asked several times for every update of the dialogue, so kept once computed."""
+        key = (topic_id, year, level)
+        found = self._topic_vars.get(key)
+        if found is None:
+            topic = self.topics.get(topic_id)
+            out: dict[str, VarSpec] = {}
+            for clause in topic.clauses if topic else []:
+                if clause.default and clause.fits(year, level):
+                    out.update(clause.vars)
+            found = self._topic_vars[key] = MappingProxyType(out)
+        return found
