@@ -33,8 +33,8 @@ if TYPE_CHECKING:  # the engine is what the adapters expect
 
 def build_engine(settings: Settings, *, clock: Clock = date.today, search: bool = False) -> Engine:
     """Open the library service (shipped snippets/ + the admins' revisions) and the store under
-    ``settings.data_dir``; ``search``: start the search index too (jieba, the search data files
-    in ``settings.snippets_dir``), kept up to date with the library."""
+    ``settings.data_dir``; ``search``: start the search index too (the segmentation dictionary,
+    the search data files in ``settings.snippets_dir``), kept up to date with the library."""
     curation = LibraryService.open(settings)
     index = None
     if search:

@@ -212,7 +212,7 @@ def telegram(args: argparse.Namespace, settings: Settings) -> int:
 
     if not settings.bot_token:
         raise InputError("bot_token_missing")
-    engine = build_engine(settings, search=True)  # jieba is initialised here, before PTB's threads
+    engine = build_engine(settings, search=True)  # search dictionary loaded before any thread
     if settings.workers > 1:
         from bot.adapters.workers import run_workers
 

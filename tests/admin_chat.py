@@ -16,6 +16,7 @@ from bot.library.overlay import library_dump
 from bot.library.revisions import RevisionLog
 from bot.library.stats import UsageStats
 from bot.search import Analyzer, MissLog, SearchService
+from bot.search.segment import jieba_tokenizer
 from bot.store import Store, memory_store
 from tests.admin_support import FakeClock, files_under
 from tests.chat import TEST_LIBRARY, TODAY, Chat, messages, small_library
@@ -45,13 +46,9 @@ def own_analyzer(cache_dir: Path) -> Analyzer:
 
 
 def own_tokenizer(cache_dir: Path) -> Any:
-    """A jieba tokenizer of the tests' own, initialised (the ``jieba_tokenizer`` fixture)."""
-    import jieba
-
-    tokenizer = jieba.Tokenizer()
-    tokenizer.tmp_dir = str(cache_dir)
-    tokenizer.initialize()
-    return tokenizer
+    """A jieba tokenizer of the tests' own, initialised (the ``jieba_tokenizer`` fixture);
+    imported the way the bot imports jieba (its import-time warnings silenced)."""
+    return jieba_tokenizer(cache_dir, None)
 
 
 def admin_engine(

@@ -1,10 +1,11 @@
-"""Finding clauses: normalise (繁→简, NFKC), jieba + user dictionary, BM25 index, miss log.
+"""Finding clauses: normalise (繁→简, NFKC), segmentation over jieba's dictionary + our user
+dictionary (a marisa trie), BM25 index, miss log.
 
 API for the adapters and the dialogue (one ``SearchService`` per process)::
 
     from bot.search import SearchService
     search = SearchService.start(settings, library)   # at start-up, before threads start:
-                                                      # jieba (cache in data_dir/cache), build
+                                                      # the dictionary (data_dir/cache), build
     hits = search.search("促進義務教育優質均衡", year=2025, limit=5)    # list[Hit], best first
     hits = search.search(text, topic="preschool", offset=50, limit=50, record=False)  # inline
     shown = search.preview(hits[0], year=2025)        # Preview(title, text, year): rendered

@@ -38,7 +38,8 @@ class SearchService:
 
     @classmethod
     def start(cls, settings: Settings, library: Library) -> SearchService:
-        """Initialise jieba (cache in the data directory), read the search data, build."""
+        """Load the segmentation dictionary (built from jieba's on the first start, kept in the
+        data directory), read the search data, build."""
         analyzer = Analyzer.load(settings.snippets_dir, settings.data_dir)
         return cls(analyzer, library, MissLog(settings.data_dir / MISSES_FILE))
 
