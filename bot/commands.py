@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -213,6 +214,10 @@ def telegram(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.bot_token:
         raise InputError("bot_token_missing")
     engine = build_engine(settings, search=True)  # search dictionary loaded before any thread
+    # the library, the index and the gazetteer live as long as the process: keep them out of
+    # the collector's way (shorter full collections; forked workers keep sharing their pages)
+    gc.collect()
+    gc.freeze()
     if settings.workers > 1:
         from bot.adapters.workers import run_workers
 
