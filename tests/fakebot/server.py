@@ -27,22 +27,25 @@ update when ``getUpdates`` hands it out (:attr:`FakeBotApi.handed_out`), and
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import itertools
 import json
-import sys
 import threading
 import time
 import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
+
+import orjson
+from aiohttp import web
 
 from tests.fakebot.spec import BotApiSpec, UploadedFile, load_spec
 
@@ -232,8 +235,7 @@ class FakeBotApi:
         self._update_queries: dict[int, str] = {}
         self._last_reply: dict[int, float] = {}  # chat id → when the bot last changed it
         self._closing = False
-        self._httpd: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._httpd: _HttpServer | None = None
         self._methods: dict[str, Callable[[Params, Files], object]] = {
             "getMe": lambda params, files: self.bot_user,
             "deleteWebhook": lambda params, files: True,
@@ -257,12 +259,8 @@ class FakeBotApi:
     # -- life cycle -------------------------------------------------------------------------
 
     def start(self) -> FakeBotApi:
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
-        self._httpd.api = self
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self._thread.start()
+        self._httpd = _HttpServer(self)
+        self._httpd.start()
         return self
 
     def stop(self) -> None:
@@ -270,10 +268,7 @@ class FakeBotApi:
             self._closing = True
             self._cond.notify_all()
         if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+            self._httpd.stop()
 
     def __enter__(self) -> FakeBotApi:
         return self.start()
@@ -289,7 +284,7 @@ class FakeBotApi:
     @property
     def url(self) -> str:
         assert self._httpd is not None, "server not started"
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        return f"http://127.0.0.1:{self._httpd.port}"
 
     @property
     def base_url(self) -> str:
@@ -642,76 +637,91 @@ def _json(value: object) -> Any:
 # -- HTTP ---------------------------------------------------------------------------------------
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    api: FakeBotApi
+class _HttpServer:
+    """The HTTP side: aiohttp.web on 127.0.0.1 in a thread with its own event loop.
 
-    def handle_error(self, request: object, client_address: object) -> None:
-        exc = sys.exc_info()[1]
-        if not isinstance(exc, ConnectionError):
-            self.api.record_crash(repr(exc))
+    aiohttp parses HTTP in C, so the server costs the benchmarks little CPU (this process shares
+    the machine with the bot). API calls are served on the loop, except ``getUpdates``, which may
+    wait for updates: it runs in a thread of :attr:`_pollers` so the loop stays free. A client
+    that goes away before sending its whole body never made its call.
+    """
 
+    def __init__(self, api: FakeBotApi) -> None:
+        self.api = api
+        self.port = 0
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._run, name="fake-bot-api", daemon=True)
+        self._pollers = ThreadPoolExecutor(8, thread_name_prefix="fake-bot-api-poll")
+        self._ready = threading.Event()
+        self._failed: BaseException | None = None
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # headers and body go out as separate writes
-    server: _Server
+    def start(self) -> None:
+        self._thread.start()
+        self._ready.wait()
+        if self._failed is not None:
+            raise self._failed
 
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: tests read the recorded calls instead."""
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=5)
+        self._pollers.shutdown(wait=False, cancel_futures=True)
 
-    def do_GET(self) -> None:
-        path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)  # PTB quotes ":"
-        if path.startswith("/file/bot"):
-            token, _, file_path = path.removeprefix("/file/bot").partition("/")
-            content = self.server.api.download(token, file_path)
-            if content is None:
-                self._respond(404, b"Not Found", "text/plain")
-            else:
-                self._respond(200, content, "application/octet-stream")
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        app = web.Application(client_max_size=64 * 2**20)
+        app.router.add_route("*", "/{path:.*}", self._dispatch)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        try:
+            self._loop.run_until_complete(runner.setup())
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            self._loop.run_until_complete(site.start())
+            self.port = int(runner.addresses[0][1])
+        except BaseException as exc:
+            self._failed = exc
+            self._ready.set()
             return
-        query = urllib.parse.urlsplit(self.path).query
-        self._api_call(path, dict(urllib.parse.parse_qsl(query, keep_blank_values=True)), {})
+        self._ready.set()
+        try:
+            self._loop.run_forever()
+        finally:
+            self._loop.run_until_complete(runner.cleanup())
+            self._loop.close()
 
-    def do_POST(self) -> None:
-        params, files = _parse_body(self.headers.get("Content-Type", ""), self._read_body())
-        self._api_call(urllib.parse.unquote(urllib.parse.urlsplit(self.path).path), params, files)
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        try:
+            return await self._serve(request)
+        except (ConnectionError, asyncio.CancelledError, web.HTTPException):
+            raise
+        except Exception as exc:  # a bug of the fake server: the test reports it
+            self.api.record_crash(repr(exc))
+            return web.Response(status=500, text="fake server error")
 
-    def _api_call(self, path: str, params: Params, files: Files) -> None:
+    async def _serve(self, request: web.Request) -> web.StreamResponse:
+        path = request.path  # percent-decoded (PTB quotes ":" in file paths)
+        if request.method == "GET" and path.startswith("/file/bot"):
+            token, _, file_path = path.removeprefix("/file/bot").partition("/")
+            content = self.api.download(token, file_path)
+            if content is None:
+                return web.Response(status=404, text="Not Found")
+            return web.Response(body=content, content_type="application/octet-stream")
+        if request.method == "POST":
+            body = await request.read()  # ConnectionError if the client went away meanwhile
+            params, files = _parse_body(request.headers.get("Content-Type", ""), body)
+        else:
+            params, files = dict(request.query), {}
         token, _, method = path.removeprefix("/bot").partition("/")
-        status, body = self.server.api.handle(token, method, params, files)
-        self._respond(status, json.dumps(body, ensure_ascii=False).encode(), "application/json")
-
-    def _read_body(self) -> bytes:
-        """The request body; ConnectionError if the client went away before sending all of it
-        (a bot killed mid-request: that request was never made)."""
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks = []
-            while size := int(self._line().split(b";")[0], 16):
-                chunks.append(self._exactly(size))
-                self._line()
-            self._line()
-            return b"".join(chunks)
-        return self._exactly(int(self.headers.get("Content-Length", 0)))
-
-    def _exactly(self, size: int) -> bytes:
-        data = self.rfile.read(size)
-        if len(data) < size:
-            raise ConnectionAbortedError(f"request body cut off at {len(data)} of {size} bytes")
-        return data
-
-    def _line(self) -> bytes:
-        line = self.rfile.readline()
-        if not line.endswith(b"\n"):
-            raise ConnectionAbortedError("chunked request body cut off")
-        return line
-
-    def _respond(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        if method.lower() == "getupdates":
+            status, answer = await self._loop.run_in_executor(
+                self._pollers, self.api.handle, token, method, params, files
+            )
+        else:
+            status, answer = self.api.handle(token, method, params, files)
+        return web.Response(
+            status=status,
+            body=orjson.dumps(answer),
+            content_type="application/json",
+        )
 
 
 def _parse_body(
@@ -719,7 +729,7 @@ def _parse_body(
 ) -> tuple[dict[str, object], dict[str, UploadedFile]]:
     """Parameters and file parts of a JSON, url-encoded or multipart/form-data body."""
     if content_type.startswith("application/json"):
-        return dict(json.loads(body or b"{}")), {}
+        return dict(orjson.loads(body or b"{}")), {}
     if content_type.startswith("multipart/form-data"):
         return _parse_multipart(content_type, body)
     text = body.decode("utf-8")

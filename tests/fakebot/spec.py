@@ -68,6 +68,16 @@ class BotApiSpec:
             name.lower(): method for name, method in data["methods"].items()
         }
         self._types: Mapping[str, Mapping[str, Any]] = data["types"]
+        # what every check needs, worked out once: fields by name, limits from descriptions
+        self._fields: dict[str, dict[str, Field]] = {
+            owner["name"]: {field["name"]: field for field in owner.get("fields", [])}
+            for owner in (*self._methods.values(), *self._types.values())
+        }
+        self._limits: dict[int, _Limits] = {
+            id(field): _Limits.of(field)
+            for fields in self._fields.values()
+            for field in fields.values()
+        }
 
     def method_name(self, name: str) -> str | None:
         """The spec's spelling of ``name`` (method names are case-insensitive), or None."""
@@ -85,7 +95,7 @@ class BotApiSpec:
         if spec is None:
             return [f"{method}: no such method in {self.version}"]
         name = spec["name"]
-        fields = {field["name"]: field for field in spec.get("fields", [])}
+        fields = self._fields[name]
         errors = [f"{name}: unknown parameter {key!r}" for key in params if key not in fields]
         for key, field in fields.items():
             if key in params:
@@ -100,7 +110,7 @@ class BotApiSpec:
         self, path: str, value: object, field: Field, files: Mapping[str, UploadedFile]
     ) -> list[str]:
         errors = self._check_types(path, value, field["types"], files)
-        return errors or _check_limits(path, value, field)
+        return errors or self._limits[id(field)].check(path, value)
 
     def _check_types(
         self, path: str, value: object, types: Sequence[str], files: Mapping[str, UploadedFile]
@@ -149,7 +159,7 @@ class BotApiSpec:
         type_name = spec_type["name"]
         if not isinstance(value, dict):
             return [f"{path}: expected {type_name} object, got {type(value).__name__}"]
-        fields = {field["name"]: field for field in spec_type.get("fields", [])}
+        fields = self._fields[type_name]
         errors = [f"{path}: {type_name} has no field {key!r}" for key in value if key not in fields]
         for key, field in fields.items():
             if key in value:
@@ -204,20 +214,34 @@ def _is_required(field: Field, params: Mapping[str, object]) -> bool:
     return unless is not None and not all(name in params for name in unless.group(1).split(" and "))
 
 
-def _check_limits(path: str, value: object, field: Field) -> list[str]:
-    description = field.get("description", "")
-    length = _LENGTH.search(description)
-    if isinstance(value, str) and length:
-        low, high, unit = int(length.group(1)), int(length.group(2)), length.group(3)
-        size = len(value.encode()) if unit == "bytes" else len(value)
-        if not low <= size <= high:
-            return [f"{path}: {size} {unit}, must be {low}-{high}"]
-        if low > 0 and unit == "characters" and not value.strip():
-            return [f"{path}: only whitespace, must have 1-{high} characters"]
-    array_max = _ARRAY_MAX.search(description)
-    if isinstance(value, list) and array_max and len(value) > int(array_max.group(1)):
-        return [f"{path}: {len(value)} items, at most {array_max.group(1)} allowed"]
-    return []
+@dataclass(frozen=True)
+class _Limits:
+    """The limits a field's description states: a length range, a largest array size."""
+
+    length: tuple[int, int, str] | None
+    array_max: int | None
+
+    @classmethod
+    def of(cls, field: Field) -> _Limits:
+        description = field.get("description", "")
+        length = _LENGTH.search(description)
+        array_max = _ARRAY_MAX.search(description)
+        return cls(
+            (int(length.group(1)), int(length.group(2)), length.group(3)) if length else None,
+            int(array_max.group(1)) if array_max else None,
+        )
+
+    def check(self, path: str, value: object) -> list[str]:
+        if isinstance(value, str) and self.length is not None:
+            low, high, unit = self.length
+            size = len(value.encode()) if unit == "bytes" else len(value)
+            if not low <= size <= high:
+                return [f"{path}: {size} {unit}, must be {low}-{high}"]
+            if low > 0 and unit == "characters" and not value.strip():
+                return [f"{path}: only whitespace, must have 1-{high} characters"]
+        if isinstance(value, list) and self.array_max is not None and len(value) > self.array_max:
+            return [f"{path}: {len(value)} items, at most {self.array_max} allowed"]
+        return []
 
 
 def _method_array_limits(
