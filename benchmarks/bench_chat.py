@@ -14,12 +14,17 @@ fresh TinyDB store in a temporary directory:
 - ``paced``: the real ``planbot telegram`` (child processes: with ``--workers N``, default one
   per CPU, a poller and N workers, each a PTB Application with concurrent updates, the engine
   and the store; see ``bot.adapters.workers``) against the fake Bot API of this process over
-  loopback. The
-  users start within the first ``--think`` seconds; each reads the reply, then thinks ``--think``
-  seconds (uniform, ±50 %) before the next step, as people do. The target is for this run.
+  loopback. The users start within the first ``--think`` seconds; each reads the reply, then
+  thinks ``--think`` seconds (uniform, ±50 %) before the next step, as people do. The target is
+  for this run.
 - ``flat``: the same without thinking: every user acts as soon as the reply arrives, so the bot is
   saturated and the figure is its capacity (the latency is then mostly queueing).
 
+Rates: ``rate`` is all updates over the time from the first update sent to the last reply, ramps
+included (users start within the first think time and finish at different times, so in the paced
+run it stays below the 200 / (think + latency) the users offer); "all users active" counts the
+updates answered while every user is at it, from the moment the last user began to the moment the
+first one was done: the sustained rate the target is about. The flat run's rate is the capacity.
 Latency is from the moment ``getUpdates`` hands an update to the bot to the first
 ``sendMessage``/``editMessageText`` for that chat after it (both stamped by the fake server);
 "sent" adds the wait of the update on the server until the bot polled. The transport overhead is
@@ -105,6 +110,7 @@ class Result:
     cpu_bot: float = 0.0
     cpu_here: float = 0.0
     by_step: dict[int, list[float]] = field(default_factory=dict)
+    steady: float = 0.0  # updates/s with all users active (see _steady)
 
     @property
     def rate(self) -> float:
@@ -306,7 +312,10 @@ def _measure(
     latencies, sent_waits, ends = [], [], []
     handed = server.handed_out
     by_step: dict[int, list[float]] = defaultdict(list)
+    began: dict[int, float] = {}  # chat → when its user sent the first update
+    finished: dict[int, float] = {}  # chat → the reply to its user's last update
     for chat_id, update_id, step in driver.updates:
+        began.setdefault(chat_id, driver.sent[update_id])
         times = replies[chat_id]
         given = handed.get(update_id)
         if given is None:
@@ -318,13 +327,26 @@ def _measure(
         by_step[step].append(latencies[-1])
         sent_waits.append((times[i] - driver.sent[update_id]) * 1000)
         ends.append(times[i])
+        finished[chat_id] = times[i]
     first = min(driver.sent.values(), default=0.0)
     seconds = (max(ends) - first) if ends else 0.0
     return Result(
         name, len(latencies), seconds, latencies, sent_waits, driver.done, users,
         cpu_bot=cpu_after[1] - cpu_before[1], cpu_here=cpu_after[0] - cpu_before[0],
-        by_step=dict(by_step),
+        by_step=dict(by_step), steady=_steady(ends, began, finished),
     )
+
+
+def _steady(ends: list[float], began: dict[int, float], finished: dict[int, float]) -> float:
+    """Updates/s while every user is at it: from the moment the last user began to the moment
+    the first user was done (the ramps at either end are left out); 0 if there is no such
+    window. In the paced run this is the load the users offer, as long as the bot keeps up."""
+    if not began or not finished:
+        return 0.0
+    start, end = max(began.values()), min(finished.values())
+    if end - start < 1.0:
+        return 0.0
+    return sum(start <= t <= end for t in ends) / (end - start)
 
 
 def _process_cpu(pid: int) -> float:
@@ -355,6 +377,8 @@ def row(result: Result) -> str:
            f"   CPU: {result.cpu_bot:5.1f} s ({per_update:.1f} ms/update)")
     extra = (f"   sent→reply p50 {statistics.median(sent):6.1f} p99 {percentile(sent, 0.99):6.1f}"
              if sent else "")
+    if result.steady:
+        extra = f"   all users active {result.steady:4.0f}/s{extra}"
     return (
         f"{result.name:<7} {result.done_users:>4}/{result.users:<4} {result.updates:>6}"
         f" {result.seconds:7.2f} s {result.rate:8.0f}/s   p50 {statistics.median(lat):6.1f}"
@@ -411,13 +435,17 @@ def _verdict(results: dict[str, Result]) -> None:
               f" {flat.rate:.0f}/s = {direct.rate / flat.rate:.2f}x; CPU per update"
               f" {engine_ms:.1f} ms in Engine.handle vs {bot_ms:.1f} ms in the bot's processes"
               f" = {bot_ms / engine_ms:.1f}x")
+    if flat is not None:
+        print(f"capacity (flat): {flat.rate:.0f} updates/s"
+              f" ({'>=' if flat.rate >= TARGET_RATE else '<'} {TARGET_RATE:.0f})")
     measured = paced or flat
     if measured is not None:
         p99 = percentile(measured.latencies_ms, 0.99)
-        ok = measured.rate >= TARGET_RATE and p99 <= TARGET_P99_MS
-        print(f"target ({measured.name}): >= {TARGET_RATE:.0f} updates/s and p99 <="
-              f" {TARGET_P99_MS:.0f} ms: {'ok' if ok else 'MISSED'}"
-              f" ({measured.rate:.0f}/s, p99 {p99:.1f} ms)")
+        rate = measured.steady or measured.rate
+        ok = rate >= TARGET_RATE and p99 <= TARGET_P99_MS
+        print(f"target ({measured.name}): >= {TARGET_RATE:.0f} updates/s with all users active"
+              f" and p99 <= {TARGET_P99_MS:.0f} ms: {'ok' if ok else 'MISSED'}"
+              f" ({rate:.0f}/s, p99 {p99:.1f} ms)")
 
 
 if __name__ == "__main__":
