@@ -121,6 +121,15 @@ class Analyzer:
             config.neutral_region,
         )
 
+    def bulk(self) -> None:
+        """Before tokenising many new texts: segment with jieba-rs (``Segmenter.bulk``)."""
+        self._segmenter.bulk()
+
+    def forget(self) -> None:
+        """Drop everything remembered (memos, the Rust cutter): the state of a new analyzer."""
+        self._segmenter.forget()
+        self._keywords.clear()
+
     def tokens(self, text: str) -> list[str]:
         """Search tokens of a text (any script, any width), stop words removed."""
         out: list[str] = []
