@@ -52,6 +52,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from math import log
+from operator import itemgetter
 from typing import Any, TypeVar
 
 import numpy as np
@@ -349,7 +350,8 @@ class _Postings:
         n = len(builder.counts)
         terms, builder.terms = builder.terms, []
         self.vocab = {term: i for i, term in enumerate(dict.fromkeys(terms))}
-        tids = np.fromiter(map(self.vocab.__getitem__, terms), np.int32, len(terms))
+        # one C call for all the lookups (a single term gives a scalar: reshape)
+        tids = np.array(itemgetter(*terms)(self.vocab) if terms else (), np.int32).reshape(-1)
         del terms
         df = np.bincount(tids, minlength=len(self.vocab))
         order = np.argsort(tids, kind="stable")  # doc ids stay ascending within a term

@@ -58,7 +58,7 @@ import warnings
 import zlib
 from array import array
 from collections.abc import Callable, Iterable
-from itertools import repeat
+from itertools import chain, repeat
 from math import log
 from pathlib import Path
 from types import ModuleType
@@ -392,16 +392,16 @@ class Segmenter:
         found = self._memo.get(run)
         if found is None:
             expansions = self._expansions
-            if len(expansions) >= MEMO_LIMIT:
-                expansions.clear()
-            expand = expansions.get
-            tokens: list[str] = []
-            for word in self.words(run):
-                more = expand(word)
-                if more is None:
-                    more = expansions[word] = self._expand(word)
-                tokens += more
-            found = tuple(tokens)
+            words = self.words(run)
+            try:  # the words' expansions joined in C; most words have been met before
+                found = tuple(chain.from_iterable(map(expansions.__getitem__, words)))
+            except KeyError:
+                if len(expansions) >= MEMO_LIMIT:
+                    expansions.clear()
+                for word in words:
+                    if word not in expansions:
+                        expansions[word] = self._expand(word)
+                found = tuple(chain.from_iterable(map(expansions.__getitem__, words)))
             if len(self._memo) >= MEMO_LIMIT:
                 self._memo.clear()
             self._memo[run] = found
