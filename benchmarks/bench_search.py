@@ -3,7 +3,8 @@ SQLite FTS5, same clauses, same queries, same run; and the bot's start-up to rea
 
 Scaled libraries: the shipped clauses, then copies of them with new ids in which every run of
 four or more Han characters has two characters replaced by a word drawn from jieba's dictionary
-(weighted by its frequency), so no copied phrase repeats verbatim and the vocabulary keeps
+(weighted by its frequency; the words in sorted order, so the draws do not depend on the
+dictionary's iteration order), so no copied phrase repeats verbatim and the vocabulary keeps
 growing with the library, as it would with real new clauses.
 
 Queries: the 90 published plan headings of ``tests/data/search_eval.yaml`` (23 in traditional

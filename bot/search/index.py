@@ -13,9 +13,11 @@ only. Documents are numbered topic by topic, so a topic filter is a doc-id range
 each posting list by bisection (``searchsorted``). Year, level and kind of every document sit
 in small arrays, so the other filters are vectorised comparisons.
 
-Build. Segmentation (``bot.search.analysis``) gives each clause's weighted term frequencies;
-they are appended to flat lists, and the rest is vectorised: term ids, a stable sort by term
-(doc ids stay ascending within a term), document frequencies, idf and the impacts.
+Build. Segmentation (``bot.search.analysis``; with jieba-rs for a library of ``BULK_CLAUSES``
+or more clauses, same words, see ``bot.search.segment``) gives each clause's weighted term
+frequencies; they are appended to flat lists, and the rest is vectorised: term ids (one
+``itemgetter`` call), a stable sort by term (doc ids stay ascending within a term), document
+frequencies, idf and the impacts.
 
 Query. The query's words (jieba precise mode, stop words dropped): a word the index knows
 stands for itself and brings the known words of three or more characters inside it
@@ -70,9 +72,9 @@ GOOD_COVERAGE = 0.5
 MAX_LIMIT = 50  # a page: Telegram inline mode shows at most 50 results
 TITLE_PREVIEW = 24  # characters of text standing in for a clause without a title
 SAMPLE = 64  # scores sampled per result wanted, to bound the k-th best from below (_top)
-# A build of this many clauses or more segments with jieba-rs (``Analyzer.bulk``): its 0.4 s
-# set-up pays for itself at about 1,500 new clauses; a normal start (the shipped library, a
-# few hundred) does without.
+# A build of this many clauses or more segments with jieba-rs (``Analyzer.bulk``): its set-up
+# (about half a second) pays for itself at about 2,000 new clauses; a normal start (the shipped
+# library, a few hundred) does without.
 BULK_CLAUSES = 2_000
 
 _LEVELS = list(Level)

@@ -38,7 +38,7 @@ programme (``ln freq − ln total + best of the rest``, a single character that 
 at frequency 1, a tie to the longer word) in the same double arithmetic, so the words are the
 same; tests check it over every clause text, thousands of varied runs and a whole index. Only
 runs of Han characters (``HAN_RUN``) go to Rust: jieba-rs treats other characters its own way.
-Building its dictionary takes about 0.4 s, so a normal start (a few hundred clauses) does
+Building its dictionary takes about half a second, so a normal start (a few hundred clauses) does
 without it; the extension module is loaded by itself, because importing the ``rjieba``
 package also builds its default tokenizer (0.1 s, 25 MB), which is never used.
 """
@@ -306,7 +306,7 @@ class Cutter(Protocol):
 def rust_cutter(lexicon: Lexicon) -> Callable[[str], list[str]]:
     """A jieba-rs tokenizer over exactly ``lexicon``'s words, frequencies and total: its
     precise-mode words of a Han run (no HMM) are ``Segmenter.words`` (see the module
-    docstring). About 0.4 s for our dictionary."""
+    docstring). About half a second for our dictionary."""
     frequencies = lexicon.frequencies()
     balance = lexicon.total - sum(frequencies.values())
     if balance < 0:  # jieba's total only grows; cannot happen
@@ -373,7 +373,7 @@ class Segmenter:
 
     def bulk(self) -> None:
         """Cut with jieba-rs from now on (same words, 5× faster; its dictionary takes about
-        0.4 s to build, once): worth it before segmenting many runs not seen yet."""
+        half a second to build, once): worth it before segmenting many runs not seen yet."""
         if self._rust is None:
             with _BULK_LOCK:
                 if self._rust is None:
