@@ -156,3 +156,22 @@ def test_workers_are_not_forked_from_a_process_with_threads(tmp_path: Path) -> N
     finally:
         stop.set()
         thread.join()
+
+
+def test_the_poller_passes_updates_without_the_pressed_messages_keyboard() -> None:
+    from bot.adapters.workers import _trimmed, _user_id
+
+    keyboard = {"inline_keyboard": [[{"text": "确定", "callback_data": "1|x"}]]}
+    press = {"update_id": 3, "callback_query": {
+        "id": "9", "from": {"id": 77, "is_bot": False, "first_name": "T"}, "data": "1|x",
+        "chat_instance": "c", "message": {"message_id": 5, "date": 0, "text": "问",
+                                          "chat": {"id": 77, "type": "private"},
+                                          "reply_markup": keyboard}}}
+    text = {"update_id": 4, "message": {"message_id": 6, "date": 0, "text": "修文县",
+                                        "chat": {"id": 78, "type": "private"},
+                                        "from": {"id": 78, "is_bot": False, "first_name": "U"}}}
+    trimmed = _trimmed(press)
+    assert "reply_markup" not in trimmed["callback_query"]["message"]
+    assert trimmed["callback_query"]["message"]["message_id"] == 5
+    assert _trimmed(text) == text
+    assert (_user_id(press), _user_id(text), _user_id({"update_id": 5})) == (77, 78, 0)
