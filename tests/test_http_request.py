@@ -133,3 +133,19 @@ def test_invalid_json_is_reported_not_crashed() -> None:
         AiohttpRequest.parse_json_payload(b"<html>bad gateway</html>")
     with pytest.raises(TelegramError, match="Invalid server response"):
         AiohttpRequest.parse_json_payload(b"[1, 2]")
+
+
+def test_a_proxy_from_the_environment_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HTTP_PROXY names the fake Bot API: a request to a host that does not exist reaches it."""
+
+    async def scenario(server: FakeBotApi) -> None:
+        async with AiohttpRequest(2) as request:
+            result = await request.post(f"http://planbot-proxy-test.invalid/bot{server.token}/getMe")
+            assert isinstance(result, dict) and result["is_bot"] is True
+
+    with FakeBotApi() as server:
+        for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "http_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", server.url)
+        asyncio.run(scenario(server))
+        assert [c.method for c in server.calls] == ["getMe"]

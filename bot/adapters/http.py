@@ -10,6 +10,7 @@ update several-fold (``python -m benchmarks chat``). Behaviour is the same as ``
   as multipart/form-data when a file is uploaded (as ``HTTPXRequest`` does);
 - default timeouts: read 5 s, write 5 s (20 s with a file), connect 5 s, pool 1 s;
   ``getUpdates`` passes its own longer read timeout;
+- a proxy in ``HTTPS_PROXY`` / ``HTTP_PROXY`` (with ``NO_PROXY``) is used, as httpx would;
 - a timeout raises :class:`telegram.error.TimedOut`, any other transport error
   :class:`telegram.error.NetworkError`; HTTP status codes are PTB's business.
 
@@ -72,6 +73,7 @@ class AiohttpRequest(BaseRequest):
                 connector=connector,
                 headers={"User-Agent": self.USER_AGENT},
                 skip_auto_headers=("Accept-Encoding",),
+                trust_env=True,  # HTTPS_PROXY / NO_PROXY from the environment, as httpx does
             )
 
     async def shutdown(self) -> None:
