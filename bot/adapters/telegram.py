@@ -243,11 +243,13 @@ class TelegramAdapter:
         logger.info("user=%d action=%s", event.user_id, action)
         event = event.model_copy(update={"bot_username": bot.username})  # for share links
         unanswered = query
+        answering: asyncio.Task[None] | None = None
         try:
             replies = await self._run_engine(bot, event)
-            if query is not None:
+            if query is not None:  # answered while the replies go out, not before them
                 unanswered = None
-                await self._answer(query, next((r.notice for r in replies if r.notice), ""))
+                notice = next((r.notice for r in replies if r.notice), "")
+                answering = asyncio.create_task(self._answer(query, notice))
             for reply in replies:
                 await self._show(
                     bot, event.chat_id, reply, event.message_id if reply.edit else None
@@ -256,6 +258,9 @@ class TelegramAdapter:
             if unanswered is not None:
                 await self._answer(unanswered, "")
             await self._fail(bot, event.chat_id, event.user_id, action, exc)
+        finally:
+            if answering is not None:
+                await answering  # never raises: a failed answer is only logged
 
     async def _run_engine(self, bot: Bot, event: Event) -> list[Reply]:
         # a timer, not a task per update: most updates are done long before it fires
