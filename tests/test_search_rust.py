@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.library.library import Library
+from bot.search import index as index_module
 from bot.search import segment
 from bot.search.analysis import Analyzer
 from bot.search.evaluate import load_cases
@@ -126,6 +127,36 @@ def test_forget_drops_memos_and_the_rust_cutter(analyzer: Analyzer) -> None:
     assert (seg._rust, seg._memo, seg._logfreq, seg._expansions, fresh._keywords) == (
         None, {}, {}, {}, {},
     )
+
+
+def test_a_rebuild_reuses_the_rust_cutter(
+    library: Library, analyzer: Analyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An admin edit rebuilds the index with the same analyzer: the Rust cutter is built once
+    (a new one only after ``forget``), and it is built from the dictionary's word list, without
+    spelling the words out of the trie."""
+    made: list[object] = []
+
+    def counted(lexicon: Any) -> Any:
+        made.append(lexicon)
+        return rust_cutter(lexicon)
+
+    def no_trie(*args: object) -> None:
+        raise AssertionError("the words were spelt out of the trie")
+
+    lexicon = analyzer._segmenter._lexicon
+    assert isinstance(lexicon, segment.Dictionary)
+    monkeypatch.setattr(index_module, "BULK_CLAUSES", 1)
+    monkeypatch.setattr(segment, "rust_cutter", counted)
+    monkeypatch.setattr(lexicon, "_trie", type("NoTrie", (), {"restore_key": no_trie})())
+    fresh = Analyzer(lexicon, analyzer.stopwords, analyzer.synonyms)
+    first = SearchIndex.build(library, fresh)
+    second = SearchIndex.build(library, fresh)
+    assert made == [lexicon] and fresh._segmenter._rust is not None
+    assert second._vocab == first._vocab
+    fresh.forget()
+    SearchIndex.build(library, fresh)
+    assert made == [lexicon, lexicon]
 
 
 def test_bulk_loads_the_extension_without_rjiebas_default_tokenizer() -> None:

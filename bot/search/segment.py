@@ -3,9 +3,11 @@
 The dictionary. ``load_dictionary`` runs once at start-up, before any thread starts. It reads
 ``dictionary.bin`` from the cache folder of the data directory: jieba's prefix dictionary (every
 word of jieba's dictionary and of ``snippets/_userdict.txt``, and every prefix of one) as a marisa
-trie, with an array of log P by key id (``_PREFIX`` for a prefix that is no word). That loads in
-milliseconds, where jieba's own start (import, then half a million entries from its marshal
-cache) takes about a second, so a normal start does not import jieba at all. The file is keyed
+trie, with an array of log P by key id (``_PREFIX`` for a prefix that is no word), and the words
+in key-id order as one UTF-16 text (for the Rust cutter below: spelling 350,000 words out of
+the trie takes 0.25–0.45 s, decoding that text about 0.02 s). That loads in milliseconds, where
+jieba's own start (import, then half a million entries from its marshal cache) takes about a
+second, so a normal start does not import jieba at all. The file is keyed
 by a hash of jieba's dictionary, our user dictionary and the format (``FORMAT``, ``USER_FREQ``)
 and carries a CRC of its contents; when it is missing, stale, truncated or corrupt, jieba builds
 the dictionary (``jieba_tokenizer``: a few seconds, jieba's own cache in the same folder) and the
@@ -38,9 +40,12 @@ programme (``ln freq − ln total + best of the rest``, a single character that 
 at frequency 1, a tie to the longer word) in the same double arithmetic, so the words are the
 same; tests check it over every clause text, thousands of varied runs and a whole index. Only
 runs of Han characters (``HAN_RUN``) go to Rust: jieba-rs treats other characters its own way.
-Building its dictionary takes about half a second, so a normal start (a few hundred clauses) does
-without it; the extension module is loaded by itself, because importing the ``rjieba``
-package also builds its default tokenizer (0.1 s, 25 MB), which is never used.
+Building its dictionary takes about 0.3 s (nearly all of it jieba-rs's ``add_word``, one call a
+word; the words and frequencies come from the dictionary file's word list and values), so a
+normal start (a few hundred clauses) does without it. It is built once per analyzer: a rebuild
+of the index after an admin edit reuses it (only ``forget`` drops it). The extension module is
+loaded by itself, because importing the ``rjieba`` package also builds its default tokenizer
+(0.1 s, 25 MB), which is never used.
 """
 
 from __future__ import annotations
@@ -73,7 +78,7 @@ logger = logging.getLogger(__name__)
 
 DICTIONARY_FILE = "dictionary.bin"  # ours, in the cache folder
 CACHE_FILE = "jieba.cache"  # jieba's own marshal cache, used only to build ours
-FORMAT = 2  # of DICTIONARY_FILE; part of its key
+FORMAT = 3  # of DICTIONARY_FILE; part of its key
 # Frequency of a user-dictionary term that gives none. jieba's own suggestion only just beats
 # cutting the term into its parts, so a term lost to an overlapping word (主题教育学 cut as
 # 主题 / 教育学); this value (义务教育 has 727 in jieba's dictionary) keeps terms whole and still
@@ -86,13 +91,14 @@ _PREFIX = 1.0  # a prefix of a dictionary word that is no word itself (a log P i
 _ABSENT = 2.0  # not even a prefix
 _NONE = -1e300
 _MAGIC = b"pbdict\r\n"  # the CR LF catches a text-mode copy
-# magic, key (BLAKE2b of the sources), total, trie bytes, key count; then the CRC-32 of all
-# the rest of the file (those fields, the trie and the values)
-_FIELDS = struct.Struct("<8s32sQQQ")
+# magic, key (BLAKE2b of the sources), total, trie bytes, key count, word-list bytes; then the
+# CRC-32 of all the rest of the file (those fields, the trie, the values and the word list)
+_FIELDS = struct.Struct("<8s32sQQQQ")
 _CRC = struct.Struct("<I")
 _HEADER_SIZE = _FIELDS.size + _CRC.size
 _INIT_LOCK = threading.Lock()
 _BULK_LOCK = threading.Lock()
+_WORDS_CODEC = "utf-16-le"  # of the word list: 2 bytes a character, decoded at memory speed
 # The balancing entry of the Rust cutter's dictionary: a private-use character, which
 # normalisation turns into a space, so it is never part of a run.
 _BALANCE = "\ue000"
@@ -112,6 +118,9 @@ class Lexicon(Protocol):
     def frequencies(self) -> dict[str, int]:
         """Every word and its frequency."""
 
+    def entries(self) -> tuple[list[str], list[int]]:
+        """Every word and its frequency, as two lists in the same order."""
+
 
 class JiebaLexicon:
     """The dictionary of an initialised jieba tokenizer (its ``FREQ`` and ``total``)."""
@@ -128,19 +137,25 @@ class JiebaLexicon:
     def frequencies(self) -> dict[str, int]:
         return {word: freq for word, freq in self._freq.items() if freq}
 
+    def entries(self) -> tuple[list[str], list[int]]:
+        frequencies = self.frequencies()
+        return list(frequencies), list(frequencies.values())
+
     def keys(self) -> Iterable[str]:
         """Words and prefixes."""
         return self._freq.keys()
 
 
 class Dictionary:
-    """jieba's prefix dictionary as a marisa trie and an array of values by key id."""
+    """jieba's prefix dictionary as a marisa trie and an array of values by key id; and its
+    words, in key-id order, as one UTF-16 text (a word a line) for ``entries``."""
 
-    def __init__(self, trie: Any, values: array[float], total: int) -> None:
+    def __init__(self, trie: Any, values: array[float], total: int, words: bytes) -> None:
         self._trie = trie
         self._get = trie.get
         self._values = values
         self.total = total
+        self._words = words
 
     @classmethod
     def build(cls, lexicon: JiebaLexicon) -> Dictionary:
@@ -149,27 +164,36 @@ class Dictionary:
         values = array("d", bytes(8 * len(trie)))
         for key, key_id in trie.iteritems():
             values[key_id] = lexicon.value(key)
-        return cls(trie, values, lexicon.total)
+        ids = _word_ids(values)
+        words = "\n".join(map(trie.restore_key, ids.tolist()))
+        if len(ids) and words.count("\n") != len(ids) - 1:  # jieba splits lines on spaces
+            raise ValueError("a dictionary word holds a line break")
+        return cls(trie, values, lexicon.total, words.encode(_WORDS_CODEC))
 
     def value(self, piece: str) -> float:
         key_id = self._get(piece)
         return _ABSENT if key_id is None else self._values[key_id]
 
     def frequencies(self) -> dict[str, int]:
+        return dict(zip(*self.entries(), strict=True))
+
+    def entries(self) -> tuple[list[str], list[int]]:
+        """Every word and its frequency, in key-id order: the words from the word list (a
+        fraction of the time the trie takes to spell them), the frequencies from the values."""
         values = np.frombuffer(self._values, np.float64)
-        ids = np.flatnonzero(values < 0.0)  # words, not prefixes
         # exact: log P keeps 15 digits
-        freqs = np.rint(np.exp(values[ids] + log(self.total))).astype(np.int64)
-        return dict(zip(map(self._trie.restore_key, ids.tolist()), freqs.tolist(), strict=True))
+        freqs = np.rint(np.exp(values[_word_ids(values)] + log(self.total))).astype(np.int64)
+        words = self._words.decode(_WORDS_CODEC).split("\n") if self._words else []
+        return words, freqs.tolist()
 
     def to_bytes(self, key: bytes) -> bytes:
-        """The cache file's content: header, trie, values (little-endian doubles)."""
+        """The cache file's content: header, trie, values (little-endian doubles), words."""
         values = array("d", self._values)
         if sys.byteorder == "big":  # pragma: no cover - no such machine here
             values.byteswap()
         trie: bytes = self._trie.tobytes()
-        fields = _FIELDS.pack(_MAGIC, key, self.total, len(trie), len(values))
-        payload = trie + values.tobytes()
+        fields = _FIELDS.pack(_MAGIC, key, self.total, len(trie), len(values), len(self._words))
+        payload = trie + values.tobytes() + self._words
         return fields + _CRC.pack(zlib.crc32(payload, zlib.crc32(fields))) + payload
 
     @classmethod
@@ -177,12 +201,12 @@ class Dictionary:
         """The dictionary in a cache file's content, or why it cannot be used."""
         if len(data) < _HEADER_SIZE:
             return "truncated"
-        magic, found, total, trie_size, count = _FIELDS.unpack_from(data)
+        magic, found, total, trie_size, count, words_size = _FIELDS.unpack_from(data)
         if magic != _MAGIC:
             return "not a dictionary file"
         if found != key:
             return "stale (jieba's dictionary, the user dictionary or the format changed)"
-        if len(data) != _HEADER_SIZE + trie_size + 8 * count:
+        if len(data) != _HEADER_SIZE + trie_size + 8 * count + words_size:
             return "truncated"
         view = memoryview(data)
         payload = view[_HEADER_SIZE:]
@@ -194,12 +218,25 @@ class Dictionary:
         except Exception as exc:  # marisa's own check of its format
             return f"corrupt ({exc})"
         values = array("d")
-        values.frombytes(payload[trie_size:])
+        values.frombytes(payload[trie_size : trie_size + 8 * count])
         if sys.byteorder == "big":  # pragma: no cover - no such machine here
             values.byteswap()
         if len(trie) != count:
             return "corrupt (key count)"
-        return cls(trie, values, total)
+        words = bytes(payload[trie_size + 8 * count :])
+        if len(words) % 2 or _lines(words) != len(_word_ids(values)):
+            return "corrupt (word count)"
+        return cls(trie, values, total, words)
+
+
+def _word_ids(values: array[float] | np.ndarray) -> np.ndarray:
+    """Key ids of the words (not prefixes), in order."""
+    return np.flatnonzero(np.frombuffer(values, np.float64) < 0.0)
+
+
+def _lines(words: bytes) -> int:
+    """Lines of a UTF-16 word list (a line break is one code unit, never part of another)."""
+    return int(np.count_nonzero(np.frombuffer(words, "<u2") == 0x0A)) + 1 if words else 0
 
 
 def load_dictionary(cache_dir: Path, userdict: Path | None) -> Dictionary:
@@ -306,13 +343,13 @@ class Cutter(Protocol):
 def rust_cutter(lexicon: Lexicon) -> Callable[[str], list[str]]:
     """A jieba-rs tokenizer over exactly ``lexicon``'s words, frequencies and total: its
     precise-mode words of a Han run (no HMM) are ``Segmenter.words`` (see the module
-    docstring). About half a second for our dictionary."""
-    frequencies = lexicon.frequencies()
-    balance = lexicon.total - sum(frequencies.values())
+    docstring). About 0.3 s for our dictionary."""
+    entries, frequencies = lexicon.entries()
+    balance = lexicon.total - sum(frequencies)
     if balance < 0:  # jieba's total only grows; cannot happen
         raise ValueError(f"the dictionary's total is {-balance} short of its frequencies")
     cutter: Cutter = _rjieba().Jieba.empty()
-    for _ in map(cutter.add_word, frequencies, frequencies.values(), repeat(None)):
+    for _ in map(cutter.add_word, entries, frequencies, repeat(None)):
         pass
     if balance:
         cutter.add_word(_BALANCE, balance, None)
@@ -373,7 +410,7 @@ class Segmenter:
 
     def bulk(self) -> None:
         """Cut with jieba-rs from now on (same words, 5× faster; its dictionary takes about
-        half a second to build, once): worth it before segmenting many runs not seen yet."""
+        0.3 s to build, once): worth it before segmenting many runs not seen yet."""
         if self._rust is None:
             with _BULK_LOCK:
                 if self._rust is None:
