@@ -25,6 +25,7 @@ from bot.search.misses import MAX_ENTRIES, MISSES_FILE
 from bot.search.normalise import normalise, runs
 from bot.search.preview import neutral_region, preview
 from bot.search.segment import DICTIONARY_FILE, jieba_tokenizer, read_userdict
+from tests.search_support import shipped_runs
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
@@ -81,15 +82,7 @@ def test_words_are_jiebas_words_and_search_tokens_include_jiebas(
     library: Library, analyzer: Analyzer, reference: Any
 ) -> None:
     segmenter = analyzer._segmenter
-    texts = [
-        text
-        for c in library.clauses()
-        for w in c.wordings()
-        for text in (w.text, w.title or "", *c.keywords)
-    ]
-    topics = library.topics.values()
-    texts += [t.name for t in topics] + [k for t in topics for k in t.keywords]
-    han = list(dict.fromkeys(r for t in texts for r in runs(normalise(t)) if r[0] >= "\u3400"))
+    han = shipped_runs(library)
     assert len(han) > 5000
     for run in han:
         assert segmenter.words(run) == reference.lcut(run, HMM=False), run

@@ -19,6 +19,7 @@ from bot.search.evaluate import load_cases
 from bot.search.index import BULK_CLAUSES, SearchIndex
 from bot.search.normalise import HAN_RUN, normalise, runs
 from bot.search.segment import Segmenter, rust_cutter
+from tests.search_support import shipped_runs
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
@@ -33,18 +34,6 @@ def analyzer(tmp_path_factory: pytest.TempPathFactory) -> Analyzer:
 @pytest.fixture(scope="module")
 def segmenter(analyzer: Analyzer) -> Segmenter:
     return analyzer._segmenter
-
-
-def _shipped_runs(library: Library) -> list[str]:
-    texts = [
-        text
-        for c in library.clauses()
-        for w in c.wordings()
-        for text in (w.text, w.title or "", *c.keywords)
-    ]
-    topics = library.topics.values()
-    texts += [t.name for t in topics] + [k for t in topics for k in t.keywords]
-    return list(dict.fromkeys(r for t in texts for r in runs(normalise(t)) if r[0] >= "\u3400"))
 
 
 def _varied_runs(segmenter: Segmenter, count: int) -> list[str]:
@@ -70,7 +59,7 @@ def _varied_runs(segmenter: Segmenter, count: int) -> list[str]:
 
 def test_rust_words_are_the_python_words(library: Library, segmenter: Segmenter) -> None:
     rust = rust_cutter(segmenter._lexicon)
-    shipped = _shipped_runs(library)
+    shipped = shipped_runs(library)
     varied = _varied_runs(segmenter, 5000)
     assert len(shipped) > 5000
     for run in shipped + varied:
@@ -106,7 +95,7 @@ def test_a_bulk_segmenter_gives_the_same_tokens_and_index(
     bulk.bulk()
     assert bulk._segmenter._rust is not None
     rust = SearchIndex.build(library, bulk)
-    for run in _shipped_runs(library):
+    for run in shipped_runs(library):
         assert bulk._segmenter.search_tokens(run) == analyzer._segmenter.search_tokens(run)
     assert rust._vocab.keys() == python._vocab.keys()
     for term in python._vocab:
