@@ -56,12 +56,13 @@ def test_the_file_holds_jiebas_dictionary_entry_for_entry(cache: Path, reference
     assert len(found._trie) == len(reference.FREQ)  # words and prefixes, nothing else
     assert all(found.value(key) == lexicon.value(key) for key in reference.FREQ)
     assert found.value("火星探测器者") == lexicon.value("火星探测器者") == segment._ABSENT
-    assert found.frequencies() == lexicon.frequencies()
+    expected = lexicon.frequencies()
+    assert found.frequencies() == expected
     words, frequencies = found.entries()  # the word list: the trie's words, in key-id order
     ids = np.flatnonzero(np.frombuffer(found._values, np.float64) < 0.0).tolist()
     assert words == [found._trie.restore_key(i) for i in ids]
-    assert frequencies == [lexicon.frequencies()[w] for w in words]
-    assert found.total - sum(frequencies) == reference.total - sum(lexicon.frequencies().values())
+    assert frequencies == [expected[w] for w in words]
+    assert found.total - sum(frequencies) == reference.total - sum(expected.values())
 
 
 def test_a_normal_start_reads_the_file_and_never_touches_jieba(
