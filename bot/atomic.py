@@ -113,6 +113,16 @@ def drain_close_later() -> None:
     _to_close.join()
 
 
+def settle_close_later() -> None:
+    """Close every waiting descriptor and let the closing thread end (at most about a second):
+    for a process about to fork, which must have no other thread running."""
+    _to_close.join()
+    with _closer_lock:
+        thread = _closer
+    if thread is not None:
+        thread.join(_IDLE_EXIT_S * 2)
+
+
 def _reset_in_child() -> None:
     global _to_close, _closer_lock, _closer
     waiting = list(_to_close.queue)  # one thread now: the deque can be read without its lock

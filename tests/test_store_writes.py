@@ -245,3 +245,13 @@ def test_a_child_forked_while_descriptors_wait_closes_them_and_goes_on() -> None
         [sys.executable, "-c", FORK], cwd=ROOT, timeout=60, capture_output=True, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_settling_ends_the_closing_thread_so_a_process_may_fork(tmp_path: Path) -> None:
+    from bot.atomic import close_later, settle_close_later
+
+    fd = os.open(tmp_path / "x", os.O_CREAT | os.O_RDWR, 0o600)
+    close_later(fd)
+    assert any(t.name == "close_later" for t in threading.enumerate())
+    settle_close_later()
+    assert not any(t.name == "close_later" for t in threading.enumerate())
