@@ -149,3 +149,39 @@ def test_a_proxy_from_the_environment_is_used(monkeypatch: pytest.MonkeyPatch) -
         monkeypatch.setenv("HTTP_PROXY", server.url)
         asyncio.run(scenario(server))
         assert [c.method for c in server.calls] == ["getMe"]
+
+
+def test_every_request_goes_through_the_proxy_not_only_the_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The proxy is looked up once per origin and then reused."""
+
+    async def scenario(server: FakeBotApi) -> None:
+        async with AiohttpRequest(2) as request:
+            for _ in range(3):
+                url = f"http://planbot-proxy-test.invalid/bot{server.token}/getMe"
+                assert isinstance(await request.post(url), dict)
+
+    with FakeBotApi() as server:
+        for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "http_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", server.url)
+        asyncio.run(scenario(server))
+        assert [c.method for c in server.calls] == ["getMe"] * 3
+
+
+def test_no_proxy_sends_a_host_direct(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NO_PROXY names the Bot API host: the (unreachable) proxy is not used for it."""
+
+    async def scenario(server: FakeBotApi) -> None:
+        async with AiohttpRequest(2) as request:
+            result = await request.post(f"{server.url}/bot{server.token}/getMe")
+            assert isinstance(result, dict) and result["is_bot"] is True
+
+    with FakeBotApi() as server:
+        for name in ("no_proxy", "HTTPS_PROXY", "https_proxy", "http_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+        asyncio.run(scenario(server))
+        assert [c.method for c in server.calls] == ["getMe"]

@@ -10,7 +10,11 @@ update several-fold (``python -m benchmarks chat``). Behaviour is the same as ``
   as multipart/form-data when a file is uploaded (as ``HTTPXRequest`` does);
 - default timeouts: read 5 s, write 5 s (20 s with a file), connect 5 s, pool 1 s;
   ``getUpdates`` passes its own longer read timeout;
-- a proxy in ``HTTPS_PROXY`` / ``HTTP_PROXY`` (with ``NO_PROXY``) is used, as httpx would;
+- a proxy in ``HTTPS_PROXY`` / ``HTTP_PROXY`` (with ``NO_PROXY``) is used, as httpx would.
+  It is looked up once per origin, not per request: aiohttp's ``trust_env`` reads the
+  environment and ``~/.netrc`` in a worker thread on every request, two thread hops that were
+  a fifth of a busy bot's CPU. (``.netrc`` credentials are not used: Bot API URLs carry the
+  token themselves);
 - a timeout raises :class:`telegram.error.TimedOut`, any other transport error
   :class:`telegram.error.NetworkError`; HTTP status codes are PTB's business.
 
@@ -27,15 +31,19 @@ from typing import Final
 
 import aiohttp
 import orjson
+from aiohttp.helpers import get_env_proxy_for_url
 from telegram._utils.types import ODVInput  # PTB's type for "a value or DEFAULT_NONE"
 from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
+from yarl import URL
 
 DEFAULT_TIMEOUT: Final = 5.0
 POOL_TIMEOUT: Final = 1.0
 MEDIA_WRITE_TIMEOUT: Final = 20.0
 JSONDict = dict[str, object]
 _JSON: Final = {"Content-Type": "application/json"}
+Proxy = tuple[URL | None, aiohttp.BasicAuth | None]
+_NO_PROXY: Final[Proxy] = (None, None)
 
 
 class AiohttpRequest(BaseRequest):
@@ -61,6 +69,7 @@ class AiohttpRequest(BaseRequest):
         self._pool = pool_timeout
         self._media_write = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, Proxy] = {}  # origin → proxy from the environment
 
     @property
     def read_timeout(self) -> float | None:
@@ -73,8 +82,9 @@ class AiohttpRequest(BaseRequest):
                 connector=connector,
                 headers={"User-Agent": self.USER_AGENT},
                 skip_auto_headers=("Accept-Encoding",),
-                trust_env=True,  # HTTPS_PROXY / NO_PROXY from the environment, as httpx does
+                cookie_jar=aiohttp.DummyCookieJar(),  # the Bot API sets no cookies
             )
+            self._proxies.clear()  # the environment is read again after a restart
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -119,14 +129,28 @@ class AiohttpRequest(BaseRequest):
         try:
             body = _body(request_data)
             headers = _JSON if isinstance(body, bytes) else None
+            proxy, proxy_auth = self._proxy_for(url)
             async with session.request(
-                method, url, data=body, headers=headers, timeout=timeout
+                method, url, data=body, headers=headers, timeout=timeout,
+                proxy=proxy, proxy_auth=proxy_auth,
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+
+    def _proxy_for(self, url: str) -> Proxy:
+        """The proxy for ``url`` that the environment names (HTTPS_PROXY, NO_PROXY …), if any."""
+        origin = "/".join(url.split("/", 3)[:3])  # scheme://host:port
+        proxy = self._proxies.get(origin)
+        if proxy is None:
+            try:
+                proxy = get_env_proxy_for_url(URL(url))
+            except LookupError:  # none set, or NO_PROXY covers the host
+                proxy = _NO_PROXY
+            self._proxies[origin] = proxy
+        return proxy
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:
