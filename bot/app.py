@@ -42,7 +42,7 @@ def build_engine(settings: Settings, *, clock: Clock = date.today, search: bool 
 
         index = SearchService.start(settings, curation.library)
         follow(curation, index)
-    store = open_store(settings.data_dir, durable=settings.durable_writes)
+    store = open_store(settings.data_dir)
     messages = Messages(settings.prompts_dir)
     return Engine(curation.library, store, messages, clock=clock, word_export=word_exporter(),
                   data_dir=settings.data_dir, curation=curation, search=index)

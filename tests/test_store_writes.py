@@ -1,4 +1,4 @@
-"""The file store's write path: the parse cache, partial re-encoding, durability, freed files.
+"""The file store's write path: the parse cache, partial re-encoding, the pair of files.
 
 The behaviour every backend shares is in ``test_store.py``; these are the file backend's costs
 and the guarantees they must not weaken.
@@ -8,10 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,9 +15,10 @@ from typing import Any
 import pytest
 
 import bot.atomic
+import bot.store.slots
 import bot.store.storage
-from bot.atomic import drain_close_later
 from bot.store import TinyStore, open_store
+from bot.store.slots import current
 from bot.store.storage import dumps_shard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +53,13 @@ def shard_path(tmp_path: Path, user_id: int) -> Path:
     return tmp_path / "users" / f"{user_id}.json"
 
 
+def shard_text(tmp_path: Path, user_id: int) -> str:
+    """The shard's JSON in whichever of the user's two files is current."""
+    found = current(shard_path(tmp_path, user_id))
+    assert found is not None
+    return found[1].decode("utf-8")
+
+
 def test_a_shard_is_parsed_once_while_nobody_else_writes_it(
     file_store: TinyStore, tmp_path: Path, parses: list[str]
 ) -> None:
@@ -68,7 +72,10 @@ def test_a_shard_is_parsed_once_while_nobody_else_writes_it(
     other = open_store(tmp_path)  # another process
     other.sessions.save(ALICE, {"step": "other"})
     assert file_store.sessions.load(ALICE) == {"step": "other"}
-    assert parses == [str(shard_path(tmp_path, ALICE))] * 2  # other's first read, then ours
+    found = current(shard_path(tmp_path, ALICE))
+    assert found is not None
+    written_by_other = str(found[0])
+    assert len(parses) == 2 and parses[1] == written_by_other  # other's first read, then ours
 
 
 def test_a_write_re_encodes_only_the_documents_that_changed(
@@ -86,7 +93,7 @@ def test_a_write_re_encodes_only_the_documents_that_changed(
     file_store.drafts.put(drafts[2].model_copy(update={"name": "changed"}))
     docs = [v for v in encoded if isinstance(v, dict) and "plan" in v]
     assert [d["name"] for d in docs] == ["changed"]
-    data = json.loads(shard_path(tmp_path, ALICE).read_text(encoding="utf-8"))
+    data = json.loads(shard_text(tmp_path, ALICE))
     assert [d["name"] for d in data["drafts"].values()] == ["d0", "d1", "changed", "d3"]
 
 
@@ -107,13 +114,15 @@ def test_a_shard_in_another_layout_is_read_and_rewritten_in_ours(tmp_path: Path)
     store = open_store(tmp_path)
     draft = store.drafts.create(ALICE, "清远", PLAN)
     path = shard_path(tmp_path, ALICE)
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads(shard_text(tmp_path, ALICE))
     del data["_meta"]  # as TinyDB's JSONStorage writes it: one line, ASCII escapes, no _meta
+    for old in (tmp_path / "users").iterdir():
+        old.unlink()
     path.write_text(json.dumps(data), encoding="utf-8")
     reader = open_store(tmp_path)
     assert reader.drafts.get(draft.id) == draft
     renamed = reader.drafts.put(draft.model_copy(update={"name": "英德"}))
-    text = path.read_text(encoding="utf-8")
+    text = shard_text(tmp_path, ALICE)
     assert "英德" in text and "清远市教育局" in text and "\\u" not in text
     assert text == dumps_shard(json.loads(text), ALICE)  # our layout, _meta first
     assert store.drafts.get(draft.id) == renamed
@@ -135,16 +144,28 @@ def test_nothing_returned_or_saved_shares_data_with_the_cache(file_store: TinySt
     assert fetched is not None and fetched.plan == PLAN
 
 
-@pytest.mark.parametrize("durable", [False, True])
-def test_the_directory_is_fsynced_only_for_a_durable_store(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, durable: bool
+def test_a_write_overwrites_the_older_file_in_place_and_syncs_it_once(
+    file_store: TinyStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    synced: list[Path] = []
-    monkeypatch.setattr(bot.atomic, "fsync_dir", synced.append)
-    store = open_store(tmp_path, durable=durable)
-    store.drafts.create(ALICE, "a", PLAN)
-    store.sessions.save(ALICE, {})
-    assert synced == ([tmp_path / "users"] * 2 if durable else [])
+    synced_dirs: list[Path] = []
+    monkeypatch.setattr(bot.store.slots, "fsync_dir", synced_dirs.append)
+    datasyncs: list[int] = []
+    real = bot.store.slots._fdatasync
+    monkeypatch.setattr(bot.store.slots, "_fdatasync", lambda fd: (datasyncs.append(fd), real(fd)))
+    draft = file_store.drafts.create(ALICE, "a", PLAN)
+    file_store.sessions.save(ALICE, {"n": 0})
+    assert synced_dirs == [tmp_path / "users"] * 2  # each file's name, once, when created
+    first, second = (tmp_path / "users" / name for name in (f"{ALICE}.json", f"{ALICE}.b.json"))
+    inodes = (first.stat().st_ino, second.stat().st_ino)
+    for n in range(1, 6):
+        draft = file_store.drafts.put(draft.model_copy(update={"name": f"n{n}"}))
+        found = current(first)
+        assert found is not None and found[0] == (first if n % 2 else second)
+    assert (first.stat().st_ino, second.stat().st_ino) == inodes  # no file replaced
+    assert synced_dirs == [tmp_path / "users"] * 2 and len(datasyncs) == 7
+    assert sorted(p.name for p in (tmp_path / "users").iterdir()) == [
+        f"{ALICE}.b.json", f"{ALICE}.json"
+    ]
 
 
 def _open_fds() -> int:
@@ -152,28 +173,17 @@ def _open_fds() -> int:
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
-def test_replaced_shards_are_closed_in_the_background(file_store: TinyStore) -> None:
-    draft = file_store.drafts.create(ALICE, "a", PLAN)
-    drain_close_later()
-    before = _open_fds()
-    for n in range(200):  # more than close_later keeps waiting
-        draft = file_store.drafts.put(draft.model_copy(update={"name": f"n{n}"}))
-        file_store.sessions.save(BOB, {"n": n})
-    drain_close_later()
-    assert _open_fds() == before
-
-
-def test_a_failed_write_closes_the_shard_it_read(
+def test_a_failed_write_keeps_the_last_good_state_and_leaks_nothing(
     file_store: TinyStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     draft = file_store.drafts.create(ALICE, "a", PLAN)
-    drain_close_later()
+    file_store.sessions.save(ALICE, {})
     before = _open_fds()
 
-    def crash(src: object, dst: object) -> None:
+    def crash(fd: int, data: object, offset: int) -> int:
         raise OSError("disk gone")
 
-    monkeypatch.setattr(os, "replace", crash)
+    monkeypatch.setattr(os, "pwrite", crash)
     for _ in range(3):
         with pytest.raises(OSError, match="disk gone"):
             file_store.drafts.put(draft.model_copy(update={"name": "lost"}))
@@ -190,68 +200,3 @@ def test_a_value_that_only_compares_equal_is_still_written(tmp_path: Path) -> No
         for store in (file_store, open_store(tmp_path)):
             loaded = store.sessions.load(ALICE)
             assert loaded is not None and type(loaded["flag"]) is type(value)
-
-
-def test_the_closing_thread_ends_when_idle(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bot.atomic, "_IDLE_EXIT_S", 0.05)
-    drain_close_later()
-    deadline = time.monotonic() + 5
-    while _closer_running() and time.monotonic() < deadline:  # an earlier test's thread
-        time.sleep(0.02)
-    before = _open_fds()
-    bot.atomic.close_later(os.dup(0))
-    assert _closer_running()
-    drain_close_later()
-    while _closer_running() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert not _closer_running() and _open_fds() == before
-
-
-def _closer_running() -> bool:
-    return any(t.name == "close_later" for t in threading.enumerate())
-
-
-FORK = """
-import os, signal, sys, threading
-from bot.atomic import close_later, drain_close_later
-parent, release, real_close = os.getpid(), threading.Event(), os.close
-def held_close(fd):  # in the parent, the closing thread is stuck until release
-    if os.getpid() == parent:
-        release.wait()
-    real_close(fd)
-os.close = held_close
-close_later(os.dup(0))
-waiting = os.dup(0)
-close_later(waiting)
-pid = os.fork()
-if pid == 0:
-    signal.alarm(20)  # a hung child dies rather than outliving the test
-    close_later(os.dup(0))
-    drain_close_later()
-    try:
-        os.fstat(waiting)
-        os._exit(3)  # the child's copy of a waiting descriptor was left open
-    except OSError:
-        os._exit(0)
-release.set()
-drain_close_later()
-_, status = os.waitpid(pid, 0)
-sys.exit(os.waitstatus_to_exitcode(status))
-"""
-
-
-def test_a_child_forked_while_descriptors_wait_closes_them_and_goes_on() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", FORK], cwd=ROOT, timeout=60, capture_output=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
-
-
-def test_settling_ends_the_closing_thread_so_a_process_may_fork(tmp_path: Path) -> None:
-    from bot.atomic import close_later, settle_close_later
-
-    fd = os.open(tmp_path / "x", os.O_CREAT | os.O_RDWR, 0o600)
-    close_later(fd)
-    assert any(t.name == "close_later" for t in threading.enumerate())
-    settle_close_later()
-    assert not any(t.name == "close_later" for t in threading.enumerate())

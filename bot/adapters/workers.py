@@ -53,7 +53,6 @@ from bot.adapters.http import AiohttpRequest
 from bot.adapters.protocol import DialogueEngine
 from bot.adapters.retry import retry_after_seconds, with_retry
 from bot.adapters.telegram import ALLOWED_UPDATES, build_application
-from bot.atomic import settle_close_later
 from bot.compose import gazetteer
 from bot.config import Settings
 
@@ -80,7 +79,6 @@ def run_workers(settings: Settings, engine: DialogueEngine, count: int) -> int:
     survive the fork); ``engine`` is shared with the workers by forking.
     """
     gazetteer.preload()  # shared by the workers, not built by each
-    settle_close_later()  # the store's closing thread, if a start-up write woke it
     threads = [t.name for t in threading.enumerate() if t is not threading.current_thread()]
     if threads:  # a lock one of them holds at the fork would stay locked in the workers
         raise RuntimeError(f"run_workers must fork before any thread starts; running: {threads}")

@@ -9,10 +9,11 @@ Usage::
         draft = store.drafts.put(draft, expected_revision=draft.revision)
         store.sessions.save(user_id, session)
 
-Each user has a shard, ``<data_dir>/users/<user_id>.json``, so the cost of a write does not grow
+Each user has a shard, ``<data_dir>/users/<user_id>.json`` (and ``<user_id>.b.json``: the two
+files are written in turn, see ``bot.store.slots``), so the cost of a write does not grow
 with the number of users or drafts (one flat directory: ext4 looks a name up as fast among
-100,000 files as among 100). Writes are atomic; see ``bot.store.shards`` for locking, for
-durability (``open_store(..., durable=True)``) and for what happens to a corrupt shard. Share
+100,000 files as among 100). Writes are atomic and durable on return; see ``bot.store.shards``
+for locking and for what happens to a corrupt shard. Share
 links are kept by the hash of their token beside the shards (``bot.store.shares``).
 """
 

@@ -9,15 +9,12 @@ Two lock families per user, both re-entrant for the holding thread:
   Store operations never take it, so an operation on another user's shard (a collaborator
   editing a shared draft) cannot deadlock against that user's transaction.
 
-Readers take no lock: a shard file is always replaced whole, so a reader sees the old or the new
-content, never a mix.
+Readers take no lock: a write never touches the file that holds the current state (see
+``bot.store.slots``), so a reader sees the old or the new state, never a mix. A reader that
+finds neither file whole met two writes in a row; it reads again under the write lock.
 
-Durability: a write returns once the new shard is fsynced and renamed into place, so a killed
-process never loses it and a crash at any instant leaves a whole shard. By default the directory
-is not fsynced after the rename (``durable=False``, see ``bot.atomic``): a power loss within the
-file system's commit interval (5 s on ext4) may bring back the shard's previous complete state,
-as SQLite's WAL mode with ``synchronous=NORMAL`` may. ``open_store(..., durable=True)`` makes
-each write durable before it returns, at the cost of a second journal commit per write.
+Durability: a write returns once the new state is on disk (``fdatasync``), so neither a killed
+process nor a power loss loses it, and a crash at any instant leaves the last good state.
 
 Recovery policy: a shard that is not valid JSON of TinyDB's shape is moved aside to
 ``<user_id>.json.corrupt-<UTC timestamp>`` (under the write lock, after checking again that it is
@@ -43,9 +40,11 @@ from tinydb.storages import Storage
 from bot.atomic import fsync_dir
 from bot.store.errors import StoreCorrupt
 from bot.store.locks import KeyedLocks
+from bot.store.slots import slot_paths
 from bot.store.storage import (
     FileShardStorage,
     MemoryShardStorage,
+    ShardBusy,
     ShardCache,
     ShardCorrupt,
     ShardTooNew,
@@ -63,8 +62,9 @@ class Shards(ABC):
         self.tx_locks = tx_locks
 
     @abstractmethod
-    def storage(self, user_id: int) -> Storage:
-        """A fresh storage object for one operation on the user's shard."""
+    def storage(self, user_id: int, *, locked: bool) -> Storage:
+        """A fresh storage object for one operation on the user's shard (``locked``: under the
+        user's write lock)."""
 
     @abstractmethod
     def _move_aside(self, user_id: int) -> str | None:
@@ -78,9 +78,11 @@ class Shards(ABC):
 
     def _run(self, user_id: int, fn: Callable[[TinyDB], T], *, locked: bool) -> T:
         reason = ""
-        for _attempt in range(2):
+        for _attempt in range(3):
             try:
                 return self._once(user_id, fn, locked=locked)
+            except ShardBusy:
+                locked = True  # a write under way: read again with writers kept out
             except ShardTooNew as exc:
                 raise StoreCorrupt("store_schema_newer", user_id=user_id, detail=str(exc)) from exc
             except ShardCorrupt as exc:
@@ -90,12 +92,13 @@ class Shards(ABC):
                     raise StoreCorrupt(
                         "store_corrupt", user_id=user_id, moved_to=moved_to, detail=exc.reason
                     ) from exc
-                reason = exc.reason  # replaced meanwhile by a good shard: try once more
+                reason = exc.reason  # a write under way, or replaced meanwhile: once more
+                locked = True  # with no writer in the way this time
         raise StoreCorrupt("store_corrupt", user_id=user_id, moved_to=None, detail=reason)
 
     def _once(self, user_id: int, fn: Callable[[TinyDB], T], *, locked: bool) -> T:
         lock = self.write_locks.hold(user_id) if locked else nullcontext()
-        with lock, TinyDB(storage=lambda: self.storage(user_id)) as db:
+        with lock, TinyDB(storage=lambda: self.storage(user_id, locked=locked)) as db:
             return fn(db)
 
 
@@ -104,21 +107,26 @@ def _stamp() -> str:
 
 
 class FileShards(Shards):
-    """``<data_dir>/users/<user_id>.json``; lock files under ``<data_dir>/locks/``."""
+    """``<data_dir>/users/<user_id>.json`` and ``<user_id>.b.json`` (``bot.store.slots``); lock
+    files under ``<data_dir>/locks/``."""
 
-    def __init__(self, data_dir: Path, *, cache_size: int = 64, durable: bool = False) -> None:
+    def __init__(self, data_dir: Path, *, cache_size: int = 64) -> None:
         locks = data_dir / "locks"
         super().__init__(KeyedLocks(locks, ".lock"), KeyedLocks(locks, ".tx.lock"))
         self.users_dir = data_dir / "users"
         self.users_dir.mkdir(parents=True, exist_ok=True)
         self.cache = ShardCache(cache_size) if cache_size > 0 else None
-        self.durable = durable
 
     def path(self, user_id: int) -> Path:
+        """The first of the user's two files (the one an earlier planbot wrote alone)."""
         return self.users_dir / f"{user_id}.json"
 
+    def paths(self, user_id: int) -> tuple[Path, Path]:
+        return slot_paths(self.path(user_id))
+
     def sweep_temp_files(self, older_than: float = 3600.0) -> int:
-        """Delete temporary files left by writers killed mid-write; return how many.
+        """Delete temporary files left by writers killed mid-write; return how many. (Shards
+        are written in place now; earlier versions renamed temporary files over them.)
 
         Only files older than ``older_than`` seconds go: another process may be writing one now.
         """
@@ -133,22 +141,25 @@ class FileShards(Shards):
                             removed += 1
         return removed
 
-    def storage(self, user_id: int) -> Storage:
-        return FileShardStorage(self.path(user_id), user_id, self.cache, durable=self.durable)
+    def storage(self, user_id: int, *, locked: bool) -> Storage:
+        return FileShardStorage(self.path(user_id), user_id, self.cache, locked=locked)
 
     def _move_aside(self, user_id: int) -> str | None:
-        path = self.path(user_id)
+        storage = FileShardStorage(self.path(user_id), user_id)  # no cache: read the files again
         try:
-            parse_shard(path.read_bytes(), str(path))
-        except FileNotFoundError:
-            return None
+            storage.read()
         except ShardTooNew:
             return None
         except ShardCorrupt:
-            target = path.with_name(f"{path.name}.corrupt-{_stamp()}")
-            os.replace(path, target)
-            fsync_dir(path.parent)
-            return str(target)
+            stamp = _stamp()
+            moved = []
+            for path in self.paths(user_id):
+                target = path.with_name(f"{path.name}.corrupt-{stamp}")
+                with suppress(FileNotFoundError):
+                    os.replace(path, target)
+                    moved.append(str(target))
+            fsync_dir(self.users_dir)
+            return moved[0] if moved else None
         return None
 
 
@@ -160,7 +171,7 @@ class MemoryShards(Shards):
         self.shelf: dict[int, str] = {}
         self.corrupt: dict[str, str] = {}
 
-    def storage(self, user_id: int) -> Storage:
+    def storage(self, user_id: int, *, locked: bool) -> Storage:
         return MemoryShardStorage(self.shelf, user_id)
 
     def _move_aside(self, user_id: int) -> str | None:

@@ -1,6 +1,6 @@
-"""TinyDB storages for one user's shard: a JSON file written atomically, or a string in memory.
+"""TinyDB storages for one user's shard: a pair of files written in turn, or a string in memory.
 
-The file is UTF-8 JSON with ``ensure_ascii=False`` and one document per line, so people can read
+The shard is UTF-8 JSON with ``ensure_ascii=False`` and one document per line, so people can read
 it and diffs stay small::
 
     {
@@ -12,10 +12,11 @@ it and diffs stay small::
     }
     }
 
-A storage object lives for one store operation: it reads the shard once and serves the data to
-every TinyDB call of that operation (TinyDB reads the whole storage on each call). The file
-storage keeps parsed shards in a ``ShardCache``, so a shard is parsed only when its bytes
-changed under us, and a write re-encodes only the documents that changed.
+On disk it sits in two files, each headed by a line that numbers and checksums the write
+(``bot.store.slots``). A storage object lives for one store operation: it reads the shard once
+and serves the data to every TinyDB call of that operation (TinyDB reads the whole storage on
+each call). The file storage keeps parsed shards in a ``ShardCache``, so a shard is parsed only
+when its bytes changed under us, and a write re-encodes only the documents that changed.
 
 The values inside a document handed to TinyDB are shared with the cache: whoever returns them
 to a caller copies them first (``copy_json``; ``bot.store.tiny`` does it for every record).
@@ -24,7 +25,6 @@ to a caller copies them first (``copy_json``; ``bot.store.tiny`` does it for eve
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -32,7 +32,15 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from bot.atomic import close_later, write_atomic
+from bot.store.slots import (
+    encode_slot,
+    intact,
+    newest_first,
+    read_slot,
+    shard_bytes,
+    slot_paths,
+    write_in_place,
+)
 
 SHARD_SCHEMA_VERSION = 1
 META_TABLE = "_meta"
@@ -49,6 +57,11 @@ class ShardCorrupt(Exception):
         super().__init__(f"{where}: {reason}")
         self.where = where
         self.reason = reason
+
+
+class ShardBusy(Exception):
+    """A read without the write lock met a file being written: read again under the lock (the
+    other file may be older than a write that ended before this read began)."""
 
 
 class ShardTooNew(ShardCorrupt):
@@ -196,8 +209,8 @@ class ShardCache:
 
     Reading the file and comparing the bytes costs about 10 µs for a 60 KB shard from the page
     cache, a twentieth of parsing it, and unlike a ``stat`` key (inode, size, mtime) it cannot
-    be fooled: on ext4 successive atomic replaces alternate between two inode numbers, and where
-    timestamps are coarse a write by another process within one clock tick keeps the mtime.
+    be fooled: the files are overwritten in place, and where timestamps are coarse a write by
+    another process within one clock tick keeps the mtime.
     Cached documents are private: callers get new dicts over them and never change shared values.
     """
 
@@ -226,78 +239,81 @@ class ShardCache:
 
 
 class FileShardStorage(Storage):
-    """A shard in ``path``; every write replaces the file atomically (``bot.atomic``).
+    """A shard in a pair of files written in turn (``bot.store.slots``): the current state is
+    never overwritten, so a crash at any instant leaves it whole.
 
     A write re-encodes only the documents that changed; the others keep their cached lines. A
-    write of the bytes the file already holds is skipped.
+    write of the shard the current file holds already is skipped.
     """
 
     def __init__(
-        self, path: Path, user_id: int, cache: ShardCache | None = None, *, durable: bool = False
+        self, path: Path, user_id: int, cache: ShardCache | None = None, *, locked: bool = True
     ) -> None:
-        self._path = path
+        self._paths = slot_paths(path)
+        self._locked = locked  # whether the caller holds the user's write lock
         self._user_id = user_id
         self._cache = cache
-        self._durable = durable
         self._lines: ShardLines | None = None
         self._data: Tables | None = None
-        self._old_fd: int | None = None
-        self._raw: bytes | None = None  # the file's bytes as last read or written here
+        self._current: tuple[int, int, bytes] | None = None  # file index, seq, shard bytes
+        self._read_done = False
 
     def read(self) -> Tables | None:
-        if self._data is None:
-            try:
-                raw = self._read_file()
-            except FileNotFoundError:
-                return None
-            key = str(self._path)
-            lines = self._cache.get(key, raw) if self._cache is not None else None
-            if lines is None:
-                text = _decode(raw, key)
-                lines = _from_parsed(parse_shard(text, key), text, self._user_id)
-                if self._cache is not None:
-                    self._cache.put(key, raw, lines)
-            self._raw, self._lines = raw, lines
-            self._data = _hand_out(lines)
+        if not self._read_done:
+            self._lines = self._read_current()
+            self._data = _hand_out(self._lines) if self._lines is not None else None
+            self._read_done = True
         return self._data
 
     def write(self, data: Tables) -> None:
+        if not self._read_done:
+            self.read()  # which file is current, and its write number
         lines = _lines(data, self._user_id, self._lines)
-        raw = _assemble(lines, self._user_id).encode("utf-8")
+        shard = _assemble(lines, self._user_id).encode("utf-8")
         self._data = self._lines = None
-        if raw == self._raw:  # the file holds these bytes already (we read it under the lock)
-            self._lines, self._data = lines, _hand_out(lines)
-            return
-        write_atomic(self._path, raw, durable=self._durable)
-        self._raw = raw
-        if self._old_fd is not None:  # the replaced file: freeing it is slow, so not here
-            close_later(self._old_fd)
-            self._old_fd = None
-        if self._cache is not None:
-            self._cache.put(str(self._path), raw, lines)
+        current = self._current
+        if current is None or shard != current[2]:
+            index, seq = (1 - current[0], current[1] + 1) if current is not None else (0, 1)
+            raw = encode_slot(seq, shard)
+            write_in_place(self._paths[index], raw)
+            self._current = (index, seq, shard)
+            if self._cache is not None:
+                self._cache.put(str(self._paths[index]), raw, lines)
         self._lines = lines
         self._data = _hand_out(lines)
 
     def close(self) -> None:
-        self._data = self._lines = self._raw = None
-        if self._old_fd is not None:
-            os.close(self._old_fd)
-            self._old_fd = None
+        self._data = self._lines = self._current = None
+        self._read_done = False
 
-    def _read_file(self) -> bytes:
-        """The file's bytes; its descriptor stays open until ``close`` or a write replaces it."""
-        fd = os.open(self._path, os.O_RDONLY | os.O_CLOEXEC)
-        try:
-            chunks = []
-            while chunk := os.read(fd, max(os.fstat(fd).st_size, 1 << 16)):
-                chunks.append(chunk)
-        except BaseException:
-            os.close(fd)
-            raise
-        if self._old_fd is not None:
-            os.close(self._old_fd)
-        self._old_fd = fd
-        return b"".join(chunks)
+    def _read_current(self) -> ShardLines | None:
+        """The lines of the newest intact file; None if there is no shard yet.
+
+        Without the lock, a file that is not whole may be a write under way, and then the other
+        file can hold a state older than one this reader already saw: ``ShardBusy``. With the
+        lock, it is a write a crash cut short, and the other file holds the last good state.
+        """
+        raws = [read_slot(path) for path in self._paths]
+        slots = newest_first(raws)
+        if not self._locked and len(slots) < sum(raw is not None for raw in raws):
+            raise ShardBusy(str(self._paths[0]))  # a file whose first line is torn
+        for slot, index, raw in slots:
+            key = str(self._paths[index])
+            lines = self._cache.get(key, raw) if self._cache is not None else None
+            if lines is None:
+                if not intact(raw, slot):
+                    if not self._locked:
+                        raise ShardBusy(key)
+                    continue  # cut short by a crash: the other file is whole
+                text = _decode(shard_bytes(raw, slot), key)
+                lines = _from_parsed(parse_shard(text, key), text, self._user_id)
+                if self._cache is not None:
+                    self._cache.put(key, raw, lines)
+            self._current = (index, slot.seq, shard_bytes(raw, slot))
+            return lines
+        if any(raw is not None for raw in raws):
+            raise ShardCorrupt(str(self._paths[0]), "neither file of the shard is whole")
+        return None
 
 
 class MemoryShardStorage(Storage):

@@ -334,13 +334,13 @@ class TinyStore:
         return self.shards.tx_locks.hold(user_id)
 
 
-def open_store(data_dir: Path, *, clock: Clock = utc_now, durable: bool = False) -> TinyStore:
+def open_store(data_dir: Path, *, clock: Clock = utc_now) -> TinyStore:
     """The default store: shards in ``<data_dir>/users``, lock files in ``<data_dir>/locks``.
 
-    Temporary files that crashed writers left more than an hour ago are deleted. ``durable``:
-    fsync the directory after each shard write too (see ``bot.store.shards``, "Durability").
+    Temporary files that crashed writers of earlier versions left more than an hour ago are
+    deleted.
     """
-    shards = FileShards(data_dir, durable=durable)
+    shards = FileShards(data_dir)
     shards.sweep_temp_files()
     return TinyStore(shards, clock)
 
