@@ -201,3 +201,65 @@ def test_callback_answers(server: FakeBotApi, api: httpx.Client) -> None:
     assert server.unanswered_callback_queries() == []
     assert api.post("answerCallbackQuery", data={"callback_query_id": query_id}).status_code == 400
     assert server.violations == [f"answerCallbackQuery: query {query_id} answered twice"]
+
+
+SPEC_CASES: list[tuple[str, dict[str, object]]] = [
+    ("sendMessage", {"chat_id": CHAT, "text": "hi", "reply_markup": {
+        "inline_keyboard": [[{"text": "OK", "callback_data": "a" * 64}]]}}),
+    ("sendMessage", {"chat_id": CHAT, "text": "hi", "reply_markup": {
+        "inline_keyboard": [[{"text": "OK", "callback_data": "a" * 65}]]}}),
+    ("sendMessage", {"chat_id": CHAT, "text": "hi", "reply_markup": {
+        "inline_keyboard": [[{"text": "OK", "callback_data": 7}]]}}),
+    ("sendMessage", {"chat_id": CHAT, "text": "hi", "reply_markup": {
+        "inline_keyboard": [[{"text": "OK", "callback_data": "x", "colour": "red"}]]}}),
+    ("sendMessage", {"chat_id": CHAT, "text": "hi", "reply_markup": {"inline_keyboard": {}}}),
+    ("sendMessage", {"chat_id": str(CHAT), "text": " ", "reply_markup": keyboard("a")}),
+    ("sendMessage", {"chat_id": str(CHAT), "text": "字" * 4097, "reply_markup": keyboard("")}),
+    ("sendMessage", {"chat_id": True, "text": 5, "entities": [{"type": "bold", "offset": 0}]}),
+    ("sendMessage", {"chat_id": 1.5, "text": None, "reply_markup": [1, 2.5, None, True]}),
+    ("sendMessage", {"chat_id": CHAT, "text": "x", "reply_markup": '{"inline_keyboard": NaN}'}),
+    ("editMessageText", {"text": "x", "reply_markup": {"inline_keyboard": [[{"text": "a"}]]}}),
+    ("setMyCommands", {"commands": [{"command": "New", "description": "d"}]}),
+    ("setMyCommands", {"commands": json.dumps([{"command": "new", "description": "d"}])}),
+    ("answerInlineQuery", {"inline_query_id": "q", "results": [{"type": "article"}] * 51}),
+    ("getUpdates", {"allowed_updates": ["message", 1], "offset": "x"}),
+]
+
+
+@pytest.mark.parametrize(("method", "params"), SPEC_CASES)
+def test_remembered_verdicts_are_the_verdicts(method: str, params: dict[str, object]) -> None:
+    """check(plain=True) remembers a field's verdict by its value: asked twice, with the same
+    values or others, it answers exactly as checking afresh does."""
+    spec = load_spec()
+    fresh = spec.check(method, params)
+    assert spec.check(method, params, plain=True) == fresh
+    assert spec.check(method, params, plain=True) == fresh  # now remembered
+    for other_method, other in SPEC_CASES:
+        assert spec.check(other_method, other, plain=True) == spec.check(other_method, other)
+
+
+def test_remembered_verdicts_tell_alike_values_apart() -> None:
+    """Values that compare equal in Python but are different JSON keep their own verdicts."""
+    spec = load_spec()
+    for value in ({"inline_keyboard": [[{"text": "OK", "callback_data": "1"}]]},
+                  {"inline_keyboard": [[{"text": "OK", "callback_data": 1}]]},
+                  {"inline_keyboard": [[{"text": "OK", "callback_data": True}]]},
+                  {"inline_keyboard": [[{"text": "OK", "callback_data": 1.0}]]}):
+        params = {"chat_id": CHAT, "text": "hi", "reply_markup": value}
+        assert spec.check("sendMessage", params, plain=True) == spec.check("sendMessage", params)
+    markup = {"inline_keyboard": [[{"text": "OK", "callback_data": "a"}]]}
+    assert spec.check("sendMessage", {"chat_id": 1, "text": "a", "reply_markup": markup},
+                      plain=True) == []
+    # the same keyboard JSON as a form value (a string) and as a JSON object: both fine
+    assert spec.check("sendMessage", {"chat_id": "1", "text": "a",
+                                      "reply_markup": json.dumps(markup)}, plain=True) == []
+
+
+def test_repeated_bad_requests_are_all_reported(server: FakeBotApi, api: httpx.Client) -> None:
+    params = {"chat_id": CHAT, "text": "hi",
+              "reply_markup": {"inline_keyboard": [[{"text": "OK", "callback_data": "a" * 65}]]}}
+    for _ in range(3):
+        assert api.post("sendMessage", json=params).status_code == 400
+    assert len(server.violations) == 3
+    assert len(set(server.violations)) == 1
+    assert "callback_data: 65 bytes, must be 1-64" in server.violations[0]

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import itertools
 import json
 import threading
@@ -426,10 +427,13 @@ class FakeBotApi:
 
     # -- serving requests -----------------------------------------------------------------
 
-    def handle(self, token: str, method: str, params: Params, files: Files) -> tuple[int, JsonDict]:
-        """Serve one API call: ``(HTTP status, JSON body)``."""
+    def handle(
+        self, token: str, method: str, params: Params, files: Files, *, plain: bool = False
+    ) -> tuple[int, JsonDict]:
+        """Serve one API call: ``(HTTP status, JSON body)``. ``plain``: the values are strings or
+        decoded JSON, as :func:`_parse_body` makes them (see :meth:`BotApiSpec.check`)."""
         name = self.spec.method_name(method) or method
-        errors = self.spec.check(method, params, files)
+        errors = self.spec.check(method, params, files, plain=plain)
         if token != self.token:
             errors.insert(0, f"{name}: wrong bot token")
         with self._cond:
@@ -713,10 +717,11 @@ class _HttpServer:
         token, _, method = path.removeprefix("/bot").partition("/")
         if method.lower() == "getupdates":
             status, answer = await self._loop.run_in_executor(
-                self._pollers, self.api.handle, token, method, params, files
+                self._pollers, functools.partial(self.api.handle, plain=True),
+                token, method, params, files,
             )
         else:
-            status, answer = self.api.handle(token, method, params, files)
+            status, answer = self.api.handle(token, method, params, files, plain=True)
         return web.Response(
             status=status,
             body=orjson.dumps(answer),

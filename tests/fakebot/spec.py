@@ -18,6 +18,11 @@ every type with its fields. :meth:`BotApiSpec.check` returns human-readable viol
 
 Form and multipart requests carry every value as a string (JSON-encoded unless it is a string),
 so top-level values are decoded first; nested JSON values are checked strictly.
+
+The fake server checks thousands of requests that differ only in a few values (the same keyboard
+for every user at a step), so with ``plain=True`` (values decoded from the request by the server:
+strings, or what JSON decodes to) a field's verdict is remembered by the field and its value's
+exact JSON text. It is a pure function of the two, so the answer is the same as checking again.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 SPEC_PATH = Path(
     os.environ.get(
@@ -46,6 +53,7 @@ _REQUIRED_UNLESS = re.compile(
 )
 _BOT_COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 _INTEGER = re.compile(r"-?\d+")
+_VERDICTS_KEPT = 8192  # field verdicts remembered (forgotten all at once when full)
 
 Field = Mapping[str, Any]
 
@@ -78,6 +86,21 @@ class BotApiSpec:
             for fields in self._fields.values()
             for field in fields.values()
         }
+        self._params: dict[str, list[_Param]] = {
+            method["name"]: [
+                _Param.of(method["name"], field) for field in self._fields[method["name"]].values()
+            ]
+            for method in self._methods.values()
+        }
+        self._array_limits: dict[str, list[tuple[str, int]]] = {
+            method["name"]: [
+                (match.group(2), int(match.group(1)))
+                for line in method.get("description", [])
+                for match in _METHOD_ARRAY_MAX.finditer(line)
+            ]
+            for method in self._methods.values()
+        }
+        self._verdicts: dict[tuple[str, str | bytes], tuple[str, ...]] = {}
 
     def method_name(self, name: str) -> str | None:
         """The spec's spelling of ``name`` (method names are case-insensitive), or None."""
@@ -89,22 +112,60 @@ class BotApiSpec:
         method: str,
         params: Mapping[str, object],
         files: Mapping[str, UploadedFile] | None = None,
+        *,
+        plain: bool = False,
     ) -> list[str]:
-        """Violations of the spec by a call of ``method`` with ``params`` (empty if none)."""
+        """Violations of the spec by a call of ``method`` with ``params`` (empty if none).
+
+        ``plain``: every value is a string or was decoded from JSON (dict, list, str, int,
+        float, bool, None and nothing else), as the fake server's are; the verdicts on such
+        values are remembered (see the module's docstring)."""
         spec = self._methods.get(method.lower())
         if spec is None:
             return [f"{method}: no such method in {self.version}"]
         name = spec["name"]
         fields = self._fields[name]
         errors = [f"{name}: unknown parameter {key!r}" for key in params if key not in fields]
-        for key, field in fields.items():
+        files = files or {}
+        remember = plain and not files  # a value may name an uploaded part: not remembered
+        for param in self._params[name]:
+            key = param.key
             if key in params:
-                value = _decode_form_value(params[key], field["types"])
-                errors += self._check_field(f"{name}.{key}", value, field, files or {})
-            elif _is_required(field, params):
+                if remember:
+                    errors += self._remembered(param, params[key])
+                else:
+                    errors += param.check(self, params[key], files)
+            elif param.required or (
+                param.unless is not None and not all(other in params for other in param.unless)
+            ):
                 errors.append(f"{name}: missing required parameter {key!r}")
-        errors += _method_array_limits(name, spec, params)
+        for key, limit in self._array_limits[name]:
+            value = _decode_form_value(params.get(key), ())
+            if isinstance(value, list) and len(value) > limit:
+                errors.append(f"{name}.{key}: {len(value)} items, no more than {limit} allowed")
         return errors
+
+    def _remembered(self, param: _Param, value: object) -> list[str]:
+        """``param.check`` of a plain value, remembered by the value's JSON text."""
+        if isinstance(value, str):
+            text: str | bytes = value
+        elif isinstance(value, int | float | bool) or value is None:
+            return param.check(self, value, {})  # as cheap as remembering
+        else:
+            try:
+                text = orjson.dumps(value)
+            except TypeError:  # not JSON after all: checked, not remembered
+                return param.check(self, value, {})
+            if b"null" in text:  # NaN and infinities (json.loads takes them) are written so
+                return param.check(self, value, {})
+        key = (param.path, text)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = tuple(param.check(self, value, {}))
+            if len(self._verdicts) >= _VERDICTS_KEPT:
+                self._verdicts.clear()
+            self._verdicts[key] = verdict
+        return list(verdict)
 
     def _check_field(
         self, path: str, value: object, field: Field, files: Mapping[str, UploadedFile]
@@ -207,11 +268,34 @@ def _decode_form_value(value: object, types: Sequence[str]) -> object:
         return value  # left as a string: the type check reports it
 
 
-def _is_required(field: Field, params: Mapping[str, object]) -> bool:
-    if field.get("required"):
-        return True
-    unless = _REQUIRED_UNLESS.search(field.get("description", ""))
-    return unless is not None and not all(name in params for name in unless.group(1).split(" and "))
+@dataclass(frozen=True)
+class _Param:
+    """A method's parameter, with what checking it needs worked out once."""
+
+    key: str
+    path: str  # method.key, as violations name it
+    field: Field
+    types: Sequence[str]
+    required: bool
+    unless: tuple[str, ...] | None  # required if any of these parameters is missing
+
+    @classmethod
+    def of(cls, method: str, field: Field) -> _Param:
+        unless = _REQUIRED_UNLESS.search(field.get("description", ""))
+        return cls(
+            field["name"],
+            f"{method}.{field['name']}",
+            field,
+            field["types"],
+            bool(field.get("required")),
+            tuple(unless.group(1).split(" and ")) if unless else None,
+        )
+
+    def check(
+        self, spec: BotApiSpec, value: object, files: Mapping[str, UploadedFile]
+    ) -> list[str]:
+        value = _decode_form_value(value, self.types)
+        return spec._check_field(self.path, value, self.field, files)
 
 
 @dataclass(frozen=True)
@@ -242,19 +326,6 @@ class _Limits:
         if isinstance(value, list) and self.array_max is not None and len(value) > self.array_max:
             return [f"{path}: {len(value)} items, at most {self.array_max} allowed"]
         return []
-
-
-def _method_array_limits(
-    name: str, spec: Mapping[str, Any], params: Mapping[str, object]
-) -> list[str]:
-    errors = []
-    for line in spec.get("description", []):
-        for match in _METHOD_ARRAY_MAX.finditer(line):
-            key, limit = match.group(2), int(match.group(1))
-            value = _decode_form_value(params.get(key), ())
-            if isinstance(value, list) and len(value) > limit:
-                errors.append(f"{name}.{key}: {len(value)} items, no more than {limit} allowed")
-    return errors
 
 
 @cache
