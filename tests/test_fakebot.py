@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -263,3 +264,162 @@ def test_repeated_bad_requests_are_all_reported(server: FakeBotApi, api: httpx.C
     assert len(server.violations) == 3
     assert len(set(server.violations)) == 1
     assert "callback_data: 65 bytes, must be 1-64" in server.violations[0]
+
+
+# -- the HTTP layer ---------------------------------------------------------------------------
+
+
+def raw_exchange(server: FakeBotApi, data: bytes, answers: int = 1) -> list[bytes]:
+    """Send ``data`` on one connection; the first ``answers`` HTTP answers (heads and bodies)."""
+    port = int(server.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(data)
+        return read_answers(sock, answers)
+
+
+def read_answers(sock: socket.socket, count: int) -> list[bytes]:
+    received, answers = b"", list[bytes]()
+    while len(answers) < count:
+        head_end = received.find(b"\r\n\r\n")
+        if head_end >= 0:
+            head = received[:head_end].decode("latin-1")
+            length = int(next((line.split(":")[1] for line in head.split("\r\n")
+                               if line.lower().startswith("content-length:")), "0"))
+            end = head_end + 4 + length
+            if len(received) >= end:
+                answers.append(received[:end])
+                received = received[end:]
+                continue
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        received += chunk
+    return answers
+
+
+def post(path: str, body: bytes, *extra: str) -> bytes:
+    headers = [f"POST {path} HTTP/1.1", "Host: x", "Content-Type: application/json",
+               f"Content-Length: {len(body)}", *extra]
+    return ("\r\n".join(headers) + "\r\n\r\n").encode() + body
+
+
+def test_http_keep_alive_and_pipelining(server: FakeBotApi) -> None:
+    path = f"/bot{server.token}/sendMessage"
+    requests = b"".join(post(path, json.dumps({"chat_id": CHAT, "text": f"m{i}"}).encode())
+                        for i in range(3))
+    answers = raw_exchange(server, requests, 3)
+    assert [a.split(b"\r\n", 1)[0] for a in answers] == [b"HTTP/1.1 200 OK"] * 3
+    assert [m.text for m in server.bot_messages(CHAT)] == ["m0", "m1", "m2"]
+    assert server.violations == []
+
+
+def test_http_chunked_body_and_expect_continue(server: FakeBotApi) -> None:
+    port = int(server.url.rsplit(":", 1)[1])
+    body = json.dumps({"chat_id": CHAT, "text": "chunked 条"}).encode()
+    head = (f"POST /bot{server.token}/sendMessage HTTP/1.1\r\nHost: x\r\n"
+            "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+            "Expect: 100-continue\r\n\r\n").encode()
+    chunks = b"".join(b"%x;ext=1\r\n%s\r\n" % (len(body[i:i + 5]), body[i:i + 5])
+                      for i in range(0, len(body), 5)) + b"0\r\nX-Trailer: y\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(head)
+        assert sock.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(chunks)
+        [answer] = read_answers(sock, 1)
+    assert answer.startswith(b"HTTP/1.1 200 OK")
+    assert [m.text for m in server.bot_messages(CHAT)] == ["chunked 条"]
+
+
+def test_http_a_request_cut_short_was_never_made(server: FakeBotApi) -> None:
+    port = int(server.url.rsplit(":", 1)[1])
+    request = post(f"/bot{server.token}/sendMessage",
+                   json.dumps({"chat_id": CHAT, "text": "never"}).encode())
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(request[:-3])
+    time.sleep(0.1)
+    assert server.calls == []
+    assert server.bot_messages(CHAT) == []
+
+
+def test_http_malformed_requests(server: FakeBotApi) -> None:
+    for garbage in (b"HELLO\r\n\r\n", b"POST /x HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+                    b"POST /x HTTP/1.1\r\nBad Header\r\n\r\n",
+                    b"POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"):
+        [answer] = raw_exchange(server, garbage)
+        assert answer.startswith(b"HTTP/1.1 400 Bad Request"), answer
+        assert b"Connection: close" in answer
+    assert server.calls == []
+
+
+def test_http_connection_close_and_http_1_0(server: FakeBotApi) -> None:
+    path = f"/bot{server.token}/getMe"
+    for request in (f"GET {path} HTTP/1.1\r\nConnection: close\r\n\r\n".encode(),
+                    f"GET {path} HTTP/1.0\r\n\r\n".encode()):
+        port = int(server.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(request)
+            [answer] = read_answers(sock, 1)
+            assert sock.recv(10) == b""  # closed after the answer
+        assert answer.startswith(b"HTTP/1.1 200 OK")
+        assert b"Connection: close" in answer
+        assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["result"]["is_bot"] is True
+
+
+def test_http_query_parameters_and_404(server: FakeBotApi) -> None:
+    reply = httpx.get(f"{server.base_url}{server.token}/sendMessage",
+                      params={"chat_id": str(CHAT), "text": "via GET"})
+    assert reply.status_code == 200
+    assert [m.text for m in server.bot_messages(CHAT)] == ["via GET"]
+    assert httpx.get(f"{server.base_file_url}{server.token}/nothing/here").status_code == 404
+
+
+def test_long_poll_answers_at_once_when_updates_are_pending(
+    server: FakeBotApi, api: httpx.Client
+) -> None:
+    user = SimulatedUser(server, CHAT)
+    user.send_text("waiting already")
+    started = time.monotonic()
+    [update] = api.post("getUpdates", data={"timeout": "10"}).json()["result"]
+    assert time.monotonic() - started < 0.1
+    assert update["message"]["text"] == "waiting already"
+    assert server.handed_out[update["update_id"]] >= started
+
+
+def test_long_polls_wait_side_by_side_and_requests_queue_behind_them(
+    server: FakeBotApi, api: httpx.Client
+) -> None:
+    """Two long polls wait together; an update wakes both. A request sent on a polling
+    connection is answered after the poll; other connections are served meanwhile."""
+    port = int(server.url.rsplit(":", 1)[1])
+    poll = post(f"/bot{server.token}/getUpdates", b'{"timeout": 10}')
+    send = post(f"/bot{server.token}/sendMessage", b'{"chat_id": 42, "text": "after"}')
+    with (socket.create_connection(("127.0.0.1", port), timeout=5) as first,
+          socket.create_connection(("127.0.0.1", port), timeout=5) as second):
+        first.sendall(poll + send)
+        second.sendall(poll)
+        time.sleep(0.05)
+        assert api.post("sendMessage", data={"chat_id": str(CHAT), "text": "now"}).is_success
+        assert [m.text for m in server.bot_messages(CHAT)] == ["now"]
+        SimulatedUser(server, CHAT).send_text("wake up")
+        polled, sent = read_answers(first, 2)
+        [other] = read_answers(second, 1)
+    for answer in (polled, other):
+        [update] = json.loads(answer.split(b"\r\n\r\n", 1)[1])["result"]
+        assert update["message"]["text"] == "wake up"
+    assert sent.startswith(b"HTTP/1.1 200 OK")
+    assert [m.text for m in server.bot_messages(CHAT)] == ["now", "after"]
+    assert server.violations == []
+
+
+def test_a_waiting_long_poll_is_answered_when_the_server_stops() -> None:
+    fake = FakeBotApi(max_poll_wait=30).start()
+    answers: list[httpx.Response] = []
+    poller = threading.Thread(target=lambda: answers.append(
+        httpx.post(f"{fake.base_url}{fake.token}/getUpdates", data={"timeout": "30"}, timeout=10)))
+    poller.start()
+    time.sleep(0.1)
+    started = time.monotonic()
+    fake.stop()
+    poller.join(10)
+    assert time.monotonic() - started < 2
+    assert [a.json()["result"] for a in answers] == [[]]

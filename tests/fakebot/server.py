@@ -28,25 +28,25 @@ update when ``getUpdates`` hands it out (:attr:`FakeBotApi.handed_out`), and
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
-import functools
 import itertools
 import json
+import re
 import threading
 import time
 import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import HTTP
+from http import HTTPStatus
 from types import TracebackType
 from typing import Any
 
 import orjson
-from aiohttp import web
 
 from tests.fakebot.spec import BotApiSpec, UploadedFile, load_spec
 
@@ -236,6 +236,7 @@ class FakeBotApi:
         self._update_queries: dict[int, str] = {}
         self._last_reply: dict[int, float] = {}  # chat id → when the bot last changed it
         self._closing = False
+        self._poll_wakers: list[Callable[[], None]] = []  # long polls waiting for an update
         self._httpd: _HttpServer | None = None
         self._methods: dict[str, Callable[[Params, Files], object]] = {
             "getMe": lambda params, files: self.bot_user,
@@ -268,6 +269,7 @@ class FakeBotApi:
         with self._cond:
             self._closing = True
             self._cond.notify_all()
+            self._wake_pollers()
         if self._httpd is not None:
             self._httpd.stop()
 
@@ -383,6 +385,7 @@ class FakeBotApi:
                     self._query_chats[str(payload["id"])] = int(chat["id"])
             self._updates.append({"update_id": update_id, kind: payload})
             self._cond.notify_all()
+            self._wake_pollers()
             return update_id
 
     def mark_processed(self, update_id: int) -> None:
@@ -430,28 +433,45 @@ class FakeBotApi:
     def handle(
         self, token: str, method: str, params: Params, files: Files, *, plain: bool = False
     ) -> tuple[int, JsonDict]:
-        """Serve one API call: ``(HTTP status, JSON body)``. ``plain``: the values are strings or
-        decoded JSON, as :func:`_parse_body` makes them (see :meth:`BotApiSpec.check`)."""
-        name = self.spec.method_name(method) or method
+        """Serve one API call: ``(HTTP status, JSON body)``; ``getUpdates`` waits in this thread.
+        ``plain``: the values are strings or decoded JSON, as :func:`_parse_body` makes them (see
+        :meth:`BotApiSpec.check`)."""
+        call, refusal = self._receive(token, method, params, files, plain=plain)
+        return self._answer(call, refusal, lambda: self._serve(call.method, params, files))
+
+    def _receive(
+        self, token: str, method: str, params: Params, files: Files, *, plain: bool
+    ) -> tuple[ApiCall, ApiError | None]:
+        """Check and record a call; the error to answer it with instead of serving it, if any."""
+        name = self.spec.method_name(method)
         errors = self.spec.check(method, params, files, plain=plain)
         if token != self.token:
-            errors.insert(0, f"{name}: wrong bot token")
+            errors.insert(0, f"{name or method}: wrong bot token")
         with self._cond:
-            call = ApiCall(name, dict(params), dict(files), "; ".join(errors), time.monotonic())
+            call = ApiCall(
+                name or method, dict(params), dict(files), "; ".join(errors), time.monotonic()
+            )
             self.calls.append(call)
             self.violations.extend(errors)
-            failures = self._failures.get(name)
+            failures = self._failures.get(call.method)
             injected = failures.pop(0) if failures else None
+        if token != self.token:
+            return call, ApiError(401, "Unauthorized")
+        if name is None:
+            return call, ApiError(404, "Not Found")
+        if errors:
+            return call, ApiError(400, "Bad Request: " + errors[0])
+        return call, injected
+
+    def _answer(
+        self, call: ApiCall, refusal: ApiError | None, serve: Callable[[], object]
+    ) -> tuple[int, JsonDict]:
+        """The answer to a received call (``refusal``, or what ``serve()`` returns or raises);
+        then the observers see the call."""
         try:
-            if token != self.token:
-                raise ApiError(401, "Unauthorized")
-            if self.spec.method_name(method) is None:
-                raise ApiError(404, "Not Found")
-            if errors:
-                raise ApiError(400, "Bad Request: " + errors[0])
-            if injected is not None:
-                raise injected
-            return 200, {"ok": True, "result": self._serve(name, params, files)}
+            if refusal is not None:
+                raise refusal
+            return 200, {"ok": True, "result": serve()}
         except ApiError as error:
             return error.error_code, error.payload()
         finally:
@@ -489,6 +509,13 @@ class FakeBotApi:
     # -- methods ------------------------------------------------------------------------------
 
     def _get_updates(self, params: Params, files: Files) -> list[JsonDict]:
+        limit, wait = self._open_poll(params)
+        with self._cond:
+            self._cond.wait_for(self._poll_ready, wait)
+            return self._hand_out(limit)
+
+    def _open_poll(self, params: Params) -> tuple[int, float]:
+        """getUpdates before it waits: confirms what ``offset`` confirms; ``(limit, wait)``."""
         offset = _int(params.get("offset", 0))
         limit = _int(params.get("limit", 100))
         wait = min(float(_int(params.get("timeout", 0))), self.max_poll_wait)
@@ -496,11 +523,39 @@ class FakeBotApi:
             if "allowed_updates" in params:
                 self._allowed_updates = list(_json(params["allowed_updates"]) or [])
             self._confirm(offset)
-            self._cond.wait_for(lambda: bool(self._updates) or self._closing, wait)
+        return limit, wait
+
+    def _poll_ready(self) -> bool:
+        """Whether a waiting getUpdates may answer (called under the lock)."""
+        return bool(self._updates) or self._closing
+
+    def _wake_on_update(self, wake: Callable[[], None]) -> bool:
+        """Have ``wake()`` called (under the lock, once) when an update is queued or the server
+        closes; False, and no call, if getUpdates may answer at once."""
+        with self._cond:
+            if self._poll_ready():
+                return False
+            self._poll_wakers.append(wake)
+            return True
+
+    def _forget_waker(self, wake: Callable[[], None]) -> None:
+        with self._cond:
+            if wake in self._poll_wakers:
+                self._poll_wakers.remove(wake)
+
+    def _wake_pollers(self) -> None:
+        wakers, self._poll_wakers = self._poll_wakers, []
+        for wake in wakers:
+            wake()
+
+    def _hand_out(self, limit: int) -> list[JsonDict]:
+        """What getUpdates answers: the pending updates, each stamped as handed out now."""
+        with self._cond:
             now = time.monotonic()
-            for update in self._updates[:limit]:
+            updates = self._updates[:limit]
+            for update in updates:
                 self.handed_out[update["update_id"]] = now
-            return self._updates[:limit]
+            return updates
 
     def _confirm(self, offset: int) -> None:
         if offset < 0:
@@ -642,12 +697,15 @@ def _json(value: object) -> Any:
 
 
 class _HttpServer:
-    """The HTTP side: aiohttp.web on 127.0.0.1 in a thread with its own event loop.
+    """The HTTP side: a small HTTP/1.1 server on 127.0.0.1, in a thread with its own event loop.
 
-    aiohttp parses HTTP in C, so the server costs the benchmarks little CPU (this process shares
-    the machine with the bot). API calls are served on the loop, except ``getUpdates``, which may
-    wait for updates: it runs in a thread of :attr:`_pollers` so the loop stays free. A client
-    that goes away before sending its whole body never made its call.
+    This process shares the machine with the bot, so a request must cost it little: each one is
+    parsed and answered in its connection's callbacks on the loop (no task, no framework per
+    request), and a long-polling ``getUpdates`` holds no thread: it is answered from a timer or
+    from the wake-up :meth:`FakeBotApi.enqueue_update` sends, whichever comes first. Connections
+    are kept alive; bodies come with a Content-Length or chunked (``Expect: 100-continue`` is
+    honoured); a request waits for the one before it on its connection. A client that goes away
+    before sending its whole body never made its call.
     """
 
     def __init__(self, api: FakeBotApi) -> None:
@@ -655,9 +713,9 @@ class _HttpServer:
         self.port = 0
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run, name="fake-bot-api", daemon=True)
-        self._pollers = ThreadPoolExecutor(8, thread_name_prefix="fake-bot-api-poll")
         self._ready = threading.Event()
         self._failed: BaseException | None = None
+        self._connections: set[_Connection] = set()
 
     def start(self) -> None:
         self._thread.start()
@@ -669,64 +727,325 @@ class _HttpServer:
         if self._thread.is_alive():
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=5)
-        self._pollers.shutdown(wait=False, cancel_futures=True)
 
     def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        app = web.Application(client_max_size=64 * 2**20)
-        app.router.add_route("*", "/{path:.*}", self._dispatch)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        loop = self._loop
+        asyncio.set_event_loop(loop)
         try:
-            self._loop.run_until_complete(runner.setup())
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            self._loop.run_until_complete(site.start())
-            self.port = int(runner.addresses[0][1])
+            server = loop.run_until_complete(
+                loop.create_server(lambda: _Connection(self), "127.0.0.1", 0)
+            )
+            self.port = int(server.sockets[0].getsockname()[1])
         except BaseException as exc:
             self._failed = exc
             self._ready.set()
             return
         self._ready.set()
         try:
-            self._loop.run_forever()
+            loop.run_forever()
         finally:
-            self._loop.run_until_complete(runner.cleanup())
-            self._loop.close()
+            server.close()
+            for connection in list(self._connections):
+                connection.close()
+            loop.run_until_complete(asyncio.sleep(0))  # the transports finish closing
+            loop.close()
 
-    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+    def serve(self, connection: _Connection, request: _Request) -> None:
+        """Answer ``request`` now, or (a long poll) once it may answer."""
         try:
-            return await self._serve(request)
-        except (ConnectionError, asyncio.CancelledError, web.HTTPException):
-            raise
+            self._serve(connection, request)
         except Exception as exc:  # a bug of the fake server: the test reports it
             self.api.record_crash(repr(exc))
-            return web.Response(status=500, text="fake server error")
+            connection.respond(500, b"fake server error", _TEXT, request.keep_alive)
 
-    async def _serve(self, request: web.Request) -> web.StreamResponse:
+    def _serve(self, connection: _Connection, request: _Request) -> None:
         path = request.path  # percent-decoded (PTB quotes ":" in file paths)
         if request.method == "GET" and path.startswith("/file/bot"):
             token, _, file_path = path.removeprefix("/file/bot").partition("/")
             content = self.api.download(token, file_path)
             if content is None:
-                return web.Response(status=404, text="Not Found")
-            return web.Response(body=content, content_type="application/octet-stream")
+                connection.respond(404, b"Not Found", _TEXT, request.keep_alive)
+            else:
+                connection.respond(200, content, _OCTETS, request.keep_alive)
+            return
         if request.method == "POST":
-            body = await request.read()  # ConnectionError if the client went away meanwhile
-            params, files = _parse_body(request.headers.get("Content-Type", ""), body)
+            params, files = _parse_body(request.content_type, request.body)
         else:
-            params, files = dict(request.query), {}
+            params, files = dict(urllib.parse.parse_qsl(request.query, keep_blank_values=True)), {}
         token, _, method = path.removeprefix("/bot").partition("/")
-        if method.lower() == "getupdates":
-            status, answer = await self._loop.run_in_executor(
-                self._pollers, functools.partial(self.api.handle, plain=True),
-                token, method, params, files,
-            )
-        else:
-            status, answer = self.api.handle(token, method, params, files, plain=True)
-        return web.Response(
-            status=status,
-            body=orjson.dumps(answer),
-            content_type="application/json",
+        api = self.api
+        call, refusal = api._receive(token, method, params, files, plain=True)
+        if refusal is None and call.method == "getUpdates":
+            limit, wait = api._open_poll(params)
+            poll = _LongPoll(self, connection, request, call, limit)
+            if wait > 0 and api._wake_on_update(poll.wake):
+                connection.busy = True
+                poll.timer = self._loop.call_later(wait, poll.finish)
+            else:
+                poll.finish()
+            return
+        status, answer = api._answer(call, refusal, lambda: api._serve(call.method, params, files))
+        connection.respond(status, orjson.dumps(answer), _JSON, request.keep_alive)
+
+
+class _LongPoll:
+    """A getUpdates waiting for updates, on the server's loop."""
+
+    def __init__(
+        self, http: _HttpServer, connection: _Connection, request: _Request, call: ApiCall,
+        limit: int,
+    ) -> None:
+        self.http = http
+        self.connection = connection
+        self.request = request
+        self.call = call
+        self.limit = limit
+        self.timer: asyncio.TimerHandle | None = None
+        self.done = False
+
+    def wake(self) -> None:
+        """An update was queued or the server closes (any thread, under the server's lock)."""
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
+            self.http._loop.call_soon_threadsafe(self.finish)
+
+    def finish(self) -> None:
+        """Answer with the updates there are (on the loop; the first call does)."""
+        if self.done:
+            return
+        self.done = True
+        if self.timer is not None:
+            self.timer.cancel()
+        api, connection, request = self.http.api, self.connection, self.request
+        api._forget_waker(self.wake)
+        try:
+            status, answer = api._answer(self.call, None, lambda: api._hand_out(self.limit))
+            connection.respond(status, orjson.dumps(answer), _JSON, request.keep_alive)
+        except Exception as exc:  # a bug of the fake server
+            api.record_crash(repr(exc))
+            connection.respond(500, b"fake server error", _TEXT, request.keep_alive)
+        finally:
+            connection.resume()
+
+
+_JSON = "application/json"
+_TEXT = "text/plain; charset=utf-8"
+_OCTETS = "application/octet-stream"
+_CLOSE = "Connection: close\r\n"
+_MAX_HEAD = 64 * 2**10
+_MAX_BODY = 64 * 2**20
+_HEX = re.compile(rb"[0-9A-Fa-f]+")
+
+
+class _BadRequest(Exception):
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class _Head:
+    """A request's line and the headers that matter here."""
+
+    method: str
+    path: str  # percent-decoded
+    query: str
+    content_type: str
+    length: int  # of the body, unless chunked
+    chunked: bool
+    keep_alive: bool
+    expect_continue: bool
+
+
+@dataclass(frozen=True)
+class _Request:
+    head: _Head
+    body: bytes
+
+    @property
+    def method(self) -> str:
+        return self.head.method
+
+    @property
+    def path(self) -> str:
+        return self.head.path
+
+    @property
+    def query(self) -> str:
+        return self.head.query
+
+    @property
+    def content_type(self) -> str:
+        return self.head.content_type
+
+    @property
+    def keep_alive(self) -> bool:
+        return self.head.keep_alive
+
+
+class _Connection(asyncio.Protocol):
+    """One client connection: reads requests one after another and answers each in turn."""
+
+    def __init__(self, http: _HttpServer) -> None:
+        self.http = http
+        self.transport: asyncio.Transport | None = None
+        self.busy = False  # a long poll is waiting: later requests wait for it
+        self._buffer = bytearray()
+        self._head: _Head | None = None  # the request being read, once its head is in
+        self._continued = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        self.http._connections.add(self)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
+        self.http._connections.discard(self)
+
+    def data_received(self, data: bytes) -> None:
+        self._buffer += data
+        self.resume()
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+            self.transport = None
+
+    def resume(self) -> None:
+        """Serve the requests that are in, unless one is waiting."""
+        self.busy = False
+        while not self.busy and self.transport is not None:
+            try:
+                request = self._next_request()
+            except _BadRequest as bad:
+                phrase = HTTPStatus(bad.status).phrase
+                self.respond(bad.status, phrase.encode(), _TEXT, keep_alive=False)
+                return
+            if request is None:
+                return
+            self.http.serve(self, request)
+
+    def respond(self, status: int, body: bytes, content_type: str, keep_alive: bool) -> None:
+        transport = self.transport
+        if transport is None:  # the client went away
+            return
+        head = (
+            f"HTTP/1.1 {status} {_phrase(status)}\r\nContent-Type: {content_type}\r\n"
+            f"Content-Length: {len(body)}\r\n{'' if keep_alive else _CLOSE}\r\n"
         )
+        transport.write(head.encode("ascii") + body)
+        if not keep_alive:
+            self.close()
+
+    def _next_request(self) -> _Request | None:
+        """The next whole request in the buffer (taken out of it), or None until it is in."""
+        buffer = self._buffer
+        if self._head is None:
+            end = buffer.find(b"\r\n\r\n")
+            if end < 0:
+                if len(buffer) > _MAX_HEAD:
+                    raise _BadRequest(431)
+                return None
+            self._head = _parse_head(bytes(buffer[:end]))
+            del buffer[: end + 4]
+            self._continued = False
+        head = self._head
+        if head.chunked:
+            whole = _dechunk(buffer)
+        elif len(buffer) >= head.length:
+            whole = bytes(buffer[: head.length]), head.length
+        else:
+            whole = None
+        if whole is None:
+            if head.expect_continue and not self._continued and self.transport is not None:
+                self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                self._continued = True
+            return None
+        body, used = whole
+        del buffer[:used]
+        self._head = None
+        return _Request(head, body)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+def _parse_head(raw: bytes) -> _Head:
+    """The request line and headers (400 if they are not HTTP/1.x)."""
+    lines = raw.decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ")
+    if len(parts) != 3 or parts[2] not in ("HTTP/1.1", "HTTP/1.0") or not parts[1]:
+        raise _BadRequest(400)
+    method, target, version = parts
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, colon, value = line.partition(":")
+        if not colon or not name or name != name.strip() or " " in name:
+            raise _BadRequest(400)
+        name, value = name.lower(), value.strip(" \t")
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    chunked = "transfer-encoding" in headers
+    if chunked and (
+        headers["transfer-encoding"].lower() != "chunked" or "content-length" in headers
+    ):
+        raise _BadRequest(400)
+    length_text = headers.get("content-length", "0")
+    if not (length_text.isascii() and length_text.isdigit()):
+        raise _BadRequest(400)
+    length = int(length_text)
+    if length > _MAX_BODY:
+        raise _BadRequest(413)
+    connection = headers.get("connection", "").lower()
+    # HTTP/1.1 keeps the connection unless told not to; HTTP/1.0 only if told to
+    keep_alive = "close" not in connection if version == "HTTP/1.1" else "keep-alive" in connection
+    if not target.startswith("/"):  # absolute form
+        target = urllib.parse.urlsplit(target).path or "/"
+    path, _, query = target.partition("?")
+    return _Head(
+        method,
+        urllib.parse.unquote(path),
+        query,
+        headers.get("content-type", ""),
+        length,
+        chunked,
+        keep_alive,
+        headers.get("expect", "").lower() == "100-continue",
+    )
+
+
+def _dechunk(buffer: bytearray) -> tuple[bytes, int] | None:
+    """A chunked body at the start of ``buffer`` and how many bytes it takes there; None until
+    it is all in (trailers are read and ignored)."""
+    body = bytearray()
+    pos = 0
+    while True:
+        eol = buffer.find(b"\r\n", pos)
+        if eol < 0:
+            if len(buffer) - pos > 1024:
+                raise _BadRequest(400)
+            return None
+        size_text = bytes(buffer[pos:eol]).partition(b";")[0].strip()
+        if not _HEX.fullmatch(size_text):
+            raise _BadRequest(400)
+        size = int(size_text, 16)
+        pos = eol + 2
+        if size == 0:
+            if buffer[pos : pos + 2] == b"\r\n":
+                return bytes(body), pos + 2
+            end = buffer.find(b"\r\n\r\n", pos)
+            return None if end < 0 else (bytes(body), end + 4)
+        if len(buffer) < pos + size + 2:
+            return None
+        if buffer[pos + size : pos + size + 2] != b"\r\n":
+            raise _BadRequest(400)
+        body += buffer[pos : pos + size]
+        if len(body) > _MAX_BODY:
+            raise _BadRequest(413)
+        pos += size + 2
 
 
 def _parse_body(
