@@ -9,11 +9,12 @@ directory: our per-user shards, and for the baseline the same drafts in one file
 default ``JSONStorage``. Then drafts of random users are written one at a time, round robin:
 
 - ``ours``: ``store.drafts.put`` of the store the bot opens (``open_store(data_dir)``: revision
-  check, atomic replace with one fsync, see ``bot.atomic``), the same call the bot makes;
-- ``durable``: the same through ``open_store(data_dir, durable=True)`` (plus a directory fsync);
-- ``floor``: a bare write + fsync + rename of the same bytes over a file of its own, in the same
-  directory: the disk's share of any atomic replace, our honest floor on this machine;
-- ``fsync``: a bare write + fsync of the same bytes into an existing file (no rename, not atomic).
+  check, the older of the user's two files overwritten in place and fdatasynced, see
+  ``bot.store.slots``), the same call the bot makes;
+- ``replace``: a bare temporary file + write + fsync + rename of the same bytes over a file of
+  its own, in the same directory: what the store did before (``bot.atomic.write_atomic``);
+- ``floor``: a bare write + fdatasync of the same bytes into an existing file: the disk's share
+  of our write, our honest floor on this machine.
 
 The baseline runs after them, through ``table.update`` (whole file re-read, re-written and
 fsynced). It is slow by design, so it is time-boxed: few writes at large sizes. The load
@@ -40,14 +41,14 @@ from typing import Any
 
 from tinydb import TinyDB, where
 
-from bot.atomic import drain_close_later
 from bot.store import TinyStore, open_store
+from bot.store.slots import encode_slot, slot_paths
 from bot.store.storage import dumps_shard
 
 DRAFTS_PER_USER = 10
 TARGET_P99_MS = 5.0
 _CJK = (0x4E00, 0x9FA5)
-COLUMNS = ("ours", "durable", "floor", "fsync")
+COLUMNS = ("ours", "replace", "floor")
 
 
 def _text(rng: random.Random, n: int) -> str:
@@ -84,13 +85,16 @@ def _doc(user_id: int, n: int, plan: dict[str, Any], stamp: str) -> dict[str, An
 
 
 def write_shards(data_dir: Path, users: int, plan: dict[str, Any]) -> None:
+    """Each user's two files, as after a few writes (the steady state: a user's first two writes
+    also create the files)."""
     users_dir = data_dir / "users"
     users_dir.mkdir(parents=True)
     stamp = datetime.now(UTC).isoformat()
     for user_id in range(1, users + 1):
         docs = {str(n + 1): _doc(user_id, n, plan, stamp) for n in range(DRAFTS_PER_USER)}
-        text = dumps_shard({"drafts": docs}, user_id)
-        (users_dir / f"{user_id}.json").write_text(text, encoding="utf-8")
+        shard = dumps_shard({"drafts": docs}, user_id).encode("utf-8")
+        for seq, path in enumerate(slot_paths(users_dir / f"{user_id}.json"), start=1):
+            path.write_bytes(encode_slot(seq, shard))
 
 
 def write_single_file(path: Path, users: int, plan: dict[str, Any]) -> None:
@@ -132,8 +136,8 @@ class _GcCount:
 
 
 def _bare_replace(directory: Path, data: bytes) -> None:
-    tmp, target = directory / ".floor.json.tmp", directory / "floor.json"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    tmp, target = directory / ".replace.json.tmp", directory / "replace.json"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         os.write(fd, data)
         os.fsync(fd)
@@ -142,11 +146,12 @@ def _bare_replace(directory: Path, data: bytes) -> None:
     os.replace(tmp, target)
 
 
-def _bare_fsync(directory: Path, data: bytes) -> None:
-    fd = os.open(directory / "fsync.json", os.O_WRONLY | os.O_CREAT, 0o600)
+def _bare_in_place(directory: Path, data: bytes) -> None:
+    fd = os.open(directory / "floor.json", os.O_WRONLY | os.O_CREAT, 0o600)
     try:
         os.pwrite(fd, data, 0)
-        os.fsync(fd)
+        os.ftruncate(fd, len(data))
+        os.fdatasync(fd)
     finally:
         os.close(fd)
 
@@ -175,8 +180,8 @@ def _bare(
 def bench_shards(
     data_dir: Path, users: int, writes: int, rng: random.Random, gcs: _GcCount
 ) -> dict[str, list[float]]:
-    """Round robin over the four columns; milliseconds per write, warm-up dropped."""
-    ours, durable = open_store(data_dir), open_store(data_dir, durable=True)
+    """Round robin over the columns; milliseconds per write, warm-up dropped."""
+    ours = open_store(data_dir)
     users_dir = data_dir / "users"
     samples: dict[str, list[float]] = {name: [] for name in COLUMNS}
     for i in range(writes + 5):
@@ -185,9 +190,8 @@ def bench_shards(
         data = (users_dir / f"{user_id}.json").read_bytes()
         runs = {
             "ours": _put(ours, draft_id, i),
-            "durable": _put(durable, draft_id, i),
-            "floor": _bare(_bare_replace, users_dir, data),
-            "fsync": _bare(_bare_fsync, users_dir, data),
+            "replace": _bare(_bare_replace, users_dir, data),
+            "floor": _bare(_bare_in_place, users_dir, data),
         }
         for name in COLUMNS:
             timed = runs[name]()
@@ -198,7 +202,6 @@ def bench_shards(
             gcs.on = False
             if i >= 5:  # warm-up
                 samples[name].append(elapsed)
-    drain_close_later()
     return samples
 
 
@@ -258,8 +261,8 @@ def run_size(
     if not args.no_baseline:
         base = run_baseline(root, drafts, args, plan)
     row = (
-        f"{drafts:>9,} {users:>7,} | {_p(cols['ours'])} | {_p(cols['durable'])}"
-        f" | {_p(cols['floor'])} | {_p(cols['fsync'])} | {len(cols['ours']):>5}"
+        f"{drafts:>9,} {users:>7,} | {_p(cols['ours'])} | {_p(cols['replace'])}"
+        f" | {_p(cols['floor'])} | {len(cols['ours']):>5}"
         f" {gcs.count:>3} {gcs.longest_ms:5.2f}"
         f" | {base}"
     )
@@ -296,9 +299,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"store put: {DRAFTS_PER_USER} drafts per user, plan {args.plan_chars} characters"
           f" ({draft_kib:.1f} KiB UTF-8); load average {_load()} on {os.cpu_count()} CPUs;"
           f" a CPU-only loop: p50 {cpu50:.2f} ms, p99 {cpu99:.2f} ms")
-    print(f"{'':17} | {'ours':^13} | {'durable':^13} | {'floor':^13} | {'fsync':^13} |"
+    print(f"{'':17} | {'ours':^13} | {'replace':^13} | {'floor':^13} |"
           f" {'':15} | {'one TinyDB JSON file':^29}")
-    print(f"{'drafts':>9} {'users':>7} |" + "  p50ms  p99ms |" * 4
+    print(f"{'drafts':>9} {'users':>7} |" + "  p50ms  p99ms |" * 3
           + f" {'n':>5} {'gc':>3} {'gc ms':>5} | {'p50ms':>8} {'p99ms':>8} {'n':>5} {'MiB':>6}")
     p99_last = 0.0
     with tempfile.TemporaryDirectory(prefix="bench_store-") as tmp:
