@@ -19,7 +19,7 @@ import bot.store.slots
 import bot.store.storage
 from bot.store import TinyStore, open_store
 from bot.store.slots import current
-from bot.store.storage import dumps_shard
+from bot.store.storage import ShardCache, dumps_shard
 
 ROOT = Path(__file__).resolve().parent.parent
 ALICE, BOB = 101, 202
@@ -200,3 +200,29 @@ def test_a_value_that_only_compares_equal_is_still_written(tmp_path: Path) -> No
         for store in (file_store, open_store(tmp_path)):
             loaded = store.sessions.load(ALICE)
             assert loaded is not None and type(loaded["flag"]) is type(value)
+
+
+def test_the_cache_is_bounded_by_bytes_and_drops_the_least_recently_used() -> None:
+    cache = ShardCache(max_bytes=100)
+    for name in "abc":
+        cache.put(name, b"x" * 40, {})
+    assert len(cache) == 2 and cache.size_bytes == 80  # "a" went first
+    assert cache.get("a", b"x" * 40) is None and cache.get("b", b"x" * 40) == {}
+    cache.put("d", b"y" * 40, {})  # "c" is now the least recently used
+    assert cache.get("c", b"x" * 40) is None and cache.get("b", b"x" * 40) == {}
+    cache.put("b", b"z" * 10, {})  # replacing an entry frees its bytes
+    assert cache.size_bytes == 50
+    cache.put("huge", b"h" * 101, {})  # larger than the whole cache: not kept
+    assert cache.get("huge", b"h" * 101) is None and cache.size_bytes == 50
+
+
+def test_hundreds_of_users_at_once_are_each_parsed_only_once(
+    file_store: TinyStore, tmp_path: Path, parses: list[str]
+) -> None:
+    users = range(1, 301)
+    for _ in range(3):  # a few steps of each user's dialogue, users interleaved
+        for user_id in users:
+            session = file_store.sessions.load(user_id) or {"n": 0}
+            file_store.sessions.save(user_id, {"n": session["n"] + 1})
+    assert parses == []
+    assert all(file_store.sessions.load(u) == {"n": 3} for u in users)

@@ -42,6 +42,7 @@ from bot.store.errors import StoreCorrupt
 from bot.store.locks import KeyedLocks
 from bot.store.slots import slot_paths
 from bot.store.storage import (
+    DEFAULT_CACHE_BYTES,
     FileShardStorage,
     MemoryShardStorage,
     ShardBusy,
@@ -110,12 +111,12 @@ class FileShards(Shards):
     """``<data_dir>/users/<user_id>.json`` and ``<user_id>.b.json`` (``bot.store.slots``); lock
     files under ``<data_dir>/locks/``."""
 
-    def __init__(self, data_dir: Path, *, cache_size: int = 64) -> None:
+    def __init__(self, data_dir: Path, *, cache_bytes: int = DEFAULT_CACHE_BYTES) -> None:
         locks = data_dir / "locks"
         super().__init__(KeyedLocks(locks, ".lock"), KeyedLocks(locks, ".tx.lock"))
         self.users_dir = data_dir / "users"
         self.users_dir.mkdir(parents=True, exist_ok=True)
-        self.cache = ShardCache(cache_size) if cache_size > 0 else None
+        self.cache = ShardCache(cache_bytes) if cache_bytes > 0 else None
 
     def path(self, user_id: int) -> Path:
         """The first of the user's two files (the one an earlier planbot wrote alone)."""

@@ -44,6 +44,7 @@ from bot.store.slots import (
 
 SHARD_SCHEMA_VERSION = 1
 META_TABLE = "_meta"
+DEFAULT_CACHE_BYTES = 8 << 20  # of shard files; in memory the parsed shards take 5-10 times that
 
 Tables = dict[str, dict[str, Any]]
 # table -> document id -> (a private parsed copy of the document, its JSON line or "")
@@ -212,10 +213,16 @@ class ShardCache:
     be fooled: the files are overwritten in place, and where timestamps are coarse a write by
     another process within one clock tick keeps the mtime.
     Cached documents are private: callers get new dicts over them and never change shared values.
+
+    The cache is bounded by the bytes of the files it holds (the parsed documents take several
+    times that in memory), not by a count: a count small enough for the largest shards would
+    make a busy bot with a few hundred users in the middle of a draft parse every shard on every
+    update, which is what a cache of 64 did in ``benchmarks chat``.
     """
 
-    def __init__(self, capacity: int = 64) -> None:
-        self._capacity = capacity
+    def __init__(self, max_bytes: int = DEFAULT_CACHE_BYTES) -> None:
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._entries: OrderedDict[str, tuple[bytes, ShardLines]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -229,13 +236,23 @@ class ShardCache:
 
     def put(self, key: str, raw: bytes, lines: ShardLines) -> None:
         with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[0])
+            if len(raw) > self._max_bytes:
+                return
             self._entries[key] = (raw, lines)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._capacity:
-                self._entries.popitem(last=False)
+            self._bytes += len(raw)
+            while self._bytes > self._max_bytes:
+                _, (dropped, _) = self._entries.popitem(last=False)
+                self._bytes -= len(dropped)
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
 
 
 class FileShardStorage(Storage):
@@ -278,7 +295,7 @@ class FileShardStorage(Storage):
             write_in_place(self._paths[index], raw)
             self._current = (index, seq, shard)
             if self._cache is not None:
-                self._cache.put(str(self._paths[index]), raw, lines)
+                self._cache.put(str(self._paths[0]), raw, lines)
         self._lines = lines
         self._data = _hand_out(lines)
 
@@ -297,16 +314,17 @@ class FileShardStorage(Storage):
         slots = newest_first(raws)
         if not self._locked and len(slots) < sum(raw is not None for raw in raws):
             raise ShardBusy(str(self._paths[0]))  # a file whose first line is torn
+        key = str(self._paths[0])  # one cache entry per shard: the current file's bytes
         for slot, index, raw in slots:
-            key = str(self._paths[index])
             lines = self._cache.get(key, raw) if self._cache is not None else None
             if lines is None:
                 if not intact(raw, slot):
                     if not self._locked:
                         raise ShardBusy(key)
                     continue  # cut short by a crash: the other file is whole
-                text = _decode(shard_bytes(raw, slot), key)
-                lines = _from_parsed(parse_shard(text, key), text, self._user_id)
+                where = str(self._paths[index])
+                text = _decode(shard_bytes(raw, slot), where)
+                lines = _from_parsed(parse_shard(text, where), text, self._user_id)
                 if self._cache is not None:
                     self._cache.put(key, raw, lines)
             self._current = (index, slot.seq, shard_bytes(raw, slot))
