@@ -173,7 +173,6 @@ def _check(replies: list[Reply], step: Step, user_id: int) -> None:
 class Chatter:
     user: SimulatedUser
     step: int = 0
-    mark: int = 0
     acted_at: float = 0.0
     update_id: int = 0
     waiting: bool = False
@@ -223,7 +222,6 @@ class Driver:
     def _act(self, chatter: Chatter) -> None:
         step = CONVERSATION[chatter.step]
         user = chatter.user
-        chatter.mark = self.server.activity_mark(user.chat_id)
         if step.action == "command":
             user.command(step.argument)
         elif step.action == "text":
@@ -231,7 +229,8 @@ class Driver:
         elif step.action == "press":
             user.press(step.argument)
         else:
-            message = next(m for m in reversed(user.messages) if m.buttons)
+            message = self.server.last_bot_message(user.chat_id, lambda m: bool(m.buttons))
+            assert message is not None, f"user {user.chat_id}: no buttons to press"
             data = message.buttons[0][0].callback_data
             assert data is not None
             user.press_data(data, message=message)
@@ -246,7 +245,7 @@ class Driver:
         if chatter is None or not chatter.waiting:
             return
         expect = CONVERSATION[chatter.step].expect
-        if not any(expect in m.text for m in self.server.changed_since(chat_id, chatter.mark)):
+        if not any(expect in m.text for m in chatter.user.changed()):
             return
         chatter.waiting = False
         chatter.step += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 import threading
@@ -423,3 +424,45 @@ def test_a_waiting_long_poll_is_answered_when_the_server_stops() -> None:
     poller.join(10)
     assert time.monotonic() - started < 2
     assert [a.json()["result"] for a in answers] == [[]]
+
+
+# -- reading the chat --------------------------------------------------------------------------
+
+
+def test_message_copies_and_the_newest_message_with_a_button(
+    server: FakeBotApi, api: httpx.Client
+) -> None:
+    for text, data in (("one", "a"), ("two", "b"), ("three", None)):
+        params = {"chat_id": str(CHAT), "text": text}
+        if data is not None:
+            params["reply_markup"] = keyboard(data)
+        assert api.post("sendMessage", data=params).is_success
+    user = SimulatedUser(server, CHAT)
+    user.send_text("me")
+    [one, two, three] = server.bot_messages(CHAT)
+    assert [m.text for m in server.messages(CHAT)] == ["one", "two", "three", "me"]
+    assert one == dataclasses.replace(one) == one.copy() and one.copy() is not one
+    copy = three.copy()
+    copy.text = "changed here"
+    assert server.bot_messages(CHAT)[2].text == "three"
+    assert two.has_button("OK") and not two.has_button("Cancel") and not three.has_button("OK")
+    assert server.last_bot_message(CHAT) == three
+    assert server.last_bot_message(CHAT, lambda m: m.has_button("OK")) == two
+    assert server.last_bot_message(CHAT, lambda m: m.text == "me") is None  # the user's
+    assert server.last_bot_message(7) is None
+    assert user.last_message == three
+    query = user.press("OK")
+    assert server._updates[-1]["callback_query"]["data"] == "b"  # on the newest one with it
+    assert api.post("answerCallbackQuery", data={"callback_query_id": query}).is_success
+    assert api.post("deleteMessage", data={"chat_id": str(CHAT), "message_id": "2"}).is_success
+    user.press("OK")
+    assert server._updates[-1]["callback_query"]["message"]["message_id"] == 1
+    with pytest.raises(AssertionError, match="no message has a button 'Cancel'"):
+        user.press("Cancel")
+    assert user.changed() == []
+    assert api.post("editMessageText", data={"chat_id": str(CHAT), "message_id": "3",
+                                             "text": "3!"}).is_success
+    assert [m.text for m in user.changed()] == ["3!"]
+    server.mark_processed(server._updates[-1]["update_id"])
+    assert user.wait_for_reply().text == "3!"
+    assert api.post("answerCallbackQuery", data={"callback_query_id": f"{CHAT}-2"}).is_success

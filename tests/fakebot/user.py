@@ -139,9 +139,9 @@ class SimulatedUser:
 
     @property
     def last_message(self) -> ChatMessage:
-        messages = self.messages
-        assert messages, "the bot has sent nothing in this chat"
-        return messages[-1]
+        message = self.server.last_bot_message(self.chat_id)
+        assert message is not None, "the bot has sent nothing in this chat"
+        return message
 
     def wait_for_replies(
         self, timeout: float | None = None, *, containing: str | None = None
@@ -152,16 +152,16 @@ class SimulatedUser:
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
         if containing is not None and not self.server.wait_for(
-            lambda: any(containing in m.text for m in self._changed()), limit
+            lambda: any(containing in m.text for m in self.changed()), limit
         ):
-            texts = [m.text[:80] for m in self._changed()]
+            texts = [m.text[:80] for m in self.changed()]
             raise AssertionError(f"no reply with {containing!r} within {limit} s: {texts}")
         if not self.server.wait_processed(self._last_update, deadline - time.monotonic()):
             raise AssertionError(
                 f"update {self._last_update} not handled within {limit} s"
                 " (is the application running, e.g. under tests.fakebot.harness.running_bot?)"
             )
-        return self._changed()
+        return self.changed()
 
     def wait_for_reply(
         self, timeout: float | None = None, *, containing: str | None = None
@@ -171,7 +171,8 @@ class SimulatedUser:
         assert replies, "the bot did not answer"
         return replies[-1]
 
-    def _changed(self) -> list[ChatMessage]:
+    def changed(self) -> list[ChatMessage]:
+        """The bot messages sent or edited in this chat since the last action, without waiting."""
         return self.server.changed_since(self.chat_id, self._mark)
 
     # -- internals ----------------------------------------------------------------------------
@@ -186,8 +187,8 @@ class SimulatedUser:
         return self._last_update
 
     def _message_with_button(self, text: str) -> ChatMessage:
-        for message in reversed(self.messages):
-            if text in message.button_texts:
-                return message
+        message = self.server.last_bot_message(self.chat_id, lambda m: m.has_button(text))
+        if message is not None:
+            return message
         labels = [message.button_texts for message in self.messages if message.buttons]
         raise AssertionError(f"no message has a button {text!r}; buttons: {labels}")
