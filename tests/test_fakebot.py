@@ -225,6 +225,13 @@ SPEC_CASES: list[tuple[str, dict[str, object]]] = [
     ("setMyCommands", {"commands": json.dumps([{"command": "new", "description": "d"}])}),
     ("answerInlineQuery", {"inline_query_id": "q", "results": [{"type": "article"}] * 51}),
     ("getUpdates", {"allowed_updates": ["message", 1], "offset": "x"}),
+    ("getUpdates", {"offset": True, "limit": 1.0, "timeout": None}),
+    ("sendMessage", {"colour": "red", "chat_id": 1, "text": "x"}),
+    ("sendMessage", {"text": "x", "size": 1, "colour": "red"}),
+    ("sendMessage", {"chat_id": 1, "text": "x", "reply_markup": {"inline_keyboard": [[{
+        "text": "OK", "callback_data": "x", "pay": 1.5, "url": None}]]}}),
+    ("answerInlineQuery", {"results": json.dumps([{"type": "article"}] * 51),
+                           "inline_query_id": "q"}),
 ]
 
 
@@ -345,6 +352,8 @@ def test_http_a_request_cut_short_was_never_made(server: FakeBotApi) -> None:
 def test_http_malformed_requests(server: FakeBotApi) -> None:
     for garbage in (b"HELLO\r\n\r\n", b"POST /x HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
                     b"POST /x HTTP/1.1\r\nBad Header\r\n\r\n",
+                    b"GET /x HTTP/1.1\r\nA: b\nC: d\r\n\r\n",
+                    b"GET /x HTTP/1.1\r\nA: b\r\n  folded\r\n\r\n",
                     b"POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"):
         [answer] = raw_exchange(server, garbage)
         assert answer.startswith(b"HTTP/1.1 400 Bad Request"), answer

@@ -21,8 +21,10 @@ so top-level values are decoded first; nested JSON values are checked strictly.
 
 The fake server checks thousands of requests that differ only in a few values (the same keyboard
 for every user at a step), so with ``plain=True`` (values decoded from the request by the server:
-strings, or what JSON decodes to) a field's verdict is remembered by the field and its value's
-exact JSON text. It is a pure function of the two, so the answer is the same as checking again.
+strings, or what JSON decodes to) what the set of parameter names decides (unknown and missing
+parameters) is worked out once per set, and a field's verdict is remembered by the field, the
+value's type and its exact JSON text. Both are pure functions of what they are keyed by, so the
+answer is the one checking afresh gives, word for word and in the same order.
 """
 
 from __future__ import annotations
@@ -100,7 +102,8 @@ class BotApiSpec:
             ]
             for method in self._methods.values()
         }
-        self._verdicts: dict[tuple[str, str | bytes], tuple[str, ...]] = {}
+        self._verdicts: dict[tuple[str, type, object], tuple[str, ...]] = {}
+        self._shapes: dict[tuple[str, ...], _Shape] = {}
 
     def method_name(self, name: str) -> str | None:
         """The spec's spelling of ``name`` (method names are case-insensitive), or None."""
@@ -124,17 +127,15 @@ class BotApiSpec:
         if spec is None:
             return [f"{method}: no such method in {self.version}"]
         name = spec["name"]
+        if plain and not files:  # no value names an uploaded part
+            return self._check_plain(name, params)
         fields = self._fields[name]
         errors = [f"{name}: unknown parameter {key!r}" for key in params if key not in fields]
         files = files or {}
-        remember = plain and not files  # a value may name an uploaded part: not remembered
         for param in self._params[name]:
             key = param.key
             if key in params:
-                if remember:
-                    errors += self._remembered(param, params[key])
-                else:
-                    errors += param.check(self, params[key], files)
+                errors += param.check(self, params[key], files)
             elif param.required or (
                 param.unless is not None and not all(other in params for other in param.unless)
             ):
@@ -145,20 +146,59 @@ class BotApiSpec:
                 errors.append(f"{name}.{key}: {len(value)} items, no more than {limit} allowed")
         return errors
 
+    def _check_plain(self, name: str, params: Mapping[str, object]) -> list[str]:
+        """:meth:`check` of plain values: the same violations in the same order, from what
+        the parameters' names alone decide (worked out once per set of names) and the
+        remembered verdicts on their values."""
+        names = (name, *params)
+        shape = self._shapes.get(names)
+        if shape is None:
+            shape = self._shape(name, params)
+            if len(self._shapes) >= _VERDICTS_KEPT:
+                self._shapes.clear()
+            self._shapes[names] = shape
+        errors: list[str] = []
+        for step in shape.steps:
+            if isinstance(step, str):
+                errors.append(step)
+            else:
+                errors += self._remembered(step, params[step.key])
+        for key, limit in shape.array_limits:
+            value = _decode_form_value(params[key], ())
+            if isinstance(value, list) and len(value) > limit:
+                errors.append(f"{name}.{key}: {len(value)} items, no more than {limit} allowed")
+        return errors
+
+    def _shape(self, name: str, params: Mapping[str, object]) -> _Shape:
+        fields = self._fields[name]
+        steps: list[_Param | str] = [
+            f"{name}: unknown parameter {key!r}" for key in params if key not in fields
+        ]
+        for param in self._params[name]:
+            if param.key in params:
+                steps.append(param)
+            elif param.required or (
+                param.unless is not None and not all(other in params for other in param.unless)
+            ):
+                steps.append(f"{name}: missing required parameter {param.key!r}")
+        limits = tuple((key, limit) for key, limit in self._array_limits[name] if key in params)
+        return _Shape(tuple(steps), limits)
+
     def _remembered(self, param: _Param, value: object) -> list[str]:
-        """``param.check`` of a plain value, remembered by the value's JSON text."""
-        if isinstance(value, str):
-            text: str | bytes = value
-        elif isinstance(value, int | float | bool) or value is None:
-            return param.check(self, value, {})  # as cheap as remembering
-        else:
+        """``param.check`` of a plain value, remembered by its type and its JSON text."""
+        kind = type(value)
+        if kind is str or kind is int or kind is bool or value is None:
+            text: object = value
+        elif kind is dict or kind is list:
             try:
                 text = orjson.dumps(value)
             except TypeError:  # not JSON after all: checked, not remembered
                 return param.check(self, value, {})
             if b"null" in text:  # NaN and infinities (json.loads takes them) are written so
                 return param.check(self, value, {})
-        key = (param.path, text)
+        else:  # a float (NaN is not even equal to itself) or not JSON
+            return param.check(self, value, {})
+        key = (param.path, kind, text)
         verdict = self._verdicts.get(key)
         if verdict is None:
             verdict = tuple(param.check(self, value, {}))
@@ -296,6 +336,15 @@ class _Param:
     ) -> list[str]:
         value = _decode_form_value(value, self.types)
         return spec._check_field(self.path, value, self.field, files)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a method's parameter names decide: the steps of the check in order (a violation,
+    or a parameter whose value to check) and the array limits that apply."""
+
+    steps: tuple[_Param | str, ...]
+    array_limits: tuple[tuple[str, int], ...]
 
 
 @dataclass(frozen=True)
