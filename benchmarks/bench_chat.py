@@ -39,11 +39,8 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import heapq
-import itertools
 import math
 import os
-import queue
 import random
 import resource
 import shlex
@@ -53,6 +50,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -179,7 +177,9 @@ class Chatter:
 
 
 class Driver:
-    """All users, driven from one thread: act, wait for the expected reply, think, act again."""
+    """All users: act, wait for the expected reply, think, act again. They are driven from the
+    fake server's event loop (:meth:`FakeBotApi.call_soon`), so that no thread of theirs vies
+    with the server's for the GIL; the loop runs them between requests."""
 
     def __init__(self, server: FakeBotApi, users: int, think: float, rng: random.Random) -> None:
         self.server = server
@@ -189,35 +189,45 @@ class Driver:
             uid: Chatter(SimulatedUser(server, uid))
             for uid in range(FIRST_USER, FIRST_USER + users)
         }
-        self.events: queue.Queue[int] = queue.Queue()
-        self.due: list[tuple[float, int, int]] = []
-        self.order = itertools.count()
         self.sent: dict[int, float] = {}  # update id → when the user sent it
         self.updates: list[tuple[int, int, int]] = []  # (chat id, update id, step)
         self.done = 0
+        self.error: BaseException | None = None
+        self._finished = threading.Event()
+        self._stopped = False
         server.observers.append(self._observe)
 
-    def _observe(self, call: ApiCall) -> None:
+    def _observe(self, call: ApiCall) -> None:  # on the server's loop, under its lock
         if call.method in REPLIES:
-            self.events.put(int(str(call.params.get("chat_id"))))
+            chat_id = int(str(call.params.get("chat_id")))
+            self.server.call_soon(self._guarded, self._arrived, chat_id)
 
     def run(self, timeout: float) -> None:
-        """Users start within the first think time (at once when there is none), then go on."""
-        now = time.monotonic()
-        for uid in self.chatters:
-            heapq.heappush(self.due, (now + self.rng.uniform(0, self.think), next(self.order), uid))
-        deadline = now + timeout
-        while self.done < len(self.chatters) and time.monotonic() < deadline:
-            wait = max(0.0, self.due[0][0] - time.monotonic()) if self.due else 0.2
-            try:
-                self._arrived(self.events.get(timeout=min(wait, 0.2)))
-                while True:
-                    self._arrived(self.events.get_nowait())
-            except queue.Empty:
-                pass
-            now = time.monotonic()
-            while self.due and self.due[0][0] <= now:
-                self._act(self.chatters[heapq.heappop(self.due)[2]])
+        """Users start within the first think time (at once when there is none), then go on;
+        returns when all are done or after ``timeout`` seconds."""
+        for chatter in self.chatters.values():
+            delay = self.rng.uniform(0, self.think)
+            self.server.call_soon(self._guarded, self._act, chatter, delay=delay)
+        self._finished.wait(timeout)
+        stopped = threading.Event()
+        self.server.call_soon(self._stop, stopped)
+        stopped.wait(5)  # after this no step of the users runs
+        if self.error is not None:
+            raise self.error
+
+    def _stop(self, stopped: threading.Event) -> None:
+        self._stopped = True
+        stopped.set()
+
+    def _guarded(self, step: Callable[..., None], *args: object) -> None:
+        """Run a step on the server's loop; a failure ends the run and :meth:`run` raises it."""
+        if self._stopped:
+            return
+        try:
+            step(*args)
+        except BaseException as exc:
+            self.error, self._stopped = exc, True
+            self._finished.set()
 
     def _act(self, chatter: Chatter) -> None:
         step = CONVERSATION[chatter.step]
@@ -251,9 +261,11 @@ class Driver:
         chatter.step += 1
         if chatter.step == len(CONVERSATION):
             self.done += 1
+            if self.done == len(self.chatters):
+                self._finished.set()
             return
         pause = self.think * self.rng.uniform(0.5, 1.5) if self.think else 0.0
-        heapq.heappush(self.due, (time.monotonic() + pause, next(self.order), chat_id))
+        self.server.call_soon(self._guarded, self._act, chatter, delay=pause)
 
 
 def run_telegram(

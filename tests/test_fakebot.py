@@ -475,3 +475,34 @@ def test_message_copies_and_the_newest_message_with_a_button(
     server.mark_processed(server._updates[-1]["update_id"])
     assert user.wait_for_reply().text == "3!"
     assert api.post("answerCallbackQuery", data={"callback_query_id": f"{CHAT}-2"}).is_success
+
+
+def test_call_soon_runs_on_the_server_thread(server: FakeBotApi) -> None:
+    """Callbacks run on the server's thread, in order, after their delay; a user acting there
+    wakes a waiting long poll as one acting from another thread does."""
+    ran: list[tuple[str, str, float]] = []
+    done = threading.Event()
+    started = time.monotonic()
+
+    def note(label: str) -> None:
+        ran.append((label, threading.current_thread().name, time.monotonic() - started))
+        if label == "later":
+            server.call_soon(note, "from the loop")
+            server.call_soon(done.set, delay=0.05)
+
+    server.call_soon(note, "later", delay=0.1)
+    server.call_soon(note, "first")
+    assert done.wait(5)
+    assert [label for label, _, _ in ran] == ["first", "later", "from the loop"]
+    assert {thread for _, thread, _ in ran} == {"fake-bot-api"}
+    assert ran[1][2] >= 0.1
+
+    with FakeBotApi(max_poll_wait=10) as patient:
+        user = SimulatedUser(patient, CHAT)
+        patient.call_soon(user.send_text, "from the loop", delay=0.1)
+        polled = time.monotonic()
+        reply = httpx.post(f"{patient.base_url}{patient.token}/getUpdates",
+                           data={"timeout": "10"}, timeout=15)
+        [update] = reply.json()["result"]
+        assert update["message"]["text"] == "from the loop"
+        assert 0.1 <= time.monotonic() - polled < 5  # woken, not waiting the 10 s out

@@ -447,6 +447,14 @@ class FakeBotApi:
             return 3600.0
         return max(0.0, last + self.settle - time.monotonic())
 
+    def call_soon(self, callback: Callable[..., object], *args: object, delay: float = 0.0) -> None:
+        """Have ``callback(*args)`` run on the server's thread, after ``delay`` seconds (from any
+        thread). Benchmarks drive their users so: the users then need no thread of their own
+        vying with the server's for the GIL. The callback runs between requests and must not
+        block; an exception in it is logged by asyncio and lost, so catch it."""
+        assert self._httpd is not None, "server not started"
+        self._httpd.call_later(delay, callback, *args)
+
     def wait_for(self, predicate: Callable[[], bool], timeout: float) -> bool:
         """Wait until ``predicate()`` (evaluated under the server's lock) holds."""
         with self._cond:
@@ -752,6 +760,19 @@ class _HttpServer:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=5)
 
+    def on_loop(self) -> bool:
+        """Whether this is the server's thread."""
+        return threading.get_ident() == self._thread.ident
+
+    def call_later(self, delay: float, callback: Callable[..., object], *args: object) -> None:
+        loop = self._loop
+        if not self.on_loop():
+            loop.call_soon_threadsafe(loop.call_later, delay, callback, *args)
+        elif delay > 0:
+            loop.call_later(delay, callback, *args)
+        else:
+            loop.call_soon(callback, *args)
+
     def _run(self) -> None:
         loop = self._loop
         asyncio.set_event_loop(loop)
@@ -829,6 +850,9 @@ class _LongPoll:
 
     def wake(self) -> None:
         """An update was queued or the server closes (any thread, under the server's lock)."""
+        if self.http.on_loop():  # a user driven from the server's loop (FakeBotApi.call_soon)
+            self.http._loop.call_soon(self.finish)
+            return
         with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
             self.http._loop.call_soon_threadsafe(self.finish)
 
