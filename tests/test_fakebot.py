@@ -506,3 +506,19 @@ def test_call_soon_runs_on_the_server_thread(server: FakeBotApi) -> None:
         [update] = reply.json()["result"]
         assert update["message"]["text"] == "from the loop"
         assert 0.1 <= time.monotonic() - polled < 5  # woken, not waiting the 10 s out
+
+
+def test_request_heads_are_read_alike_the_second_time() -> None:
+    from tests.fakebot.server import _BadRequest, _parse_head, _read_head
+
+    heads = ["POST /bot1:T/sendMessage?a=%41 HTTP/1.1\r\nContent-Length: 12\r\n"
+             "Content-Type: application/json\r\nConnection: close\r\n",
+             "GET /file/bot1:T/documents/file%3A1.docx HTTP/1.0\r\nConnection: keep-alive\r\n",
+             "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n"]
+    for head in heads:
+        assert _read_head(head) == _read_head(head) == _parse_head(head)
+        assert _read_head(head) is not _read_head(head)  # each request gets its own
+    for bad in ("POST /x HTTP/1.1\r\nContent-Length: 1x\r\n", "POST /x HTTP/2\r\n"):
+        for _ in range(2):
+            with pytest.raises(_BadRequest):
+                _read_head(bad)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import itertools
 import json
 import re
@@ -886,6 +887,8 @@ _HEX = re.compile(rb"[0-9A-Fa-f]+")
 _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 _HEADER_NAMES = re.compile(rf"{_TOKEN}(?:\n{_TOKEN})*")  # one a line
 _PHRASES = {status.value: status.phrase for status in HTTPStatus}
+_HEADS: dict[str, tuple[Any, ...]] = {}  # see _read_head
+_HEADS_KEPT = 4096
 
 
 class _BadRequest(Exception):
@@ -907,6 +910,9 @@ class _Request:
     keep_alive: bool
     expect_continue: bool
     body: bytes = b""
+
+
+_HEAD_FIELDS = [f.name for f in dataclasses.fields(_Request) if f.name != "body"]
 
 
 class _Connection(asyncio.BufferedProtocol):
@@ -981,7 +987,7 @@ class _Connection(asyncio.BufferedProtocol):
                 if len(buffer) > _MAX_HEAD:
                     raise _BadRequest(431)
                 return None
-            self._head = _parse_head(buffer[: end + 2].decode("latin-1"))
+            self._head = _read_head(buffer[: end + 2].decode("latin-1"))
             del buffer[: end + 4]
             self._continued = False
         request = self._head
@@ -1000,6 +1006,19 @@ class _Connection(asyncio.BufferedProtocol):
         del buffer[:used]
         self._head = None
         return request
+
+
+def _read_head(head: str) -> _Request:
+    """:func:`_parse_head`, remembered: a client sends the same few heads again and again (the
+    same method, headers and, often, body length)."""
+    fields = _HEADS.get(head)
+    if fields is None:
+        request = _parse_head(head)
+        fields = tuple(getattr(request, name) for name in _HEAD_FIELDS)
+        if len(_HEADS) >= _HEADS_KEPT:
+            _HEADS.clear()
+        _HEADS[head] = fields
+    return _Request(*fields)
 
 
 def _parse_head(head: str) -> _Request:
