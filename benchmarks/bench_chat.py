@@ -199,8 +199,7 @@ class Driver:
 
     def _observe(self, call: ApiCall) -> None:  # on the server's loop, under its lock
         if call.method in REPLIES:
-            chat_id = int(str(call.params.get("chat_id")))
-            self.server.call_soon(self._guarded, self._arrived, chat_id)
+            self._guarded(self._arrived, int(str(call.params.get("chat_id"))))
 
     def run(self, timeout: float) -> None:
         """Users start within the first think time (at once when there is none), then go on;

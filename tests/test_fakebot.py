@@ -232,6 +232,13 @@ SPEC_CASES: list[tuple[str, dict[str, object]]] = [
         "text": "OK", "callback_data": "x", "pay": 1.5, "url": None}]]}}),
     ("answerInlineQuery", {"results": json.dumps([{"type": "article"}] * 51),
                            "inline_query_id": "q"}),
+    ("sendMessage", {"chat_id": "@chan", "text": "x", "disable_notification": "true"}),
+    ("sendMessage", {"chat_id": 1, "text": "x", "disable_notification": 1}),
+    ("sendMessage", {"chat_id": 1, "text": "x", "protect_content": False, "parse_mode": ""}),
+    ("answerCallbackQuery", {"callback_query_id": "q", "cache_time": 2.5, "show_alert": True}),
+    ("answerCallbackQuery", {"callback_query_id": 7, "cache_time": "3", "text": "a" * 201}),
+    ("answerCallbackQuery", {"callback_query_id": "", "url": None, "show_alert": "yes"}),
+    ("sendChatAction", {"chat_id": -100, "action": "typing"}),
 ]
 
 

@@ -153,10 +153,10 @@ class ChatMessage:
 
     def button(self, text: str) -> InlineButton:
         """The button labelled ``text`` (AssertionError naming the labels there are)."""
-        for row in self.buttons:
+        for row in (self.reply_markup or {}).get("inline_keyboard", []):
             for button in row:
-                if button.text == text:
-                    return button
+                if button["text"] == text:
+                    return InlineButton(button["text"], button.get("callback_data"))
         raise AssertionError(
             f"no button {text!r} on message {self.message_id}: {self.button_texts}"
         )

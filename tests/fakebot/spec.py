@@ -90,7 +90,8 @@ class BotApiSpec:
         }
         self._params: dict[str, list[_Param]] = {
             method["name"]: [
-                _Param.of(method["name"], field) for field in self._fields[method["name"]].values()
+                _Param.of(method["name"], field, self._limits[id(field)])
+                for field in self._fields[method["name"]].values()
             ]
             for method in self._methods.values()
         }
@@ -187,6 +188,8 @@ class BotApiSpec:
     def _remembered(self, param: _Param, value: object) -> list[str]:
         """``param.check`` of a plain value, remembered by its type and its JSON text."""
         kind = type(value)
+        if kind in param.fits:
+            return []
         if kind is str or kind is int or kind is bool or value is None:
             text: object = value
         elif kind is dict or kind is list:
@@ -318,9 +321,10 @@ class _Param:
     types: Sequence[str]
     required: bool
     unless: tuple[str, ...] | None  # required if any of these parameters is missing
+    fits: frozenset[type]  # a value of exactly such a type passes as it is (see _fits)
 
     @classmethod
-    def of(cls, method: str, field: Field) -> _Param:
+    def of(cls, method: str, field: Field, limits: _Limits) -> _Param:
         unless = _REQUIRED_UNLESS.search(field.get("description", ""))
         return cls(
             field["name"],
@@ -329,6 +333,7 @@ class _Param:
             field["types"],
             bool(field.get("required")),
             tuple(unless.group(1).split(" and ")) if unless else None,
+            _fits(field["types"], limits),
         )
 
     def check(
@@ -336,6 +341,22 @@ class _Param:
     ) -> list[str]:
         value = _decode_form_value(value, self.types)
         return spec._check_field(self.path, value, self.field, files)
+
+
+def _fits(types: Sequence[str], limits: _Limits) -> frozenset[type]:
+    """The Python types whose values pass a field's check whatever they are: the value is not
+    decoded (a string only is, and only when the field takes no String), its type is one the
+    field takes, and no limit applies to it (a length applies to strings, a size to lists)."""
+    fits: set[type] = set()
+    if "String" in types and limits.length is None:
+        fits.add(str)
+    if "Integer" in types or "Float" in types:
+        fits.add(int)
+    if "Float" in types:
+        fits.add(float)
+    if "Boolean" in types:
+        fits.add(bool)
+    return frozenset(fits)
 
 
 @dataclass(frozen=True)
