@@ -230,7 +230,10 @@ class FakeBotApi:
         self.dropped_updates: list[JsonDict] = []
         self.handed_out: dict[int, float] = {}  # update id → when getUpdates last returned it
         self.observers: list[Callable[[ApiCall], None]] = []  # called under the server's lock
-        self._cond = threading.Condition()
+        # "with self._lock" where nobody waits or is woken: Condition's own __enter__ and
+        # __exit__ are Python functions wrapping the lock's, a cost on every request
+        self._lock = threading.RLock()
+        self._cond = threading.Condition(self._lock)
         self._updates: list[JsonDict] = []
         self._update_ids = itertools.count(1)
         self._allowed_updates: list[str] = []
@@ -278,7 +281,7 @@ class FakeBotApi:
         return self
 
     def stop(self) -> None:
-        with self._cond:
+        with self._lock:
             self._closing = True
             self._cond.notify_all()
             self._wake_pollers()
@@ -321,21 +324,21 @@ class FakeBotApi:
         retry_after: int | None = None,
     ) -> None:
         """Answer the next call of ``method`` with this error instead of serving it."""
-        with self._cond:
+        with self._lock:
             self._failures[method].append(ApiError(error_code, description, retry_after))
 
     def calls_to(self, method: str) -> list[ApiCall]:
-        with self._cond:
+        with self._lock:
             return [call for call in self.calls if call.method == method]
 
     def messages(self, chat_id: int) -> list[ChatMessage]:
         """Copies of the chat's messages (both sides, deleted ones left out), oldest first."""
-        with self._cond:
+        with self._lock:
             chat = self._messages[chat_id].values()
             return [m.copy() for m in chat if not m.deleted]
 
     def bot_messages(self, chat_id: int) -> list[ChatMessage]:
-        with self._cond:
+        with self._lock:
             chat = self._messages[chat_id].values()
             return [m.copy() for m in chat if not m.deleted and m.from_bot]
 
@@ -344,7 +347,7 @@ class FakeBotApi:
     ) -> ChatMessage | None:
         """A copy of the newest of the bot's messages in the chat (that ``where`` holds for:
         it sees the message itself, under the server's lock), or None."""
-        with self._cond:
+        with self._lock:
             for message in reversed(self._messages[chat_id].values()):
                 if message.from_bot and not message.deleted and (where is None or where(message)):
                     return message.copy()
@@ -352,34 +355,34 @@ class FakeBotApi:
 
     def activity_mark(self, chat_id: int) -> int:
         """A bookmark in the chat's log of bot sends, edits and deletions."""
-        with self._cond:
+        with self._lock:
             return len(self._activity[chat_id])
 
     def changed_since(self, chat_id: int, mark: int) -> list[ChatMessage]:
         """Bot messages sent or edited after ``mark``, in order of first change."""
-        with self._cond:
+        with self._lock:
             ids = dict.fromkeys(self._activity[chat_id][mark:])
             chat = self._messages[chat_id]
             return [chat[i].copy() for i in ids if not chat[i].deleted]
 
     def unconfirmed_updates(self) -> list[int]:
         """Updates the bot has not confirmed yet (a getUpdates ``offset``): handed out again."""
-        with self._cond:
+        with self._lock:
             return [int(u["update_id"]) for u in self._updates]
 
     def unanswered_callback_queries(self) -> list[str]:
-        with self._cond:
+        with self._lock:
             return sorted(self._pending_callbacks)
 
     # -- the user's side (see SimulatedUser) ------------------------------------------------
 
     def register_chat(self, chat: JsonDict) -> None:
-        with self._cond:
+        with self._lock:
             self._chats[int(chat["id"])] = chat
 
     def add_user_message(self, chat_id: int, sender: JsonDict, **content: Any) -> ChatMessage:
         """Record a message the user sends (``text``, ``entities``, ``document``, ``caption``)."""
-        with self._cond:
+        with self._lock:
             chat = self._chats[chat_id]
             message = ChatMessage(chat, next(self._message_ids[chat_id]), sender, **content)
             self._messages[chat_id][message.message_id] = message
@@ -387,7 +390,7 @@ class FakeBotApi:
 
     def add_file(self, content: bytes, filename: str, mime_type: str) -> StoredFile:
         """Store a file as Telegram would (``getFile`` and download serve it)."""
-        with self._cond:
+        with self._lock:
             number = next(self._file_ids)
             suffix = filename.rpartition(".")[2] if "." in filename else "bin"
             stored = StoredFile(
@@ -398,7 +401,7 @@ class FakeBotApi:
 
     def enqueue_update(self, kind: str, payload: JsonDict) -> int:
         """Queue an update of ``kind`` (``message``, ``callback_query`` …); its update_id."""
-        with self._cond:
+        with self._lock:
             update_id = next(self._update_ids)
             chat = payload.get("chat") or payload.get("message", {}).get("chat")
             if chat is not None:
@@ -415,7 +418,7 @@ class FakeBotApi:
 
     def mark_processed(self, update_id: int) -> None:
         """Called by the test harness when the application has handled an update."""
-        with self._cond:
+        with self._lock:
             self._processed.add(update_id)
             self._cond.notify_all()
 
@@ -423,7 +426,7 @@ class FakeBotApi:
         """Wait until the update is handled: marked by the harness, or (with ``settle``) answered
         and quiet since."""
         deadline = time.monotonic() + timeout
-        with self._cond:
+        with self._lock:
             while True:
                 wait = self._unsettled(update_id)
                 remaining = deadline - time.monotonic()
@@ -458,7 +461,7 @@ class FakeBotApi:
 
     def wait_for(self, predicate: Callable[[], bool], timeout: float) -> bool:
         """Wait until ``predicate()`` (evaluated under the server's lock) holds."""
-        with self._cond:
+        with self._lock:
             return self._cond.wait_for(predicate, timeout)
 
     # -- serving requests -----------------------------------------------------------------
@@ -480,7 +483,7 @@ class FakeBotApi:
         errors = self.spec.check(method, params, files, plain=plain)
         if token != self.token:
             errors.insert(0, f"{name or method}: wrong bot token")
-        with self._cond:
+        with self._lock:
             call = ApiCall(
                 name or method, dict(params), dict(files), "; ".join(errors), time.monotonic()
             )
@@ -508,25 +511,25 @@ class FakeBotApi:
         except ApiError as error:
             return error.error_code, error.payload()
         finally:
-            with self._cond:
+            with self._lock:
                 for observe in self.observers:
                     observe(call)
 
     def _serve(self, name: str, params: Params, files: Files) -> object:
         serve = self._methods.get(name)
         if serve is None:
-            with self._cond:
+            with self._lock:
                 self.violations.append(f"{name}: not implemented by the fake server")
             raise ApiError(501, f"Not Implemented: {name}")
         if name == "getUpdates":
             return serve(params, files)  # waits without holding the lock
-        with self._cond:
+        with self._lock:
             result = serve(params, files)
             self._cond.notify_all()
             return result
 
     def download(self, token: str, file_path: str) -> bytes | None:
-        with self._cond:
+        with self._lock:
             if token != self.token:
                 self.violations.append(f"download {file_path}: wrong bot token")
                 return None
@@ -536,14 +539,14 @@ class FakeBotApi:
             return None
 
     def record_crash(self, description: str) -> None:
-        with self._cond:
+        with self._lock:
             self.violations.append(f"fake server error: {description}")
 
     # -- methods ------------------------------------------------------------------------------
 
     def _get_updates(self, params: Params, files: Files) -> list[JsonDict]:
         limit, wait = self._open_poll(params)
-        with self._cond:
+        with self._lock:
             self._cond.wait_for(self._poll_ready, wait)
             return self._hand_out(limit)
 
@@ -552,7 +555,7 @@ class FakeBotApi:
         offset = _int(params.get("offset", 0))
         limit = _int(params.get("limit", 100))
         wait = min(float(_int(params.get("timeout", 0))), self.max_poll_wait)
-        with self._cond:
+        with self._lock:
             if "allowed_updates" in params:
                 self._allowed_updates = list(_json(params["allowed_updates"]) or [])
             self._confirm(offset)
@@ -565,14 +568,14 @@ class FakeBotApi:
     def _wake_on_update(self, wake: Callable[[], None]) -> bool:
         """Have ``wake()`` called (under the lock, once) when an update is queued or the server
         closes; False, and no call, if getUpdates may answer at once."""
-        with self._cond:
+        with self._lock:
             if self._poll_ready():
                 return False
             self._poll_wakers.append(wake)
             return True
 
     def _forget_waker(self, wake: Callable[[], None]) -> None:
-        with self._cond:
+        with self._lock:
             if wake in self._poll_wakers:
                 self._poll_wakers.remove(wake)
 
@@ -583,7 +586,7 @@ class FakeBotApi:
 
     def _hand_out(self, limit: int) -> list[JsonDict]:
         """What getUpdates answers: the pending updates, each stamped as handed out now."""
-        with self._cond:
+        with self._lock:
             now = time.monotonic()
             updates = self._updates[:limit]
             for update in updates:
