@@ -207,7 +207,8 @@ class Driver:
         for chatter in self.chatters.values():
             delay = self.rng.uniform(0, self.think)
             self.server.call_soon(self._guarded, self._act, chatter, delay=delay)
-        self._finished.wait(timeout)
+        if self.chatters:
+            self._finished.wait(timeout)
         stopped = threading.Event()
         self.server.call_soon(self._stop, stopped)
         stopped.wait(5)  # after this no step of the users runs

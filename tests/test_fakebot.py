@@ -529,3 +529,13 @@ def test_request_heads_are_read_alike_the_second_time() -> None:
         for _ in range(2):
             with pytest.raises(_BadRequest):
                 _read_head(bad)
+
+
+def test_pipelined_polls_that_need_not_wait(server: FakeBotApi) -> None:
+    SimulatedUser(server, CHAT).send_text("pending")
+    poll = post(f"/bot{server.token}/getUpdates", b'{"timeout": 0}')
+    answers = raw_exchange(server, poll * 300, 300)
+    assert len(answers) == 300
+    for answer in answers:
+        [update] = json.loads(answer.split(b"\r\n\r\n", 1)[1])["result"]
+        assert update["message"]["text"] == "pending"

@@ -876,7 +876,8 @@ class _LongPoll:
             api.record_crash(repr(exc))
             connection.respond(500, b"fake server error", _TEXT, request.keep_alive)
         finally:
-            connection.resume()
+            if connection.busy:  # it waited: serve what came in meanwhile
+                connection.resume()
 
 
 _JSON = "application/json"
