@@ -539,3 +539,18 @@ def test_pipelined_polls_that_need_not_wait(server: FakeBotApi) -> None:
     for answer in answers:
         [update] = json.loads(answer.split(b"\r\n\r\n", 1)[1])["result"]
         assert update["message"]["text"] == "pending"
+
+
+def test_handle_serves_in_the_calling_thread(server: FakeBotApi) -> None:
+    """FakeBotApi.handle (no HTTP) checks, records and serves as the HTTP side does; its
+    getUpdates waits in the calling thread until an update comes."""
+    status, answer = server.handle(server.token, "sendMessage", {"chat_id": CHAT, "text": "hi"}, {})
+    assert (status, answer["result"]["text"]) == (200, "hi")
+    status, answer = server.handle(server.token, "sendMessage", {"chat_id": CHAT}, {}, plain=True)
+    assert status == 400
+    assert server.violations == ["sendMessage: missing required parameter 'text'"]
+    assert server.handle("1:WRONG", "getMe", {}, {})[0] == 401
+    threading.Timer(0.05, SimulatedUser(server, CHAT).send_text, ["hello"]).start()
+    status, answer = server.handle(server.token, "getUpdates", {"timeout": 10}, {})
+    assert [u["message"]["text"] for u in answer["result"]] == ["hello"]
+    assert [call.method for call in server.calls] == ["sendMessage"] * 2 + ["getMe", "getUpdates"]
