@@ -214,6 +214,7 @@ def telegram(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.bot_token:
         raise InputError("bot_token_missing")
     engine = build_engine(settings, search=True)  # search dictionary loaded before any thread
+    engine.warm_up()  # templates compiled once, before workers fork, not by their first users
     # the library, the index and the gazetteer live as long as the process: keep them out of
     # the collector's way (shorter full collections; forked workers keep sharing their pages)
     gc.collect()

@@ -49,6 +49,20 @@ class Messages:
                 merged[key] = value if isinstance(value, dict) else {"zh": str(value)}
         return merged
 
+    def warm_up(self) -> int:
+        """Read the catalogue and compile every entry and screen template now, not at first use
+        (by the first users after a start, who would wait for it); how many were compiled."""
+        compiled = 0
+        for entry in self._catalogue.values():
+            for source in entry.values():
+                if "{" in source and source not in self._compiled:
+                    self._compiled[source] = self._env.from_string(source)
+                    compiled += 1
+        for path in sorted(self.directory.glob("screens/*.j2")):
+            self._env.get_template(path.relative_to(self.directory).as_posix())
+            compiled += 1
+        return compiled
+
     def has(self, message_id: str) -> bool:
         return message_id in self._catalogue
 

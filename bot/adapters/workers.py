@@ -78,7 +78,7 @@ def run_workers(settings: Settings, engine: DialogueEngine, count: int) -> int:
     Call it from the main thread of a process that has started no thread yet (they would not
     survive the fork); ``engine`` is shared with the workers by forking.
     """
-    gazetteer.preload()  # shared by the workers, not built by each
+    gazetteer.preload()  # shared by the workers, not built by each (warm_up did it already)
     threads = [t.name for t in threading.enumerate() if t is not threading.current_thread()]
     if threads:  # a lock one of them holds at the fork would stay locked in the workers
         raise RuntimeError(f"run_workers must fork before any thread starts; running: {threads}")

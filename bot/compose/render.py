@@ -6,7 +6,7 @@ A declared variable the user has not given renders as 【待填：label】, neve
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -74,6 +74,14 @@ def compile_template(source: str) -> Template:
     return _ENV.from_string(source)
 
 
+def warm_up(sources: Iterable[str]) -> int:
+    """Compile the templates among ``sources`` now (the library's, at start); how many."""
+    templates = {source for source in sources if source and "{" in source}
+    for source in templates:
+        compile_template(source)
+    return len(templates)
+
+
 def value_for(name: str, spec: VarSpec, targets: Mapping[str, str]) -> Given | Missing:
     raw = targets.get(name)
     if raw is None or str(raw).strip() == "":
@@ -93,6 +101,9 @@ def render(
     """
     if not source:
         return ""
+    if "{" not in source:  # no Jinja markup ({{, {%, {#): the text is itself, newlines as Jinja's
+        text = source.replace("\r\n", "\n").replace("\r", "\n") if "\r" in source else source
+        return _WS_RE.sub("", text.strip())
     values: dict[str, Any] = dict(context)
     for name, spec in declared.items():
         values[name] = value_for(name, spec, targets)

@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.compose import gazetteer, render
 from bot.dialogue import admin, clauses, conflict, drafts, editing, flow, posting, sharing
 from bot.dialogue.actions import Act, Action, decode
 from bot.dialogue.interview import current_step, target_key
@@ -68,6 +69,15 @@ class Engine:
     @property
     def messages(self) -> Messages:
         return self.deps.messages
+
+    def warm_up(self) -> None:
+        """Do now what the first updates after a start would otherwise wait for: read the
+        message catalogue, compile every message, screen and library template, index the
+        gazetteer. A bot that forks workers calls it before the fork, so they share the result.
+        (About 0.4 s; every worker's first users waited up to that long, behind each other.)"""
+        self.messages.warm_up()
+        render.warm_up(self.deps.current_library().template_sources())
+        gazetteer.preload()
 
     def commands(self) -> list[tuple[str, str]]:
         """The commands to show in the chat's menu: (name, description)."""

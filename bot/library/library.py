@@ -34,6 +34,18 @@ class Library:
     def __len__(self) -> int:
         return len(self._clauses)
 
+    def template_sources(self) -> Iterator[str]:
+        """Every text that is rendered as a template: clause titles, texts and their variants',
+        and the kinds' title patterns."""
+        for clause in self.clauses():
+            yield clause.title
+            yield clause.text
+            for variant in clause.variants:
+                yield variant.title or ""
+                yield variant.text
+        for kind in self.kinds.values():
+            yield kind.title
+
     def kind(self, text: str) -> PlanKind | None:
         """A plan kind by id, name or alias (工作要点, work_points …)."""
         return next((k for k in self.kinds.values() if k.matches(text)), None)
