@@ -127,11 +127,13 @@ class _Poller:
         self.workers = workers
         self.stopping = asyncio.Event()
         self.status = 0
+        self._poller: asyncio.Task[Any] | None = None  # the task running ``_poll``
+        self._polling = False  # whether it is waiting for getUpdates
 
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, self.stopping.set)
+            loop.add_signal_handler(sig, self._stop)
         for worker in self.workers:
             loop.add_reader(worker.process.sentinel, partial(self._worker_ended, worker))
         settings = self.settings
@@ -170,17 +172,19 @@ class _Poller:
         url = f"{bot.base_url}/getUpdates"
         offset = 0
         backoff = 0.0
-        stop = asyncio.create_task(self.stopping.wait())
+        self._poller = poller = asyncio.current_task()
+        assert poller is not None
         while not self.stopping.is_set():
             data = _request_data(offset=offset, timeout=POLL_TIMEOUT,
                                  allowed_updates=list(ALLOWED_UPDATES))
-            call = asyncio.create_task(polling.post(url, data))
-            await asyncio.wait({call, stop}, return_when=asyncio.FIRST_COMPLETED)
-            if not call.done():
-                call.cancel()
-                break
+            self._polling = True  # a stop now cancels the call (see ``_stop``)
             try:
-                updates: Any = call.result()
+                updates: Any = await polling.post(url, data)
+            except asyncio.CancelledError:
+                if not self.stopping.is_set():
+                    raise
+                poller.uncancel()  # ours (``_stop``): the confirmation below goes on
+                break
             except RetryAfter as exc:
                 await self._pause(retry_after_seconds(exc))
                 continue
@@ -189,13 +193,14 @@ class _Poller:
                 logger.warning("getUpdates: %s; again in %.0f s", exc, backoff)
                 await self._pause(backoff)
                 continue
+            finally:
+                self._polling = False
             backoff = 0.0
             for update in updates:
                 offset = int(update["update_id"]) + 1
                 frame = orjson.dumps(_trimmed(update))
                 writers[_user_id(update) % len(writers)].write(_FRAME.pack(len(frame)) + frame)
             await asyncio.gather(*(writer.drain() for writer in writers))
-        stop.cancel()
         if offset and self.status == 0:  # tell Telegram the handed-out updates are taken
             confirm = _request_data(offset=offset, timeout=0, limit=1)
             try:
@@ -214,11 +219,20 @@ class _Poller:
         logger.error("worker %s ended unexpectedly (exit status %s); stopping the bot",
                      worker.process.pid, worker.process.exitcode)
         self.status = 1
+        self._stop()
+
+    def _stop(self) -> None:
+        """Stop polling: at once if a getUpdates call is waiting (its updates, if any, stay
+        with Telegram, unconfirmed), else after handing out the updates in hand."""
         self.stopping.set()
+        if self._polling and self._poller is not None:
+            self._poller.cancel()
 
 
 def _request_data(**params: object) -> RequestData:
-    return RequestData([RequestParameter.from_input(k, v) for k, v in params.items()])
+    """Plain JSON values only (no files, no PTB objects): what ``RequestParameter.from_input``
+    would make of them, without its conversions."""
+    return RequestData([RequestParameter(k, v, []) for k, v in params.items()])
 
 
 def _trimmed(update: dict[str, Any]) -> dict[str, Any]:
