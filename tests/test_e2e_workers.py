@@ -158,7 +158,7 @@ def test_workers_are_not_forked_from_a_process_with_threads(tmp_path: Path) -> N
         thread.join()
 
 
-def test_the_poller_passes_updates_without_the_pressed_messages_keyboard() -> None:
+def test_the_poller_passes_only_the_id_date_and_chat_of_the_pressed_message() -> None:
     from bot.adapters.workers import _trimmed, _user_id
 
     keyboard = {"inline_keyboard": [[{"text": "确定", "callback_data": "1|x"}]]}
@@ -171,7 +171,9 @@ def test_the_poller_passes_updates_without_the_pressed_messages_keyboard() -> No
                                         "chat": {"id": 78, "type": "private"},
                                         "from": {"id": 78, "is_bot": False, "first_name": "U"}}}
     trimmed = _trimmed(press)
-    assert "reply_markup" not in trimmed["callback_query"]["message"]
-    assert trimmed["callback_query"]["message"]["message_id"] == 5
+    assert trimmed["callback_query"]["message"] == {
+        "message_id": 5, "date": 0, "chat": {"id": 77, "type": "private"}
+    }
+    assert trimmed["callback_query"]["data"] == "1|x"
     assert _trimmed(text) == text
     assert (_user_id(press), _user_id(text), _user_id({"update_id": 5})) == (77, 78, 0)
