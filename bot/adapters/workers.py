@@ -278,16 +278,23 @@ def _worker_main(
 
 
 async def _serve(settings: Settings, engine: DialogueEngine, sock: socket.socket) -> None:
+    """Each update is handed to ``Application.process_update`` in a task of its own (what the
+    application's update queue would do with ``concurrent_updates``, minus the queue)."""
     application = build_application(settings, engine, polling=False)
     reader, writer = await asyncio.open_unix_connection(sock=sock)
+    handling: set[asyncio.Task[None]] = set()
     async with application:
         await application.start()
         try:
             while (frame := await _read_frame(reader)) is not None:
                 update = Update.de_json(orjson.loads(frame), application.bot)
-                await application.update_queue.put(update)
+                task = asyncio.create_task(application.process_update(update))
+                handling.add(task)
+                task.add_done_callback(handling.discard)
         finally:
-            await application.stop()  # after the updates already queued
+            if handling:  # the updates already received are answered before the worker ends
+                await asyncio.wait(handling)
+            await application.stop()
             writer.close()
 
 
