@@ -23,8 +23,9 @@ short, and the other file holds the state before it.
   torn and the other one whole: the reader takes the whole one, which is the last good state.
   The next write goes into the torn file again.
 - **Durable on return.** ``fdatasync`` puts the new bytes and the file's length on disk before
-  the write returns. A new file (the first two writes of a user) also gets its directory entry
-  fsynced, so the whole file can never be the one a power loss takes away.
+  the write returns. The second file, when created, also gets the directory fsynced, so the
+  whole file can never be the one a power loss takes away. (The very first write of a new user
+  skips that: a power loss within seconds of it can lose it, and there is nothing older.)
 - **Readers take no lock.** A reader that meets the file being written sees a bad checksum and
   takes the other file, the state just before the write: a consistent snapshot, as a rename
   would give. (If it meets two writes in a row it sees two bad files; ``bot.store.shards`` then
@@ -138,9 +139,11 @@ def encode_slot(seq: int, shard: bytes) -> bytes:
     return b'{"_slot": {"seq": %d, "crc32": %d},\n' % (seq, zlib.crc32(rest)) + rest
 
 
-def write_in_place(path: Path, data: bytes) -> None:
-    """Overwrite ``path`` with ``data`` and put both on disk before returning (the file is
-    created, and its directory entry made durable, if it does not exist yet)."""
+def write_in_place(path: Path, data: bytes, *, first: bool = False) -> None:
+    """Overwrite ``path`` with ``data`` and put the bytes on disk before returning. A file that
+    does not exist yet is created and its directory entry made durable too, except for the
+    ``first`` file of a new shard: its name gets to disk with the second file's (or within the
+    file system's commit interval), since nothing older depends on it."""
     created = False
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
@@ -157,5 +160,5 @@ def write_in_place(path: Path, data: bytes) -> None:
         _fdatasync(fd)
     finally:
         os.close(fd)
-    if created:
+    if created and not first:
         fsync_dir(path.parent)

@@ -292,7 +292,7 @@ class FileShardStorage(Storage):
         if current is None or shard != current[2]:
             index, seq = (1 - current[0], current[1] + 1) if current is not None else (0, 1)
             raw = encode_slot(seq, shard)
-            write_in_place(self._paths[index], raw)
+            write_in_place(self._paths[index], raw, first=current is None)
             self._current = (index, seq, shard)
             if self._cache is not None:
                 self._cache.put(str(self._paths[0]), raw, lines)
