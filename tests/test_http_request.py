@@ -135,36 +135,26 @@ def test_invalid_json_is_reported_not_crashed() -> None:
         AiohttpRequest.parse_json_payload(b"[1, 2]")
 
 
-def test_a_proxy_from_the_environment_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    """HTTP_PROXY names the fake Bot API: a request to a host that does not exist reaches it."""
-
-    async def scenario(server: FakeBotApi) -> None:
-        async with AiohttpRequest(2) as request:
-            result = await request.post(f"http://planbot-proxy-test.invalid/bot{server.token}/getMe")
-            assert isinstance(result, dict) and result["is_bot"] is True
-
-    with FakeBotApi() as server:
-        for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "http_proxy"):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("HTTP_PROXY", server.url)
-        asyncio.run(scenario(server))
-        assert [c.method for c in server.calls] == ["getMe"]
+def _no_proxy_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
 
 
-def test_every_request_goes_through_the_proxy_not_only_the_first(
+def test_a_proxy_from_the_environment_is_used_for_every_request(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The proxy is looked up once per origin and then reused."""
+    """HTTP_PROXY names the fake Bot API: requests to a host that does not exist reach it, not
+    only the first (the proxy is looked up once per origin, then reused)."""
 
     async def scenario(server: FakeBotApi) -> None:
         async with AiohttpRequest(2) as request:
             for _ in range(3):
                 url = f"http://planbot-proxy-test.invalid/bot{server.token}/getMe"
-                assert isinstance(await request.post(url), dict)
+                result = await request.post(url)
+                assert isinstance(result, dict) and result["is_bot"] is True
 
     with FakeBotApi() as server:
-        for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "http_proxy"):
-            monkeypatch.delenv(name, raising=False)
+        _no_proxy_settings(monkeypatch)
         monkeypatch.setenv("HTTP_PROXY", server.url)
         asyncio.run(scenario(server))
         assert [c.method for c in server.calls] == ["getMe"] * 3
@@ -179,8 +169,7 @@ def test_no_proxy_sends_a_host_direct(monkeypatch: pytest.MonkeyPatch) -> None:
             assert isinstance(result, dict) and result["is_bot"] is True
 
     with FakeBotApi() as server:
-        for name in ("no_proxy", "HTTPS_PROXY", "https_proxy", "http_proxy"):
-            monkeypatch.delenv(name, raising=False)
+        _no_proxy_settings(monkeypatch)
         monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
         monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
         asyncio.run(scenario(server))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -174,3 +175,25 @@ def test_readers_without_the_lock_never_see_a_torn_or_older_state(tmp_path: Path
 def test_read_slot_of_a_missing_file_is_none(tmp_path: Path) -> None:
     assert read_slot(tmp_path / "nothing.json") is None
     assert current(tmp_path / "nothing.json") is None
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["pair", "earlier planbot"])
+def test_a_write_of_what_the_current_file_holds_writes_nothing(
+    tmp_path: Path, legacy: bool
+) -> None:
+    stopped = datetime(2026, 3, 1, tzinfo=UTC)  # the same updated_at every time
+    store = open_store(tmp_path, clock=lambda: stopped)
+    store.sessions.save(ALICE, {"n": 1})
+    first, second = files(tmp_path)
+    if legacy:  # the same shard as one file without the first line
+        found = current(first)
+        assert found is not None
+        first.write_bytes(found[1])
+    before = [(p.read_bytes() if p.exists() else None) for p in (first, second)]
+    fresh = open_store(tmp_path, clock=lambda: stopped)
+    fresh.sessions.save(ALICE, {"n": 1})  # what the current file holds already
+    assert [(p.read_bytes() if p.exists() else None) for p in (first, second)] == before
+    fresh.sessions.save(ALICE, {"n": 2})  # a change is written, into the other file
+    after = [(p.read_bytes() if p.exists() else None) for p in (first, second)]
+    assert after[0] == before[0] and after[1] != before[1]
+    assert open_store(tmp_path).sessions.load(ALICE) == {"n": 2}

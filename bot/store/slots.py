@@ -126,6 +126,13 @@ def intact(raw: bytes, slot: Slot) -> bool:
     return slot.crc is None or zlib.crc32(memoryview(raw)[slot.start :]) == slot.crc
 
 
+def holds(raw: bytes, slot: Slot, shard: bytes) -> bool:
+    """Whether the file ``raw`` (described as ``slot``) holds exactly ``shard``."""
+    if slot.crc is None:
+        return raw == shard
+    return memoryview(raw)[slot.start :] == memoryview(shard)[len(_SHARD_START) :]
+
+
 def shard_bytes(raw: bytes, slot: Slot) -> bytes:
     """The shard's JSON as ``bot.store.storage`` lays it out (without the ``_slot`` line)."""
     return raw if slot.crc is None else _SHARD_START + raw[slot.start :]

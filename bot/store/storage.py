@@ -33,7 +33,10 @@ from typing import Any
 from tinydb.storages import Storage
 
 from bot.store.slots import (
+    Slot,
+    describe,
     encode_slot,
+    holds,
     intact,
     newest_first,
     read_slot,
@@ -272,7 +275,7 @@ class FileShardStorage(Storage):
         self._cache = cache
         self._lines: ShardLines | None = None
         self._data: Tables | None = None
-        self._current: tuple[int, int, bytes] | None = None  # file index, seq, shard bytes
+        self._current: tuple[int, bytes, Slot] | None = None  # the current file: index, bytes
         self._read_done = False
 
     def read(self) -> Tables | None:
@@ -289,11 +292,13 @@ class FileShardStorage(Storage):
         shard = _assemble(lines, self._user_id).encode("utf-8")
         self._data = self._lines = None
         current = self._current
-        if current is None or shard != current[2]:
-            index, seq = (1 - current[0], current[1] + 1) if current is not None else (0, 1)
+        if current is None or not holds(current[1], current[2], shard):
+            index, seq = (1 - current[0], current[2].seq + 1) if current is not None else (0, 1)
             raw = encode_slot(seq, shard)
             write_in_place(self._paths[index], raw, first=current is None)
-            self._current = (index, seq, shard)
+            slot = describe(raw, index)
+            assert slot is not None  # as just encoded
+            self._current = (index, raw, slot)
             if self._cache is not None:
                 self._cache.put(str(self._paths[0]), raw, lines)
         self._lines = lines
@@ -327,7 +332,7 @@ class FileShardStorage(Storage):
                 lines = _from_parsed(parse_shard(text, where), text, self._user_id)
                 if self._cache is not None:
                     self._cache.put(key, raw, lines)
-            self._current = (index, slot.seq, shard_bytes(raw, slot))
+            self._current = (index, raw, slot)
             return lines
         if any(raw is not None for raw in raws):
             raise ShardCorrupt(str(self._paths[0]), "neither file of the shard is whole")
