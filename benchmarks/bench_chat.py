@@ -27,11 +27,13 @@ updates answered while every user is at it, from the moment the last user began 
 first one was done: the sustained rate the target is about. The flat run's rate is the capacity.
 Latency is from the moment ``getUpdates`` hands an update to the bot to the first
 ``sendMessage``/``editMessageText`` for that chat after it (both stamped by the fake server);
-"sent" adds the wait of the update on the server until the bot polled. The transport overhead is
-the direct run's updates/s over the flat run's, and the bot's CPU time per update over the
-engine's. CPU seconds of the bot process and of this one (server and users) say where the time
-goes; ``--profile PREFIX`` samples the bot with py-spy (``pip install py-spy``), ``--by-step``
-splits the latency by question. ``--think 3`` shows the latency at a load the bot can carry.
+"sent" adds the wait of the update on the server until the bot polled; the target is checked on it
+(the poller waits a moment between calls on purpose, ``bot.adapters.workers.POLL_GATHER``). The
+transport overhead is the direct run's updates/s over the flat run's, and the bot's CPU time per
+update over the engine's. CPU seconds of the bot process and of this one (server and users) say
+where the time goes; ``--profile PREFIX`` samples the bot with py-spy (``pip install py-spy``),
+``--by-step`` splits the latency by question. ``--think 3`` shows the latency at a load the bot can
+carry.
 Figures are printed, never asserted; the load average printed first says how busy the machine was.
 """
 
@@ -450,12 +452,12 @@ def _verdict(results: dict[str, Result]) -> None:
         print(f"capacity (flat): {flat.rate:.0f} updates/s"
               f" ({'>=' if flat.rate >= TARGET_RATE else '<'} {TARGET_RATE:.0f})")
     measured = paced or flat
-    if measured is not None:
-        p99 = percentile(measured.latencies_ms, 0.99)
+    if measured is not None:  # from the user's update, so a poller that waits pays for it
+        p99 = percentile(measured.sent_ms or measured.latencies_ms, 0.99)
         rate = measured.steady or measured.rate
         ok = rate >= TARGET_RATE and p99 <= TARGET_P99_MS
         print(f"target ({measured.name}): >= {TARGET_RATE:.0f} updates/s with all users active"
-              f" and p99 <= {TARGET_P99_MS:.0f} ms: {'ok' if ok else 'MISSED'}"
+              f" and p99 sent→reply <= {TARGET_P99_MS:.0f} ms: {'ok' if ok else 'MISSED'}"
               f" ({rate:.0f}/s, p99 {p99:.1f} ms)")
 
 

@@ -60,6 +60,11 @@ logger = logging.getLogger(__name__)
 
 POLL_TIMEOUT: Final = 10  # seconds Telegram holds a getUpdates call open while nothing happens
 POLL_READ_MARGIN: Final = 5.0  # beyond POLL_TIMEOUT before the call counts as timed out
+# after a batch, wait this long before the next getUpdates: under load, updates then come a few
+# at a time instead of one per call (a call costs the poller about 0.4 ms of CPU, and Telegram
+# as much); in benchmarks chat, p99 from a user's update to the reply, the wait included
+# (sent→reply), had a median of 91 ms without it and 40 ms with it over 4 A/B pairs
+POLL_GATHER: Final = 0.002
 MAX_BACKOFF: Final = 30.0  # seconds between getUpdates attempts while the network is down
 STOP_TIMEOUT: Final = 60.0  # seconds the workers get to finish their updates after a stop
 _FRAME: Final = struct.Struct(">I")  # length of the JSON that follows
@@ -201,6 +206,8 @@ class _Poller:
                 frame = orjson.dumps(_trimmed(update))
                 writers[_user_id(update) % len(writers)].write(_FRAME.pack(len(frame)) + frame)
             await asyncio.gather(*(writer.drain() for writer in writers))
+            if updates:  # let the next few arrive together: one getUpdates for them
+                await asyncio.sleep(POLL_GATHER)
         if offset and self.status == 0:  # tell Telegram the handed-out updates are taken
             confirm = _request_data(offset=offset, timeout=0, limit=1)
             try:
