@@ -23,6 +23,7 @@ from tests.admin_chat import (
     snapshot,
 )
 from tests.chat import TEST_LIBRARY
+from tests.share_support import token_in
 
 PRESCHOOL = "三、推进学前教育普及普惠发展"
 TOPIC_FILE = (TEST_LIBRARY / "preschool.yaml").read_text(encoding="utf-8")
@@ -392,3 +393,21 @@ def test_a_clause_removed_while_an_admin_edits_it(engine: Engine) -> None:
     assert "没有编号为 preschool.added_1 的条款" in admin.text
     assert "请发送条款编号" in admin.text  # asked for another one
     assert service_of(engine).library.clause("preschool.added_1") is None
+
+
+def test_a_copy_made_from_a_share_link_learns_of_newer_wordings_too(engine: Engine) -> None:
+    user, admin, colleague = Admin(engine, USER), Admin(engine, ADMIN), Admin(engine, 5005)
+    record = user.draft_quickly()
+    user.cmd("drafts")
+    user.press(record.name)
+    user.press("分享")
+    user.press("复制一份")
+    colleague.cmd("start", token_in(user.text))
+    [copy] = colleague.drafts()
+    assert copy.meta == {"library_revision": 0}  # nothing of the owner's dialogue
+    admin.cmd("clause_edit", "preschool.quality")
+    admin.say("全面推进幼儿园保育教育质量评估。")
+    admin.press("确认")
+    colleague.cmd("drafts")
+    colleague.press(copy.name)
+    assert "有1条条款出现了新措辞" in colleague.text

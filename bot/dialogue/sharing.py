@@ -36,6 +36,7 @@ from bot.dialogue.share_views import (
 from bot.dialogue.turn import Rejected, Turn
 from bot.dialogue.types import Reply
 from bot.dialogue.views import DEFAULT_EXPIRY, EXPORT_FORMATS, load_plan, overview, short
+from bot.dialogue.wordings import carried
 from bot.errors import InputError
 from bot.export.text import plan_to_text
 from bot.store.models import DraftRecord
@@ -68,7 +69,7 @@ def open_link(turn: Turn) -> list[Reply]:
         return [shared_view(turn, record, link.token_hash, note=turn.say("link_view"))]
     if link.kind is ShareKind.COPY:
         name = short(turn.say("copy_name", name=record.name), MAX_NAME)
-        copy = store.drafts.create(user, name, record.plan)
+        copy = store.drafts.create(user, name, record.plan, carried(record))
         return [overview(turn, copy, note=turn.say("link_copied", name=record.name))]
     store.drafts.add_collaborator(record.id, user)
     joined = store.drafts.get(record.id) or record

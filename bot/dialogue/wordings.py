@@ -35,6 +35,13 @@ def stamp(turn: Turn) -> dict[str, Any]:
     return {REVISION_KEY: service.revision} if service is not None else {}
 
 
+def carried(record: DraftRecord) -> dict[str, Any]:
+    """The meta a copy of ``record`` made for someone else starts with: the library revision its
+    wordings are at (so the copy learns of newer ones too), nothing of the owner's dialogue."""
+    revision = record.meta.get(REVISION_KEY)
+    return {REVISION_KEY: revision} if isinstance(revision, int) else {}
+
+
 def newer_items(turn: Turn, record: DraftRecord, plan: Plan) -> list[Newer]:
     """Items of the draft whose clause has a newer wording, in reading order."""
     service = turn.deps.curation
