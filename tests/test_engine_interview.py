@@ -484,3 +484,30 @@ def test_a_kind_with_fixed_sections_skips_the_priorities(chat: Chat) -> None:
     assert [s.id for s in plan.sections if s.role is SectionRole.TOPIC] == ["preschool"]
     assert "【待填：新建改扩建公办幼儿园数】" in "".join(plan.texts())
     assert "学前三年毛入园率达到93%" in "".join(plan.texts())
+
+
+def test_a_known_name_typed_with_the_wrong_level_is_offered_as_it_is(chat: Chat) -> None:
+    """清远县 does not exist; 清远市 does: it is offered beside the level buttons."""
+    chat.cmd("new")
+    chat.say("清远县")
+    assert "没有找到“清远县”" in chat.text and "是不是下面的地区" in chat.text
+    assert chat.labels[:4] == ["广东省 清远市", "市", "县", "区"]
+    chat.press("广东省 清远市")
+    assert "哪一年" in chat.text
+    chat.cmd("back")
+    assert "当前：广东省 清远市" in chat.text
+    chat.say("清远县")
+    chat.press("县")  # the name as typed is still possible
+    chat.cmd("back")
+    assert "当前：广东省 清远县" in chat.text
+
+
+def test_an_unknown_name_with_no_namesake_offers_only_the_levels(chat: Chat) -> None:
+    chat.cmd("new")
+    chat.say("桃花源县")
+    assert "是不是下面的地区" not in chat.text
+    assert chat.labels[:3] == ["市", "县", "区"]
+    forged = chat.button("市").data.replace(":rl:", ":ri:")  # a namesake that was not offered
+    chat.press_data(forged)
+    assert "按钮无效" in chat.notice and chat.session().interview is not None
+    assert chat.session().interview.region is None

@@ -7,7 +7,13 @@ import importlib.util
 import pytest
 
 from bot.compose.context import Region
-from bot.compose.gazetteer import MatchStatus, RegionMatch, region_from_parts, resolve_region
+from bot.compose.gazetteer import (
+    MatchStatus,
+    RegionMatch,
+    region_from_parts,
+    resolve_region,
+    similar_regions,
+)
 from bot.library.models import Level
 
 
@@ -362,3 +368,10 @@ def test_region_from_parts_takes_a_province_written_in_front() -> None:
     region = region_from_parts("广东新城", Level.COUNTY)
     assert (region.province, region.name, region.full_name) == ("广东省", "新城", "新城县")
     assert region_from_parts("吉林新区", Level.DISTRICT).full_name == "吉林新区"
+
+
+def test_similar_regions_are_the_name_at_other_levels() -> None:
+    assert [r.full_name for r in similar_regions("清远县")] == ["清远市"]
+    assert [r.full_name for r in similar_regions("广东清远县")] == ["清远市"]
+    assert [r.parent for r in similar_regions("新城县")] == ["呼和浩特市", "西安市"]
+    assert similar_regions("桃花源县") == () and similar_regions("清远") == ()  # no suffix typed

@@ -159,6 +159,20 @@ def resolve_region(text: str, level: Level | None = None) -> RegionMatch:
     return RegionMatch(MatchStatus.UNKNOWN, (unknown,) if unknown else (), query)
 
 
+def similar_regions(text: str) -> tuple[Region, ...]:
+    """Known regions with the name of ``text`` at another level (清远县 → 清远市): for a name
+    the gazetteer does not know as typed, when the level the user typed may be the mistake."""
+    query = _normalise(text)
+    _province, rest = _split_province(query)
+    suffix, _level = _typed_suffix(rest)
+    if not suffix:
+        return ()
+    stem = query[: len(query) - len(suffix)]
+    groups = _find(stem) or _find_simplified(stem)
+    found = {(region.full_name, region.code): region for group in groups for region in group}
+    return _sorted(list(found.values()))
+
+
 def preload() -> None:
     """Build the index of divisions now (else on the first lookup): before forking workers,
     so they share it instead of each building its own."""

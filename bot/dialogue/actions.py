@@ -27,6 +27,7 @@ class Act(StrEnum):
     # interview
     REGION_PICK = "rp"  # candidate index
     REGION_LEVEL = "rl"  # level index
+    REGION_SIMILAR = "ri"  # index among the known regions offered for an unknown name
     YEAR = "yr"  # year
     YEAR_OTHER = "yo"
     KIND = "kd"  # kind index
@@ -107,7 +108,8 @@ class Act(StrEnum):
 
 # action → (names a draft, how many numbers)
 _SHAPES: dict[Act, tuple[bool, int]] = {
-    Act.REGION_PICK: (False, 1), Act.REGION_LEVEL: (False, 1), Act.YEAR: (False, 1),
+    Act.REGION_PICK: (False, 1), Act.REGION_LEVEL: (False, 1), Act.REGION_SIMILAR: (False, 1),
+    Act.YEAR: (False, 1),
     Act.KIND: (False, 1), Act.TOPIC: (False, 1), Act.TOPIC_PAGE: (False, 1),
     Act.STYLE: (False, 1), Act.CHANGE: (False, 1), Act.LIST: (False, 1),
     Act.OPEN: (True, 0), Act.PREVIEW: (True, 0), Act.EXPORT_MENU: (True, 0),

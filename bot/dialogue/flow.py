@@ -19,7 +19,8 @@ from bot.errors import InputError
 
 # The question a button answers; a press for another question is not from the current screen.
 _STEP_OF = {
-    Act.REGION_PICK: q.REGION, Act.REGION_LEVEL: q.REGION, Act.YEAR: q.YEAR,
+    Act.REGION_PICK: q.REGION, Act.REGION_LEVEL: q.REGION, Act.REGION_SIMILAR: q.REGION,
+    Act.YEAR: q.YEAR,
     Act.YEAR_OTHER: q.YEAR, Act.KIND: q.KIND, Act.TOPIC: q.TOPICS, Act.TOPIC_PAGE: q.TOPICS,
     Act.TOPIC_ALL: q.TOPICS, Act.TOPICS_DONE: q.TOPICS, Act.STYLE: q.STYLE,
     Act.CHANGE: q.REVIEW, Act.GENERATE: q.REVIEW,
@@ -98,6 +99,8 @@ def on_button(turn: Turn, iv: Interview, action: Action) -> list[Reply]:
     if act is Act.REGION_PICK and not q.pick_candidate(iv, number):
         raise Rejected("button_invalid")
     if act is Act.REGION_LEVEL and not q.pick_level(iv, number):
+        raise Rejected("button_invalid")
+    if act is Act.REGION_SIMILAR and not q.pick_similar(iv, number):
         raise Rejected("button_invalid")
     if act is Act.YEAR:
         q.answer_year(iv, str(number))

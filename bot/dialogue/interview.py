@@ -12,7 +12,7 @@ from __future__ import annotations
 from bot.commands import parse_year
 from bot.compose.assemble import PlanRequest, default_order
 from bot.compose.context import Region
-from bot.compose.gazetteer import MatchStatus, region_from_parts, resolve_region
+from bot.compose.gazetteer import MatchStatus, region_from_parts, resolve_region, similar_regions
 from bot.compose.plan import NumberingStyle
 from bot.compose.regions import MAX_REGION_TEXT
 from bot.compose.targets import normalise_target
@@ -185,7 +185,8 @@ def answer_region(iv: Interview, text: str) -> None:
         iv.region_choice = RegionChoice(name=name, candidates=candidates)
     else:
         province = match.candidates[0].province if match.candidates else ""
-        iv.region_choice = RegionChoice(name=name, province=province)
+        similar = list(similar_regions(name)[:MAX_CANDIDATES])
+        iv.region_choice = RegionChoice(name=name, province=province, similar=similar)
 
 
 def pick_candidate(iv: Interview, index: int) -> bool:
@@ -203,6 +204,15 @@ def pick_level(iv: Interview, index: int) -> bool:
     if choice is None or choice.candidates or not 0 <= index < len(LEVELS):
         return False
     _set_region(iv, region_from_parts(choice.name, LEVELS[index], choice.province))
+    return True
+
+
+def pick_similar(iv: Interview, index: int) -> bool:
+    """One of the known regions offered for an unknown name; ``False`` if there is no such."""
+    choice = iv.region_choice
+    if choice is None or choice.candidates or not 0 <= index < len(choice.similar):
+        return False
+    _set_region(iv, choice.similar[index])
     return True
 
 

@@ -84,8 +84,12 @@ def _region(turn: Turn, iv: Interview) -> Reply:
             turn.labelled(f"btn_level_{level.value}", Act.REGION_LEVEL, index)
             for index, level in enumerate(LEVELS)
         ]
-        text = turn.screen("region_level", typed=choice.name)
-        return turn.reply(text, [levels, _nav(turn, iv)])
+        similar = [
+            turn.button(region.label(), Act.REGION_SIMILAR, index)
+            for index, region in enumerate(choice.similar)
+        ]
+        text = turn.screen("region_level", typed=choice.name, similar=len(similar))
+        return turn.reply(text, [*rows(similar, 1), levels, _nav(turn, iv)])
     current = iv.region.label() if iv.region else ""
     fresh = not iv.history and iv.region is None
     text = turn.screen("ask_region", fresh=fresh, current=current, **_progress(turn, iv, REGION))

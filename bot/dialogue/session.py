@@ -39,11 +39,13 @@ class _Model(BaseModel):
 
 
 class RegionChoice(_Model):
-    """A typed region name waiting for the user: pick a candidate, or (none found) a level."""
+    """A typed region name waiting for the user: pick a candidate, or (none found) a level or
+    one of the ``similar`` known regions (the same name at another level)."""
 
     name: str
     candidates: list[Region] = Field(default_factory=list)
     province: str = ""
+    similar: list[Region] = Field(default_factory=list)
 
 
 class Interview(_Model):
