@@ -113,7 +113,7 @@ class FileShards(Shards):
 
     def __init__(self, data_dir: Path, *, cache_bytes: int = DEFAULT_CACHE_BYTES) -> None:
         locks = data_dir / "locks"
-        super().__init__(KeyedLocks(locks, ".lock"), KeyedLocks(locks, ".tx.lock"))
+        super().__init__(KeyedLocks(locks / "users.lock"), KeyedLocks(locks / "users.tx.lock"))
         self.users_dir = data_dir / "users"
         self.users_dir.mkdir(parents=True, exist_ok=True)
         self.cache = ShardCache(cache_bytes) if cache_bytes > 0 else None

@@ -397,8 +397,8 @@ class DocShareStore:
 
 
 def open_share_store(data_dir: Path, *, clock: Clock = utc_now) -> DocShareStore:
-    """Links under ``<data_dir>/shares``; lock files next to the user shards' locks."""
-    locks = KeyedLocks(data_dir / "locks", ".shares.lock")
+    """Links under ``<data_dir>/shares``; their lock file next to the user shards' locks."""
+    locks = KeyedLocks(data_dir / "locks" / "shares.lock")
     return DocShareStore(FileBlobs(data_dir / "shares"), locks, clock)
 
 

@@ -335,7 +335,7 @@ class TinyStore:
 
 
 def open_store(data_dir: Path, *, clock: Clock = utc_now) -> TinyStore:
-    """The default store: shards in ``<data_dir>/users``, lock files in ``<data_dir>/locks``.
+    """The default store: shards in ``<data_dir>/users``, locks in ``<data_dir>/locks``.
 
     Temporary files that crashed writers of earlier versions left more than an hour ago are
     deleted.
