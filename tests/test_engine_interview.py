@@ -307,6 +307,19 @@ def test_topics_none_chosen_and_by_text(chat: Chat) -> None:
     assert "已选：1.义务教育、2.学前教育" in chat.text
 
 
+@pytest.mark.parametrize("word", ["完成", " 好了 ", "选好了"])
+def test_topics_done_and_all_typed(chat: Chat, word: str) -> None:
+    to_topics(chat)
+    chat.say(word)
+    assert "请至少选择一个重点领域" in chat.text and "重点工作" in chat.text
+    chat.say("学前教育")
+    chat.say(word)  # typed instead of pressing 完成
+    assert "重点工作" not in chat.text
+    chat.cmd("back")
+    chat.say("全选")  # the one chosen keeps its place
+    assert "已选：1.学前教育、2.党的建设、3.义务教育" in chat.text
+
+
 def test_topics_paged(chat: Chat) -> None:
     chat = Chat(make_engine(page_size=2))
     to_topics(chat)

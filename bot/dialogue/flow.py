@@ -72,7 +72,15 @@ def on_text(turn: Turn, iv: Interview, text: str) -> list[Reply]:
 
 
 def _topics_from_text(turn: Turn, iv: Interview, text: str) -> None:
-    """Priorities typed by name (学前教育、义务教育): each one is added."""
+    """Priorities typed by name (学前教育、义务教育): each one is added. The words of the 完成 and
+    全选 buttons (and their synonyms in the catalogue) typed instead of pressed do what they do."""
+    said = text.strip()
+    if said in _words(turn, "topics_done_words"):
+        q.finish_topics(iv)
+        return
+    if said in _words(turn, "topics_all_words"):
+        q.select_all(iv, turn.library)
+        return
     topics = turn.library.priority_topics()
     by_name = {t.name: t.id for t in topics} | {t.id: t.id for t in topics}
     words = [w for w in _SEPARATORS.split(text) if w]
@@ -83,6 +91,11 @@ def _topics_from_text(turn: Turn, iv: Interview, text: str) -> None:
     for word in words:
         if by_name[word] not in iv.topics:
             q.toggle_topic(iv, by_name[word])
+
+
+def _words(turn: Turn, message_id: str) -> set[str]:
+    """A catalogue entry listing words (``完成、好了``)."""
+    return {w for w in _SEPARATORS.split(turn.say(message_id)) if w}
 
 
 def on_button(turn: Turn, iv: Interview, action: Action) -> list[Reply]:
