@@ -270,6 +270,17 @@ def test_year_out_of_range_or_garbage(chat: Chat, bad: str) -> None:
     assert "年份须在2000年到2035年之间" in chat.text and "哪一年" in chat.text
 
 
+@pytest.mark.parametrize(("word", "button"), [("明年", "（明年）"), (" 今年 ", "（今年）")])
+def test_year_typed_as_this_or_next_year(chat: Chat, word: str, button: str) -> None:
+    chat.cmd("new")
+    chat.say("清远")
+    label = next(label for label in chat.labels if button in label)
+    chat.say(word)
+    assert "哪种文件" in chat.text
+    chat.cmd("back")
+    assert f"当前：{label.removesuffix(button)}" in chat.text
+
+
 def test_year_typed_in_other_forms(chat: Chat) -> None:
     chat.cmd("new")
     chat.say("清远")

@@ -28,6 +28,11 @@ _STEP_OF = {
 INTERVIEW_ACTS = frozenset({*_STEP_OF, Act.SKIP, Act.SKIP_ALL, Act.KEEP})
 _SEPARATORS = re.compile(r"[、，,；;\s]+")
 T = TypeVar("T")
+_RELATIVE_YEARS = {
+    "今年": 0, "本年": 0, "今年度": 0, "本年度": 0,
+    "明年": 1, "明年度": 1, "下一年": 1, "来年": 1,
+    "去年": -1, "上一年": -1,
+}
 
 INTERVIEW_KEY = "interview"  # draft meta: the key of the interview that made it
 
@@ -56,7 +61,7 @@ def on_text(turn: Turn, iv: Interview, text: str) -> list[Reply]:
     if step == q.REGION:
         q.answer_region(iv, text)
     elif step == q.YEAR:
-        q.answer_year(iv, text)
+        q.answer_year(iv, _relative_year(turn, text))
     elif step == q.KIND:
         kind = library.kind(text)
         if kind is None:
@@ -69,6 +74,12 @@ def on_text(turn: Turn, iv: Interview, text: str) -> list[Reply]:
     else:
         raise InputError("use_buttons")
     return [ask(turn, iv)]
+
+
+def _relative_year(turn: Turn, text: str) -> str:
+    """今年 / 明年 / 去年 … as the year they mean (the year buttons say 今年 and 明年 too)."""
+    offset = _RELATIVE_YEARS.get(text.strip())
+    return text if offset is None else str(turn.deps.clock().year + offset)
 
 
 def _topics_from_text(turn: Turn, iv: Interview, text: str) -> None:
