@@ -535,3 +535,61 @@ def test_an_unknown_name_with_no_namesake_offers_only_the_levels(chat: Chat) -> 
     chat.press_data(forged)
     assert "按钮无效" in chat.notice and chat.session().interview is not None
     assert chat.session().interview.region is None
+
+
+# --- a button's words typed instead of pressed ---------------------------------------------------
+
+
+def test_button_words_typed_answer_the_interview(chat: Chat) -> None:
+    """What the terminal shows as numbered options, and what people type on phones anyway."""
+    to_topics(chat, "学前教育", "党的建设")
+    chat.say("完成")
+    assert "目标 1/" in chat.text
+    chat.say("跳过")
+    assert "目标 2/" in chat.text
+    chat.say("上一步")  # ⬅ 上一步, without the arrow
+    assert "目标 1/" in chat.text
+    chat.say("全部跳过")
+    assert "怎样编号" in chat.text
+    chat.say("连续编号")
+    assert "请核对" in chat.text
+    chat.say("生成草稿")  # ✅ 生成草稿
+    assert "草稿已生成" in chat.text
+
+
+def test_a_chosen_priority_typed_stays_chosen(chat: Chat) -> None:
+    """Its button says ✓ 党的建设: typing the name adds it, as before, and never takes it away."""
+    to_topics(chat, "党的建设")
+    chat.say("党的建设")
+    assert "已选：1.党的建设" in chat.text and chat.has_button("✓ 党的建设")
+
+
+def test_the_level_typed_at_the_level_question(chat: Chat) -> None:
+    chat.cmd("new")
+    chat.say("桃花源")
+    chat.say("区")
+    assert "哪一年" in chat.text
+    chat.cmd("back")
+    assert "当前：桃花源区" in chat.text
+
+
+def test_button_words_typed_on_a_draft_screen(chat: Chat) -> None:
+    chat.draft_quickly()
+    chat.say("预览全文")
+    assert "一、" in chat.text and chat.has_button("返回概览")
+    chat.say("返回概览")
+    assert chat.has_button("预览全文")
+    chat.say("随便说点什么")  # not a button: as before
+    assert "请点下面的按钮" in chat.text
+    chat.say("删除草稿")
+    assert chat.has_button("确定删除") and len(chat.drafts()) == 1
+    chat.say("取消")
+    assert len(chat.drafts()) == 1
+
+
+def test_words_not_on_the_screen_are_answers(chat: Chat) -> None:
+    """Words of a button on another screen are no press: at the region question, 完成 is a place
+    name like any other."""
+    chat.cmd("new")
+    chat.say("完成")
+    assert "没有找到“完成”" in chat.text

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 COMMANDS = ("new", "drafts", "clause", "back", "skip", "cancel", "help")
 MAX_INPUT = 4000
+MAX_LABEL = 40  # longer text is never a button's words
+_DECORATION = "⬅◀▶⬆⬇↩＋✅ \u3000\n"
 log = logging.getLogger(__name__)
 Command = Callable[[Turn], list[Reply]]
 
@@ -235,11 +237,34 @@ def _text(turn: Turn, text: str) -> list[Reply]:
         return clauses.on_text(turn, text)
     if session.pending is not None:
         return conflict.on_input(turn, text)
+    typed = _typed_button(turn, text)
+    if typed is not None:
+        return _button(turn, typed)
     if session.view is not None:
         raise InputError("use_buttons")
     if session.interview is not None:
         return flow.on_text(turn, session.interview, text)
     return [Reply(text=turn.say("idle_hint"))]
+
+
+def _typed_button(turn: Turn, text: str) -> Action | None:
+    """The button of the screen the user is looking at whose words were typed instead of
+    pressed ("完成", "跳过", "上一步", "预览全文"): the terminal shows buttons as words, and people
+    type them on phones too. Arrows and marks around the words do not count, except ✓: typing a
+    chosen priority's name adds it, it does not take it away."""
+    wanted = text.strip(_DECORATION)
+    if not wanted or len(wanted) > MAX_LABEL:
+        return None
+    try:
+        screen = current_screen(turn)
+    except (PlanbotError, Rejected):
+        return None
+    for reply in screen:
+        for row in reply.buttons:
+            for button in row:
+                if button.text.strip(_DECORATION) == wanted:
+                    return decode(button.data)
+    return None
 
 
 def current_screen(turn: Turn) -> list[Reply]:

@@ -28,11 +28,8 @@ _STEP_OF = {
 INTERVIEW_ACTS = frozenset({*_STEP_OF, Act.SKIP, Act.SKIP_ALL, Act.KEEP})
 _SEPARATORS = re.compile(r"[、，,；;\s]+")
 T = TypeVar("T")
-_RELATIVE_YEARS = {
-    "今年": 0, "本年": 0, "今年度": 0, "本年度": 0,
-    "明年": 1, "明年度": 1, "下一年": 1, "来年": 1,
-    "去年": -1, "上一年": -1,
-}
+# catalogue entries listing the words for this year, next year, last year
+_RELATIVE_YEARS = {"year_this_words": 0, "year_next_words": 1, "year_last_words": -1}
 
 INTERVIEW_KEY = "interview"  # draft meta: the key of the interview that made it
 
@@ -78,8 +75,11 @@ def on_text(turn: Turn, iv: Interview, text: str) -> list[Reply]:
 
 def _relative_year(turn: Turn, text: str) -> str:
     """今年 / 明年 / 去年 … as the year they mean (the year buttons say 今年 and 明年 too)."""
-    offset = _RELATIVE_YEARS.get(text.strip())
-    return text if offset is None else str(turn.deps.clock().year + offset)
+    said = text.strip()
+    for words, offset in _RELATIVE_YEARS.items():
+        if said in _words(turn, words):
+            return str(turn.deps.clock().year + offset)
+    return text
 
 
 def _topics_from_text(turn: Turn, iv: Interview, text: str) -> None:
