@@ -136,10 +136,12 @@ class Chat:
             self.press(topic)
         self.press("完成")
         wanted = targets or {}
+        if not wanted and self.has_button("全部跳过"):
+            self.press("全部跳过")  # no 主要目标
         while "目标" in self.text and self.has_button("全部跳过"):
             label = next((k for k in wanted if k in self.text), None)
             if label is None:
-                self.press("跳过")
+                self.press("跳过")  # its line stays, with 【待填】
             else:
                 self.say(wanted[label])
         self.press("分级编号")

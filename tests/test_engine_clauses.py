@@ -130,8 +130,8 @@ def test_insert_uses_the_drafts_targets(engine: Engine) -> None:
     chat.cmd("clause", "幼儿园 布局")
     chat.press("1. 插入到草稿")
     chat.press("坚持和加强党对教育工作的全面领导")
-    assert item_ids(chat, 1)[-1] == "preschool.supply"
-    assert "公办幼儿园【待填" in chat.plan().sections[1].items[-1].text  # not asked for party
+    assert item_ids(chat, 2)[-1] == "preschool.supply"  # after 主要目标 (the target skipped)
+    assert "公办幼儿园【待填" in chat.plan().sections[2].items[-1].text  # not asked for party
     chat.cmd("clause", "幼儿园 布局")
     assert "全县" in chat.text  # the draft the user was looking at
 

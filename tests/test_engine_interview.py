@@ -95,13 +95,18 @@ def test_happy_path_with_the_shipped_library(library: Library) -> None:
 def test_a_draft_from_the_small_library_keeps_every_answer(chat: Chat) -> None:
     to_review(chat)
     assert "学校党组织覆盖率：95%" in chat.text
-    assert "学前三年毛入园率：未填" in chat.text
+    assert "学前三年毛入园率：待填（草稿里留【待填】标记）" in chat.text  # 跳过
     chat.press("生成草稿")
     plan = chat.plan()
     assert plan.style is NumberingStyle.FLAT
     assert plan.targets == {"party_org_coverage": "95", "preschool_new_kindergartens": "4"}
-    assert plan.placeholders() == []  # 主要目标 holds only the targets given
-    assert "没有【待填】内容了" in chat.text
+    # 主要目标: the figure given, and the line of the one skipped with 【待填】 (as promised)
+    [targets] = [s for s in plan.sections if s.heading == "主要目标"]
+    assert [i.clause_id for i in targets.items] == [
+        "party.target_coverage", "preschool.target_enrollment"]
+    assert "95%" in targets.items[0].text and "【待填：学前三年毛入园率】" in targets.items[1].text
+    assert plan.placeholders() == ["学前三年毛入园率"]
+    assert "还有1处【待填】" in chat.text
 
 
 # --- back ----------------------------------------------------------------------------------------
@@ -193,7 +198,30 @@ def test_skip_all_targets(chat: Chat) -> None:
     chat.press("全部跳过")
     assert "条目怎样编号" in chat.text
     chat.press("分级编号")
-    assert "学前三年毛入园率：未填" in chat.text and "学校党组织覆盖率：90%" in chat.text
+    assert "学前三年毛入园率：不列入主要目标" in chat.text and "学校党组织覆盖率：90%" in chat.text
+    assert "新建改扩建公办幼儿园数：待填" in chat.text  # a task clause's figure
+    chat.press("生成草稿")
+    plan = chat.plan()
+    [targets] = [s for s in plan.sections if s.heading == "主要目标"]
+    assert [i.clause_id for i in targets.items] == ["party.target_coverage"]  # only the one given
+    assert plan.placeholders() == ["新建改扩建公办幼儿园数"]
+
+
+def test_a_target_skipped_then_given_or_left_out(chat: Chat) -> None:
+    """跳过 then /back and a figure: given; 全部跳过 after 跳过: the one skipped keeps its line."""
+    to_topics(chat, "党的建设", "学前教育")
+    chat.press("完成")
+    chat.press("跳过")  # 学校党组织覆盖率
+    chat.cmd("back")
+    chat.say("88")
+    chat.press("跳过")  # 学前三年毛入园率
+    chat.press("全部跳过")  # 新建改扩建公办幼儿园数
+    chat.press("分级编号")
+    assert "学校党组织覆盖率：88%" in chat.text and "学前三年毛入园率：待填" in chat.text
+    # a figure of a task clause: 全部跳过 leaves its 【待填】 in that clause
+    assert "新建改扩建公办幼儿园数：待填" in chat.text
+    chat.press("生成草稿")
+    assert chat.plan().placeholders() == ["学前三年毛入园率", "新建改扩建公办幼儿园数"]
 
 
 # --- cancel --------------------------------------------------------------------------------------

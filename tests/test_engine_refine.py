@@ -9,9 +9,10 @@ from bot.dialogue.export import word_exporter
 from bot.export.text import plan_to_markdown, plan_to_text
 from tests.chat import Chat, make_engine
 
-PRESCHOOL = "三、推进学前教育普及普惠发展"
-PARTY = "二、坚持和加强党对教育工作的全面领导"
-SAFEGUARDS = "四、保障措施"
+# 二、主要目标 holds the targets passed over (跳过), with 【待填】
+PRESCHOOL = "四、推进学前教育普及普惠发展"
+PARTY = "三、坚持和加强党对教育工作的全面领导"
+SAFEGUARDS = "五、保障措施"
 
 
 @pytest.fixture
@@ -43,10 +44,10 @@ def test_swap_wording_keeps_the_targets(chat: Chat) -> None:
     assert "已换成第2种说法" in chat.text
     assert "（一）增加普惠性学前教育资源供给" in chat.text
     assert "完善全市幼儿园布局规划，新建、改扩建公办幼儿园5所" in chat.text
-    item = chat.plan().sections[2].items[0]
+    item = chat.plan().sections[3].items[0]
     assert item.variant == 1 and "5所" in item.text
     chat.press("换一种说法")
-    assert chat.plan().sections[2].items[0].variant == 0
+    assert chat.plan().sections[3].items[0].variant == 0
     chat.press("返回本节")
     chat.press("（二）提升保教质量")
     assert not chat.has_button("换一种说法")  # one wording only
@@ -63,7 +64,7 @@ def test_edit_marks_the_item_edited(chat: Chat) -> None:
     assert "一个条目请不超过2000字" in chat.text and "请发送这一条的新内容" in chat.text
     chat.say("全面推进幼儿园保育教育质量评估。")
     assert "已保存修改" in chat.text and "〔您手动修改过这一条" in chat.text
-    item = chat.plan().sections[2].items[1]
+    item = chat.plan().sections[3].items[1]
     assert item.edited and item.text == "全面推进幼儿园保育教育质量评估。"
     assert item.title == "提升保教质量"
 
@@ -153,9 +154,9 @@ def test_add_clause_from_the_topic(chat: Chat) -> None:
 def test_swap_heading(chat: Chat) -> None:
     chat.press(PARTY[:10])
     chat.press("换个标题说法")
-    assert "二、全面加强教育系统党的建设" in chat.text
+    assert "三、全面加强教育系统党的建设" in chat.text
     plan = chat.plan()
-    assert plan.sections[1].heading == "全面加强教育系统党的建设"
+    assert plan.sections[2].heading == "全面加强教育系统党的建设"
 
 
 def test_fill_a_target_from_the_todo_list() -> None:
@@ -172,7 +173,7 @@ def test_fill_a_target_from_the_todo_list() -> None:
     assert "已填写，更新了1处" in chat.text and "没有【待填】内容了" in chat.text
     plan = chat.plan()
     assert plan.targets == {"preschool_new_kindergartens": "6"}
-    assert "公办幼儿园6所" in plan.sections[2].items[0].text
+    assert "公办幼儿园6所" in plan.sections[2].items[0].text  # 全部跳过: no 主要目标
 
 
 def test_fill_keeps_hand_edited_items_and_says_so() -> None:
@@ -202,8 +203,8 @@ def test_fill_the_region_of_a_placeholder_draft() -> None:
     plan = chat.plan()
     assert plan.title == "修文县教育局2026年工作要点"
     assert plan.bureau == "修文县教育局" and plan.region.province == "贵州省"
-    assert plan.placeholders() == []
-    assert "公办幼儿园2所" in plan.sections[2].items[0].text  # targets survive
+    assert plan.placeholders() == ["学校党组织覆盖率", "学前三年毛入园率"]  # passed over (跳过)
+    assert "公办幼儿园2所" in plan.sections[3].items[0].text  # targets survive
 
 
 def test_preview_shows_the_whole_text(chat: Chat) -> None:

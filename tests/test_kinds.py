@@ -364,3 +364,17 @@ def test_cli_kinds_lists_sections(capsys: pytest.CaptureFixture[str]) -> None:
     assert safety["topics"][0]["id"] == "safety_duty"
     code, out, _ = run(capsys, "kinds")
     assert code == 0 and "学校安全工作计划" in out and "安全责任体系" in out
+
+
+def test_line_only_vars_are_the_figures_only_target_lines_use(library: Library) -> None:
+    """What 全部跳过 may leave out of 主要目标: figures no other clause of the plan needs."""
+    points = library.kinds["work_points"]
+    chosen = ["party", "preschool"]
+    asked = points.targets_vars(library, 2025, Level.COUNTY, chosen)
+    lines = points.line_only_vars(library, 2025, Level.COUNTY, chosen)
+    assert {"preschool_gross_enrollment", "preschool_inclusive_coverage"} <= lines <= set(asked)
+    for topic in chosen:
+        for clause in library.topics[topic].clauses:
+            if clause.default and clause.fits(2025, Level.COUNTY):
+                used = lines & set(clause.vars)
+                assert not used or clause.kind is ClauseKind.TARGET, (clause.id, used)

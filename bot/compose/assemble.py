@@ -1,7 +1,8 @@
 """Assemble a whole plan for a region and a year from the clause library.
 
 ``assemble_plan(request, library)`` follows the plan kind's sections: 总体要求 for the year,
-主要目标 from the user's targets (only when some were given, or always for a kind that says so),
+主要目标 from the user's targets (only when some were given or passed over, or always for a kind
+that says so; a target passed over keeps its line, with 【待填：…】 in place of the figure),
 one section per topic — the chosen priorities in the user's order, or the kind's fixed topics —
 保障措施 and the closing line. Every item remembers its clause id and wording.
 """
@@ -33,6 +34,9 @@ class PlanRequest(BaseModel):
     kind: str = "work_points"
     topics: list[str] = Field(default_factory=list)  # chosen priorities; empty for fixed kinds
     targets: dict[str, str] = Field(default_factory=dict)
+    # target variables the user passed over ("跳过"): their lines go into 主要目标 with a visible
+    # 【待填：…】 in place of the figure, to be filled from the draft's 待填清单
+    unknown_targets: list[str] = Field(default_factory=list)
     style: NumberingStyle = NumberingStyle.HIERARCHICAL
     bureau: str | None = None
 
@@ -189,7 +193,7 @@ def _topic_sections(composer: Composer, spec: KindSection) -> list[Section]:
 
 
 def _targets_section(composer: Composer, spec: KindSection) -> list[Section]:
-    given = set(composer.request.targets)
+    given = set(composer.request.targets) | set(composer.request.unknown_targets)
     if not given and not spec.always:
         return []
     topics = spec.topics or composer.kind.topic_ids(composer.request.topics)

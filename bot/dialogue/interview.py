@@ -58,6 +58,13 @@ def target_vars(iv: Interview, library: Library) -> dict[str, VarSpec]:
     return kind.targets_vars(library, iv.year, iv.region.level, default_order(iv.topics))
 
 
+def _line_only_vars(iv: Interview, library: Library) -> set[str]:
+    kind = chosen_kind(iv, library)
+    if iv.region is None or iv.year is None or kind is None:
+        return set()
+    return kind.line_only_vars(library, iv.year, iv.region.level, default_order(iv.topics))
+
+
 def flow(iv: Interview, library: Library) -> list[str]:
     targets = [target_step(key) for key in target_vars(iv, library)]
     topics = [TOPICS] if asks_priorities(iv, library) else []
@@ -67,7 +74,7 @@ def flow(iv: Interview, library: Library) -> list[str]:
 def is_answered(iv: Interview, step: str) -> bool:
     key = target_key(step)
     if key is not None:
-        return key in iv.targets or key in iv.skipped
+        return key in iv.targets or key in iv.skipped or key in iv.left_out
     return {
         REGION: iv.region is not None,
         YEAR: iv.year is not None,
@@ -144,6 +151,7 @@ def skip(iv: Interview, library: Library) -> None:
     if key is not None:
         iv.targets.pop(key, None)
         iv.skipped = [*iv.skipped, key] if key not in iv.skipped else iv.skipped
+        iv.left_out = [k for k in iv.left_out if k != key]
     elif step == KIND:
         kind = library.kind(DEFAULT_KIND) or next(iter(library.kinds.values()))
         iv.kind = kind.id
@@ -157,12 +165,17 @@ def skip(iv: Interview, library: Library) -> None:
 
 
 def skip_all_targets(iv: Interview, library: Library) -> None:
-    """Leave every remaining target empty."""
+    """全部跳过: the remaining targets that would be lines of 主要目标 are left out of it (those
+    skipped one by one keep their line with 【待填】; those given, their figure). A figure a task
+    clause needs stays 【待填】 in that clause."""
     step = current_step(iv, library)
     if target_key(step) is None:
         raise InputError("nothing_to_skip")
-    left = [k for k in target_vars(iv, library) if k not in iv.targets and k not in iv.skipped]
-    iv.skipped = [*iv.skipped, *left]
+    answered = {*iv.targets, *iv.skipped, *iv.left_out}
+    left = [k for k in target_vars(iv, library) if k not in answered]
+    lines = _line_only_vars(iv, library)
+    iv.left_out = [*iv.left_out, *(k for k in left if k in lines)]
+    iv.skipped = [*iv.skipped, *(k for k in left if k not in lines)]  # 【待填】 in their clauses
     iv.revisit = [s for s in iv.revisit if target_key(s) is None]
     leave(iv, step)
 
@@ -256,6 +269,7 @@ def finish_topics(iv: Interview) -> None:
 def answer_target(iv: Interview, key: str, spec: VarSpec, text: str) -> None:
     iv.targets = {**iv.targets, key: normalise_target(key, spec, text)}
     iv.skipped = [k for k in iv.skipped if k != key]
+    iv.left_out = [k for k in iv.left_out if k != key]
     leave(iv, target_step(key))
 
 
@@ -265,7 +279,8 @@ def answer_style(iv: Interview, style: NumberingStyle) -> None:
 
 
 def plan_request(iv: Interview, library: Library) -> PlanRequest:
-    """What to assemble; only the targets the plan still declares are passed on."""
+    """What to assemble; only the targets the plan still declares are passed on, those given and
+    those passed over (their lines keep a 【待填】 placeholder, as the target question says)."""
     asks = asks_priorities(iv, library)
     if iv.region is None or iv.year is None or iv.kind is None or (asks and not iv.topics):
         raise InputError("step_required")
@@ -274,5 +289,6 @@ def plan_request(iv: Interview, library: Library) -> PlanRequest:
         region=iv.region, year=iv.year, kind=iv.kind,
         topics=default_order(iv.topics) if asks else [],
         targets={k: v for k, v in iv.targets.items() if k in declared},
+        unknown_targets=[k for k in iv.skipped if k in declared and k not in iv.targets],
         style=iv.style or NumberingStyle.HIERARCHICAL,
     )

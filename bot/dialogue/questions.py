@@ -193,7 +193,8 @@ def _review(turn: Turn, iv: Interview) -> Reply:
         kind=kind.name if kind else "",
         topics=[t.name for t in topics],
         fixed=not asks,
-        targets=[{"label": spec.label, "value": iv.targets.get(key, ""), "type": spec.type.value}
+        targets=[{"label": spec.label, "value": iv.targets.get(key, ""), "type": spec.type.value,
+                  "left_out": key in iv.left_out}
                  for key, spec in declared.items()],
         style=turn.say(f"style_{(iv.style or STYLES[0]).value}"),
     )

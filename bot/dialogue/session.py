@@ -58,7 +58,8 @@ class Interview(_Model):
     topics: list[str] = Field(default_factory=list)  # in the order tapped
     topics_done: bool = False
     targets: dict[str, str] = Field(default_factory=dict)
-    skipped: list[str] = Field(default_factory=list)
+    skipped: list[str] = Field(default_factory=list)  # 跳过: the line stays, with 【待填】
+    left_out: list[str] = Field(default_factory=list)  # 全部跳过: no line in the draft
     style: NumberingStyle | None = None
     history: list[str] = Field(default_factory=list)  # steps left, oldest first (for /back)
     revisit: list[str] = Field(default_factory=list)  # answered steps to ask again first

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.compose.plan import SectionRole
-from bot.library.models import Level, VarSpec
+from bot.library.models import ClauseKind, Level, VarSpec
 
 if TYPE_CHECKING:
     from bot.library.library import Library
@@ -124,10 +124,27 @@ class PlanKind(BaseModel):
         ``chosen``: the user's priorities (ignored by kinds that do not ask for them). For the
         annual kinds this is what ``Library.topic_vars`` gives over the chosen topics.
         """
+        out: dict[str, VarSpec] = {}
+        for topic in self._var_topics(chosen):
+            out.update(library.topic_vars(topic, year, level))
+        return out
+
+    def line_only_vars(
+        self, library: Library, year: int, level: Level, chosen: Sequence[str] = ()
+    ) -> set[str]:
+        """Of :meth:`targets_vars`, those only target clauses use: lines of 主要目标, which a plan
+        can do without. The others are in clauses the plan has anyway (a 【待填】 there)."""
+        lines: set[str] = set()
+        elsewhere: set[str] = set()
+        for topic in self._var_topics(chosen):
+            for clause in library.topics[topic].clauses if topic in library.topics else []:
+                if clause.default and clause.fits(year, level):
+                    used = lines if clause.kind is ClauseKind.TARGET else elsewhere
+                    used.update(clause.vars)
+        return lines - elsewhere
+
+    def _var_topics(self, chosen: Sequence[str]) -> list[str]:
         topics = [s.topic for s in self.sections if s.role is SectionRole.GENERAL and s.topic]
         topics += self.targets_topics(chosen) + self.topic_ids(chosen)
         topics += [s.topic for s in self.sections if s.topic and s.role is not SectionRole.GENERAL]
-        out: dict[str, VarSpec] = {}
-        for topic in dict.fromkeys(topics):
-            out.update(library.topic_vars(topic, year, level))
-        return out
+        return list(dict.fromkeys(topics))
