@@ -607,6 +607,9 @@ def test_button_words_typed_on_a_draft_screen(chat: Chat) -> None:
     assert "一、" in chat.text and chat.has_button("返回概览")
     chat.say("返回概览")
     assert chat.has_button("预览全文")
+    chat.say("待填清单")  # 待填清单（1项）
+    assert "1. 新建改扩建公办幼儿园数" in chat.text
+    chat.say("返回概览")
     chat.say("随便说点什么")  # not a button: as before
     assert "请点下面的按钮" in chat.text
     chat.say("删除草稿")

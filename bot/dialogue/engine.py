@@ -12,6 +12,7 @@ button changes nothing and gets a short notice; a ``PlanbotError`` becomes the m
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import date
 from functools import partial
@@ -39,6 +40,7 @@ COMMANDS = ("new", "drafts", "clause", "back", "skip", "cancel", "help")
 MAX_INPUT = 4000
 MAX_LABEL = 40  # longer text is never a button's words
 _DECORATION = "⬅◀▶⬆⬇↩＋✅ \u3000\n"
+_COUNT = re.compile(r"（[^（）]*）$")  # 待填清单（3项）, 2027年（明年）
 log = logging.getLogger(__name__)
 Command = Callable[[Turn], list[Reply]]
 
@@ -250,8 +252,9 @@ def _text(turn: Turn, text: str) -> list[Reply]:
 def _typed_button(turn: Turn, text: str) -> Action | None:
     """The button of the screen the user is looking at whose words were typed instead of
     pressed ("完成", "跳过", "上一步", "预览全文"): the terminal shows buttons as words, and people
-    type them on phones too. Arrows and marks around the words do not count, except ✓: typing a
-    chosen priority's name adds it, it does not take it away."""
+    type them on phones too. Arrows and marks around the words do not count, nor a count or
+    note in brackets at the end (待填清单（3项）), except ✓: typing a chosen priority's name adds
+    it, it does not take it away."""
     wanted = text.strip(_DECORATION)
     if not wanted or len(wanted) > MAX_LABEL:
         return None
@@ -262,7 +265,8 @@ def _typed_button(turn: Turn, text: str) -> Action | None:
     for reply in screen:
         for row in reply.buttons:
             for button in row:
-                if button.text.strip(_DECORATION) == wanted:
+                label = button.text.strip(_DECORATION)
+                if wanted in (label, _COUNT.sub("", label)):
                     return decode(button.data)
     return None
 
