@@ -420,9 +420,10 @@ def test_style_and_review_want_buttons(chat: Chat) -> None:
     to_topics(chat, "党的建设")
     chat.press("完成")
     chat.press("跳过")
-    chat.say("分级")
+    chat.say("随便")
     assert "请点下面的按钮" in chat.text and "条目怎样编号" in chat.text
-    chat.press("分级编号")
+    chat.say("分级")  # part of one button's words: 分级编号
+    assert "请核对" in chat.text
     chat.say("好的")
     assert "请点下面的按钮" in chat.text and "请核对" in chat.text
 
@@ -616,6 +617,26 @@ def test_button_words_typed_on_a_draft_screen(chat: Chat) -> None:
     assert chat.has_button("确定删除") and len(chat.drafts()) == 1
     chat.say("取消")
     assert len(chat.drafts()) == 1
+
+
+def test_part_of_one_buttons_words_presses_it(chat: Chat) -> None:
+    to_topics(chat)
+    chat.say("义务")  # 义务教育
+    assert "已选：1.义务教育" in chat.text
+    chat.say("义务教育")  # ✓ 义务教育: the name typed again keeps it chosen
+    chat.say("义务")
+    chat.say("学前")
+    assert "已选：1.义务教育、2.学前教育" in chat.text
+    chat.say("完成")
+    chat.say("全部")  # 全部跳过
+    assert "怎样编号" in chat.text
+    chat.say("分")  # one character is too little to guess from
+    assert "请点下面的按钮" in chat.text
+    chat.say("编号")  # 分级编号 and 连续编号: which one?
+    assert "请点下面的按钮" in chat.text
+    chat.say("连续")
+    chat.say("年份")  # 改年份 on the review
+    assert "哪一年" in chat.text
 
 
 def test_words_not_on_the_screen_are_answers(chat: Chat) -> None:

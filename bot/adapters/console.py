@@ -10,8 +10,9 @@ Each reply is printed with its buttons as numbered options (``[1] 清远市  [2]
 * a number: press that button of the latest replies;
 * ``=`` and text: send the text as it is (``=3`` sends “3” even when there is a button 3);
 * ``/command``: a command (/new, /back, /skip, /cancel, /help, /drafts);
-* anything else: text. Text that is a button's words (完成, 跳过, 上一步, 预览全文 …) presses that
-  button: the engine takes typed words of the screen's buttons as presses, on Telegram too.
+* anything else: text. Text that names a button (完成, 跳过, 上一步, 预览全文, or a part of one
+  button's words such as 分级) presses it: the engine takes them as presses, on Telegram too
+  (``bot.dialogue.typed``).
 
 Files the bot sends are written (atomically) to ``<data dir>/exports/`` and their path printed.
 """

@@ -12,7 +12,6 @@ button changes nothing and gets a short notice; a ``PlanbotError`` becomes the m
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from datetime import date
 from functools import partial
@@ -20,7 +19,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.compose import gazetteer, render
-from bot.dialogue import admin, clauses, conflict, drafts, editing, flow, posting, sharing
+from bot.dialogue import (
+    admin,
+    clauses,
+    conflict,
+    drafts,
+    editing,
+    flow,
+    posting,
+    sharing,
+    typed,
+)
 from bot.dialogue.actions import Act, Action, decode
 from bot.dialogue.interview import current_step, target_key
 from bot.dialogue.questions import ask
@@ -38,9 +47,6 @@ if TYPE_CHECKING:
 
 COMMANDS = ("new", "drafts", "clause", "back", "skip", "cancel", "help")
 MAX_INPUT = 4000
-MAX_LABEL = 40  # longer text is never a button's words
-_DECORATION = "⬅◀▶⬆⬇↩＋✅ \u3000\n"
-_COUNT = re.compile(r"（[^（）]*）$")  # 待填清单（3项）, 2027年（明年）
 log = logging.getLogger(__name__)
 Command = Callable[[Turn], list[Reply]]
 
@@ -250,25 +256,13 @@ def _text(turn: Turn, text: str) -> list[Reply]:
 
 
 def _typed_button(turn: Turn, text: str) -> Action | None:
-    """The button of the screen the user is looking at whose words were typed instead of
-    pressed ("完成", "跳过", "上一步", "预览全文"): the terminal shows buttons as words, and people
-    type them on phones too. Arrows and marks around the words do not count, nor a count or
-    note in brackets at the end (待填清单（3项）), except ✓: typing a chosen priority's name adds
-    it, it does not take it away."""
-    wanted = text.strip(_DECORATION)
-    if not wanted or len(wanted) > MAX_LABEL:
-        return None
+    """The button of the screen the user is looking at that ``text`` names (``dialogue.typed``)."""
     try:
         screen = current_screen(turn)
     except (PlanbotError, Rejected):
         return None
-    for reply in screen:
-        for row in reply.buttons:
-            for button in row:
-                label = button.text.strip(_DECORATION)
-                if wanted in (label, _COUNT.sub("", label)):
-                    return decode(button.data)
-    return None
+    data = typed.pick(screen, text)
+    return decode(data) if data is not None else None
 
 
 def current_screen(turn: Turn) -> list[Reply]:

@@ -1,0 +1,47 @@
+"""A button's words typed instead of pressed: which button of the screen they name.
+
+The terminal shows buttons as words, and people type them on phones too ("完成", "跳过",
+"上一步", "预览全文", "学前教育"). The words name a button when they are
+
+1. its label, without the arrows and marks around it (⬅ 上一步, ✅ 生成草稿) and without a count
+   or note in brackets at its end (待填清单（3项）, 2027年（明年）); or else
+2. part of the label of one button only, two characters at least (分级 → 分级编号,
+   学前教育 → 二、推进学前教育普及普惠发展).
+
+A label marked ✓ (a priority or an option already chosen) is named only by its whole label with
+the mark: typing a chosen priority's name adds it, it never takes it away.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Final
+
+from bot.dialogue.types import Reply
+
+MAX_WORDS: Final = 40  # longer text is never a button's words
+MIN_PART: Final = 2  # a part of a label: at least this many characters
+CHOSEN: Final = "✓"
+_DECORATION: Final = "⬅◀▶⬆⬇↩＋✅ \u3000\n"
+_NOTE: Final = re.compile(r"（[^（）]*）$")  # 待填清单（3项）, 2027年（明年）
+
+
+def pick(screen: Iterable[Reply], text: str) -> str | None:
+    """The data of the button of ``screen`` that ``text`` names, or None."""
+    wanted = text.strip(_DECORATION)
+    if not wanted or len(wanted) > MAX_WORDS:
+        return None
+    buttons = [
+        (button.text.strip(_DECORATION), button.data)
+        for reply in screen
+        for row in reply.buttons
+        for button in row
+    ]
+    for label, data in buttons:
+        if wanted in (label, _NOTE.sub("", label)):
+            return data
+    if len(wanted) < MIN_PART:
+        return None
+    partly = {data for label, data in buttons if wanted in label and not label.startswith(CHOSEN)}
+    return partly.pop() if len(partly) == 1 else None
