@@ -257,6 +257,8 @@ def _text(turn: Turn, text: str) -> list[Reply]:
 
 def _typed_button(turn: Turn, text: str) -> Action | None:
     """The button of the screen the user is looking at that ``text`` names (``dialogue.typed``)."""
+    if not typed.could_name(text):
+        return None
     try:
         screen = current_screen(turn)
     except (PlanbotError, Rejected):

@@ -27,10 +27,15 @@ _DECORATION: Final = "⬅◀▶⬆⬇↩＋✅ \u3000\n"
 _NOTE: Final = re.compile(r"（[^（）]*）$")  # 待填清单（3项）, 2027年（明年）
 
 
+def could_name(text: str) -> bool:
+    """Whether ``text`` is short enough to be a button's words (no need to look at the screen)."""
+    return 0 < len(text.strip(_DECORATION)) <= MAX_WORDS
+
+
 def pick(screen: Iterable[Reply], text: str) -> str | None:
     """The data of the button of ``screen`` that ``text`` names, or None."""
     wanted = text.strip(_DECORATION)
-    if not wanted or len(wanted) > MAX_WORDS:
+    if not could_name(wanted):
         return None
     buttons = [
         (button.text.strip(_DECORATION), button.data)
