@@ -44,3 +44,15 @@ def test_named(typed: str, data: str) -> None:
 ])
 def test_not_named(typed: str) -> None:
     assert pick(SCREEN, typed) is None
+
+
+def test_a_whole_label_before_one_without_its_note() -> None:
+    """A draft and its copy: 初稿 names the draft, not 初稿（副本）, listed first."""
+    drafts = [Reply(text="…", buttons=[[Button(text="初稿（副本）", data="copy")],
+                                        [Button(text="初稿", data="draft")]])]
+    assert pick(drafts, "初稿") == "draft"
+    assert pick(drafts, "初稿（副本）") == "copy"
+    assert pick(drafts, "副本") == "copy"
+    two = [Reply(text="…", buttons=[[Button(text="初稿（一）", data="a")],
+                                     [Button(text="初稿（二）", data="b")]])]
+    assert pick(two, "初稿") is None  # which one?

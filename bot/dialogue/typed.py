@@ -3,10 +3,14 @@
 The terminal shows buttons as words, and people type them on phones too ("完成", "跳过",
 "上一步", "预览全文", "学前教育"). The words name a button when they are
 
-1. its label, without the arrows and marks around it (⬅ 上一步, ✅ 生成草稿) and without a count
-   or note in brackets at its end (待填清单（3项）, 2027年（明年）); or else
-2. part of the label of one button only, two characters at least (分级 → 分级编号,
-   学前教育 → 二、推进学前教育普及普惠发展).
+1. its label, without the arrows and marks around it (⬅ 上一步, ✅ 生成草稿); or else
+2. that label without a count or note in brackets at its end (待填清单（3项）, 2027年（明年）);
+   or else
+3. part of its label, two characters at least (分级 → 分级编号, 学前教育 → 二、推进学前教育普及
+   普惠发展).
+
+The first of these that fits any button decides: if it fits two buttons or more, the words name
+none (初稿 among 初稿 and 初稿（副本）: the first way, 初稿 itself).
 
 A label marked ✓ (a priority or an option already chosen) is named only by its whole label with
 the mark: typing a chosen priority's name adds it, it never takes it away.
@@ -43,10 +47,12 @@ def pick(screen: Iterable[Reply], text: str) -> str | None:
         for row in reply.buttons
         for button in row
     ]
-    for label, data in buttons:
-        if wanted in (label, _NOTE.sub("", label)):
-            return data
-    if len(wanted) < MIN_PART:
-        return None
-    partly = {data for label, data in buttons if wanted in label and not label.startswith(CHOSEN)}
-    return partly.pop() if len(partly) == 1 else None
+    for matches in (
+        lambda label: label == wanted,
+        lambda label: _NOTE.sub("", label) == wanted,
+        lambda label: len(wanted) >= MIN_PART and wanted in label and not label.startswith(CHOSEN),
+    ):
+        named = {data for label, data in buttons if matches(label)}
+        if named:
+            return named.pop() if len(named) == 1 else None
+    return None
