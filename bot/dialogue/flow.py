@@ -83,8 +83,9 @@ def _relative_year(turn: Turn, text: str) -> str:
 
 
 def _topics_from_text(turn: Turn, iv: Interview, text: str) -> None:
-    """Priorities typed by name (学前教育、义务教育): each one is added. The words of the 完成 and
-    全选 buttons (and their synonyms in the catalogue) typed instead of pressed do what they do."""
+    """Priorities typed by name (学前教育、义务教育): each one is added. Synonyms of the 完成 and
+    全选 buttons (好了, 全部 …; the buttons' own words are presses already, ``dialogue.typed``) do
+    what those buttons do."""
     said = text.strip()
     if said in _words(turn, "topics_done_words"):
         q.finish_topics(iv)
