@@ -56,3 +56,11 @@ def test_a_whole_label_before_one_without_its_note() -> None:
     two = [Reply(text="…", buttons=[[Button(text="初稿（一）", data="a")],
                                      [Button(text="初稿（二）", data="b")]])]
     assert pick(two, "初稿") is None  # which one?
+
+
+def test_where_text_is_asked_for_only_whole_words_press() -> None:
+    prompt = [Reply(text="请发送新名称", buttons=[[Button(text="取消", data="cancel")]])]
+    assert pick(prompt, "取消", parts=False) == "cancel"
+    assert pick(prompt, "取消收费", parts=False) is None
+    assert pick(SCREEN, "连续", parts=False) is None
+    assert pick(SCREEN, "待填清单", parts=False) == "todo"

@@ -36,8 +36,9 @@ def could_name(text: str) -> bool:
     return 0 < len(text.strip(_DECORATION)) <= MAX_WORDS
 
 
-def pick(screen: Iterable[Reply], text: str) -> str | None:
-    """The data of the button of ``screen`` that ``text`` names, or None."""
+def pick(screen: Iterable[Reply], text: str, *, parts: bool = True) -> str | None:
+    """The data of the button of ``screen`` that ``text`` names, or None. ``parts=False``: by its
+    whole words only (where free text is asked for, 取消收费 is text, 取消 the button)."""
     wanted = text.strip(_DECORATION)
     if not could_name(wanted):
         return None
@@ -50,7 +51,8 @@ def pick(screen: Iterable[Reply], text: str) -> str | None:
     for matches in (
         lambda label: label == wanted,
         lambda label: _NOTE.sub("", label) == wanted,
-        lambda label: len(wanted) >= MIN_PART and wanted in label and not label.startswith(CHOSEN),
+        lambda label: (parts and len(wanted) >= MIN_PART and wanted in label
+                       and not label.startswith(CHOSEN)),
     ):
         named = {data for label, data in buttons if matches(label)}
         if named:
