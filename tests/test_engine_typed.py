@@ -16,7 +16,10 @@ STEPS = [
     "2026年（明年）", "工作计划", "学前教育", "义务教育优质均衡", "完成", "跳过", "全部跳过",
     "连续编号", "改年份", "2025年（今年）", "✅ 生成草稿", "预览全文", "导出", "返回概览",
     "待填清单", "返回概览", "二、工作目标", "1.学前教育普及", "换一种说法", "返回本节",
-    "返回概览", "重命名", "取消", "我的草稿",
+    "＋ 添加条款", "返回本节", "返回概览", "（一）推进学前教育", "2.扩大普惠性", "⬇ 下移", "⬆ 上移",
+    "删除", "↩ 撤销删除", "换个标题说法", "返回概览", "分享", "返回概览", "导出",
+    "导出Markdown", "返回概览", "重命名", "取消", "复制", "删除草稿", "取消", "我的草稿",
+    "＋ 起草新计划",
 ]
 
 
@@ -34,7 +37,7 @@ def test_typing_any_buttons_words_is_pressing_it(library: Library) -> None:
         typing.say(label)
         assert typing.text == pressing.text, words  # as a new message rather than an edit
         assert typing.labels == pressing.labels, words
-    assert len(typing.drafts()) == len(pressing.drafts()) == 1
+    assert len(typing.drafts()) == len(pressing.drafts()) == 2  # the draft and its copy
     assert typing.plan().model_dump(exclude={"created_at"}) == pressing.plan().model_dump(
         exclude={"created_at"})
 
