@@ -243,9 +243,9 @@ def _text(turn: Turn, text: str) -> list[Reply]:
     session = turn.session
     if clauses.asking(turn):
         return clauses.on_text(turn, text)
-    typed = _typed_button(turn, text, parts=session.pending is None)
-    if typed is not None:
-        return _button(turn, typed)
+    pressed = _typed_button(turn, text)
+    if pressed is not None:
+        return _button(turn, pressed)
     if session.pending is not None:
         return conflict.on_input(turn, text)
     if session.view is not None:
@@ -255,17 +255,17 @@ def _text(turn: Turn, text: str) -> list[Reply]:
     return [Reply(text=turn.say("idle_hint"))]
 
 
-def _typed_button(turn: Turn, text: str, *, parts: bool) -> Action | None:
+def _typed_button(turn: Turn, text: str) -> Action | None:
     """The button of the screen the user is looking at that ``text`` names (``dialogue.typed``);
     where text is asked for, only by the button's whole words."""
     if not typed.could_name(text):
         return None
+    pending = turn.session.pending is not None
     try:  # the input prompt as it is (current_screen drops a pending input it cannot show)
-        pending = turn.session.pending is not None
         screen = [conflict.prompt(turn)] if pending else current_screen(turn)
     except (PlanbotError, Rejected):
         return None
-    data = typed.pick(screen, text, parts=parts)
+    data = typed.pick(screen, text, parts=not pending)
     return decode(data) if data is not None else None
 
 
