@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.dialogue import conflict
 from bot.dialogue.router import Feature, Handler
+from bot.dialogue.session import Pending
 from bot.dialogue.turn import Rejected, Turn
 from bot.dialogue.types import Reply
 
@@ -38,9 +39,8 @@ def _words(turn: Turn) -> tuple[list[Reply], bool] | None:
 
 def _stopped(message_id: str | None) -> Handler:
     def stop(turn: Turn) -> list[Reply] | None:
-        if turn.session.pending is None:
+        if turn.session.pop(Pending) is None:  # the current mode, when it is the input's
             return None
-        turn.session.pending = None
         note = [Reply(text=turn.say(message_id))] if message_id else []
         return [*note, *turn.current_screen()]
 

@@ -31,7 +31,7 @@ from bot.dialogue import usage
 from bot.dialogue.actions import Act, Action
 from bot.dialogue.editing import save
 from bot.dialogue.router import Feature, command_name
-from bot.dialogue.session import ClauseSearch, Screen
+from bot.dialogue.session import ClauseQuestion, ClauseSearch, Screen
 from bot.dialogue.turn import Deps, Rejected, Turn, revision_tag, rows
 from bot.dialogue.types import MAX_TEXT, Event, EventKind, InlineAnswer, InlineResult, Reply
 from bot.dialogue.usage import UsageEvent
@@ -75,14 +75,14 @@ def command(turn: Turn) -> list[Reply]:
     session.clauses = state
     query = turn.event.text.strip()
     if not query:
-        state.asking = True
+        session.enter(ClauseQuestion())
         return [turn.reply(turn.say("clause_ask"))]
     return [_search(turn, state, query, 0, record=True)]
 
 
 def asking(turn: Turn) -> bool:
     """Whether the bot waits for the keywords of /clause."""
-    return turn.session.clauses is not None and turn.session.clauses.asking
+    return turn.session.clauses is not None and turn.session.mode(ClauseQuestion) is not None
 
 
 def on_text(turn: Turn, text: str) -> list[Reply]:
@@ -96,10 +96,9 @@ def on_text(turn: Turn, text: str) -> list[Reply]:
 
 def stop_asking(turn: Turn) -> bool:
     """Forget the question for keywords (another command came); whether there was one."""
-    state = turn.session.clauses
-    if state is None or not state.asking:
+    if not asking(turn):
         return False
-    state.asking = False
+    turn.session.leave(ClauseQuestion)
     return True
 
 
@@ -135,7 +134,8 @@ def _search(turn: Turn, state: ClauseSearch, query: str, page: int, *, record: b
         query, year=plan.year if plan else None, level=plan.region.level if plan else None,
         kinds=SEARCHED, limit=PAGE + 1, offset=page * PAGE, record=record,
     )
-    state.query, state.page, state.asking = query, page, False
+    state.query, state.page = query, page
+    turn.session.leave(ClauseQuestion)
     state.ids = [hit.clause_id for hit in hits[:PAGE]]
     state.more = len(hits) > PAGE
     return _results(turn, state)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.dialogue import drafts, editing
 from bot.dialogue.actions import Act, Action
 from bot.dialogue.router import Feature
+from bot.dialogue.session import View
 from bot.dialogue.turn import Turn
 from bot.dialogue.types import Reply
 from bot.errors import InputError
@@ -46,8 +47,8 @@ def _back(turn: Turn) -> list[Reply] | None:
     shown = drafts.up(turn)
     if shown is not None:
         return [shown]
-    if turn.session.interview is not None:
-        turn.session.view = None
+    if len(turn.session.modes) > 1:  # the mode the list was opened over (an interview)
+        turn.session.pop(View)
         return turn.current_screen()
     return [Reply(text=turn.say("top_level")), drafts.show(turn)]
 
@@ -59,9 +60,8 @@ def _skip(turn: Turn) -> list[Reply] | None:
 
 
 def _cancel(turn: Turn) -> list[Reply] | None:
-    if not _open(turn):
+    if turn.session.pop(View) is None:
         return None
-    turn.session.view = None
     return [Reply(text=turn.say("draft_closed")), *turn.current_screen()]
 
 

@@ -229,9 +229,8 @@ def _skip(turn: Turn) -> list[Reply] | None:
 
 
 def _cancel(turn: Turn) -> list[Reply] | None:
-    if turn.session.interview is None:
+    if turn.session.pop(Interview) is None:
         return None
-    turn.session.interview = None
     return [Reply(text=turn.say("interview_cancelled"))]
 
 
