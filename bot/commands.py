@@ -10,20 +10,20 @@ import os
 import sys
 from pathlib import Path
 
-from bot.atomic import write_atomic
 from bot.compose.assemble import PlanRequest, assemble_plan, default_order
 from bot.compose.plan import NumberingStyle, Plan
 from bot.compose.regions import pick_region
 from bot.compose.targets import normalise_target
 from bot.config import Settings
+from bot.curation import load_effective_library
 from bot.errors import InputError
 from bot.export.text import plan_to_markdown, plan_to_text
 from bot.library.kinds import PlanKind
 from bot.library.library import Library
 from bot.library.loader import LibraryError, load_library
 from bot.library.models import MAX_YEAR, MIN_YEAR, Level
-from bot.library.revisions import load_effective_library
 from bot.messages import Messages
+from bot.store.files import write_atomic
 
 
 def topics(args: argparse.Namespace, settings: Settings) -> int:

@@ -27,13 +27,6 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.library.models import Level
 
-BUILTIN_NAMES = frozenset(
-    {
-        "region", "region_short", "province", "level", "self_ref", "scope",
-        "bureau", "year", "period", "era", "kind",
-    }
-)
-
 _SELF: dict[Level, tuple[str, str]] = {
     Level.PROVINCE: ("我省", "全省"),
     Level.CITY: ("我市", "全市"),

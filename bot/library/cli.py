@@ -19,12 +19,11 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.admin.roles import Operator
 from bot.config import Settings
 from bot.errors import InputError
 
-if TYPE_CHECKING:  # the service pulls in the search package: imported when a command runs
-    from bot.library.curation import ChangePreview, LibraryService
+if TYPE_CHECKING:  # curation pulls in the search package: imported when a command runs
+    from bot.curation import ChangePreview, LibraryService, Operator
 
 
 def add_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,7 +43,7 @@ def add_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _open(settings: Settings) -> LibraryService:
-    from bot.library.curation import LibraryService
+    from bot.curation import LibraryService
 
     return LibraryService.open(settings)
 
@@ -76,7 +75,7 @@ def import_file(args: argparse.Namespace, settings: Settings) -> int:
                          reason=exc.strerror or type(exc).__name__) from exc
     service = _open(settings)
     actor = _operator(args)
-    from bot.library.revisions import RevisionAction
+    from bot.curation import RevisionAction
 
     preview = service.preview_upload(actor, args.file.name, data, action=RevisionAction.IMPORT)
     return _finish(service, actor, preview, args.yes)
@@ -130,5 +129,7 @@ def _summary(summary: dict[str, list[str]]) -> str:
 
 
 def _operator(args: argparse.Namespace) -> Operator:
+    from bot.curation import Operator
+
     name = getattr(args, "author", None) or getpass.getuser()
     return Operator(name)

@@ -12,7 +12,7 @@ parameter (``A-Z a-z 0-9 _ -``, at most 64). Only its hash is stored, so a copy 
 opens nothing. Every link has a ``link_id``, the first 32 bits of its hash, unique among the
 links of its draft: buttons name a link by it (the hash does not fit in 64 bytes of data).
 
-Two kinds of documents, written atomically (``bot.atomic``), UTF-8 JSON with
+Two kinds of documents, written atomically (``bot.store.files``), UTF-8 JSON with
 ``ensure_ascii=False`` and a ``schema_version``::
 
     <data_dir>/shares/<first 2 hex>/<sha256 hex>.json    one link: draft, kind, expiry, opened by
@@ -42,8 +42,8 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from bot.atomic import fsync_dir, write_atomic
 from bot.store.errors import StoreCorrupt
+from bot.store.files import fsync_dir, write_atomic
 from bot.store.locks import KeyedLocks
 from bot.store.models import owner_of, utc_now
 
