@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.compose.assemble import PlanRequest, assemble_plan, default_order
 from bot.compose.plan import NumberingStyle, Plan
 from bot.compose.regions import pick_region
-from bot.compose.targets import normalise_target
+from bot.compose.targets import normalise_target, parse_year
 from bot.config import Settings
 from bot.curation import load_effective_library
 from bot.errors import InputError
@@ -21,7 +21,7 @@ from bot.export.text import plan_to_markdown, plan_to_text
 from bot.library.kinds import PlanKind
 from bot.library.library import Library
 from bot.library.loader import LibraryError, load_library
-from bot.library.models import MAX_YEAR, MIN_YEAR, Level
+from bot.library.models import Level
 from bot.messages import Messages
 from bot.store.files import write_atomic
 
@@ -111,13 +111,6 @@ def build_request(args: argparse.Namespace, library: Library) -> PlanRequest:
         targets=parse_targets(args.target, library), style=NumberingStyle(args.style),
         bureau=args.bureau,
     )
-
-
-def parse_year(text: str) -> int:
-    value = str(text).strip().removesuffix("年")
-    if not value.isdigit() or not MIN_YEAR <= int(value) <= MAX_YEAR:
-        raise InputError("year_out_of_range", value=text, min=MIN_YEAR, max=MAX_YEAR)
-    return int(value)
 
 
 def kind_topics_arg(text: str | None, kind: PlanKind, library: Library) -> list[str]:

@@ -1,4 +1,4 @@
-"""Check and normalise a value the user gives for a declared variable (a target)."""
+"""Check and normalise a value the user gives: a declared variable (a target), a plan year."""
 
 from __future__ import annotations
 
@@ -6,10 +6,18 @@ import re
 from datetime import date
 
 from bot.errors import InputError
-from bot.library.models import VarSpec, VarType
+from bot.library.models import MAX_YEAR, MIN_YEAR, VarSpec, VarType
 
 MAX_TEXT_VALUE = 60
 _NUMBER_RE = re.compile(r"^\d+(\.\d+)?$")
+
+
+def parse_year(text: str) -> int:
+    """A plan year (``2025`` or ``2025年``) within the years the library knows."""
+    value = str(text).strip().removesuffix("年")
+    if not value.isdigit() or not MIN_YEAR <= int(value) <= MAX_YEAR:
+        raise InputError("year_out_of_range", value=text, min=MIN_YEAR, max=MAX_YEAR)
+    return int(value)
 
 
 def normalise_target(key: str, spec: VarSpec, raw: str) -> str:

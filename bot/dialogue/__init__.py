@@ -14,7 +14,6 @@ interview      the questions as data and the next one to ask (no messages, no bu
 questions      the screens of the interview and the review
 flow           the interview as the user meets it: answers, back, skip, the new draft
 views          the screens of a draft: overview, section, item, add, to-do list, export
-refine         editing a plan: swap wording, edit, move, delete/restore, add clause, fill in
 editing        presses on a draft and the texts the bot asked for
 drafts         /drafts: list, open, copy, delete; showing the current view again
 export         a plan as a file (Word when available, Markdown, text)

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
+from bot.compose.refine import checked_text
 from bot.curation import ChangePreview, LibraryService, NewClause, RevisionAction
 from bot.dialogue.actions import Act, Action
 from bot.dialogue.admin_state import (
@@ -29,7 +30,6 @@ from bot.dialogue.admin_state import (
     AdminTask,
 )
 from bot.dialogue.admin_views import confirm_buttons, preview_text, problems_reply, summary_text
-from bot.dialogue.refine import checked_text
 from bot.dialogue.turn import Rejected, Turn, rows
 from bot.dialogue.types import Button, Reply
 from bot.dialogue.views import short

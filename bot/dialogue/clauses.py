@@ -26,10 +26,10 @@ import time
 from collections.abc import Callable
 
 from bot.compose.plan import Plan, SectionRole
+from bot.compose.refine import add_clause, composer_for
 from bot.dialogue import usage
 from bot.dialogue.actions import Act, Action
 from bot.dialogue.editing import save
-from bot.dialogue.refine import add_clause, composer_for
 from bot.dialogue.session import ClauseSearch, Screen
 from bot.dialogue.turn import Deps, Rejected, Turn, revision_tag, rows
 from bot.dialogue.types import MAX_TEXT, Event, InlineAnswer, InlineResult, Reply

@@ -11,10 +11,10 @@ with the newer content: no update is lost, neither the collaborator's nor the us
 from __future__ import annotations
 
 from bot.compose.plan import Plan
+from bot.compose.refine import MAX_ITEM_TEXT, MAX_NAME, checked_text
 from bot.compose.targets import normalise_target
 from bot.dialogue import editing
 from bot.dialogue.actions import Act, Action
-from bot.dialogue.refine import MAX_ITEM_TEXT, MAX_NAME, checked_text
 from bot.dialogue.session import InputKind, Pending
 from bot.dialogue.turn import Rejected, Turn, revision_tag
 from bot.dialogue.types import Reply

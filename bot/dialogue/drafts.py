@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta, timezone
 from typing import Any
 
+from bot.compose.refine import MAX_NAME
 from bot.dialogue.actions import Act, Action
-from bot.dialogue.refine import MAX_NAME
 from bot.dialogue.session import Screen, View
 from bot.dialogue.turn import Rejected, Turn, rows
 from bot.dialogue.types import Reply

@@ -10,28 +10,24 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.compose.plan import Plan
-from bot.dialogue import usage
-from bot.dialogue.actions import Act, Action
-from bot.dialogue.drafts import drafts_list
-from bot.dialogue.export import export_document
-from bot.dialogue.refine import (
+from bot.compose.refine import (
     MAX_ITEM_TEXT,
     MAX_NAME,
-    REGION_KEY,
-    FillResult,
     add_clause,
     addable,
     checked_text,
     delete_item,
     edit_item,
-    fill_region,
-    fill_target,
     move_item,
     restore_item,
     swap_heading,
     swap_wording,
-    todo,
 )
+from bot.compose.todo import REGION_KEY, FillResult, fill_region, fill_target, todo
+from bot.dialogue import usage
+from bot.dialogue.actions import Act, Action
+from bot.dialogue.drafts import drafts_list
+from bot.dialogue.export import export_document
 from bot.dialogue.session import InputKind, Pending, Undo
 from bot.dialogue.turn import Rejected, Turn
 from bot.dialogue.types import Reply

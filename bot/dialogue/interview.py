@@ -9,13 +9,12 @@ the first one without an answer, else the review. Nothing here knows about messa
 
 from __future__ import annotations
 
-from bot.commands import parse_year
 from bot.compose.assemble import PlanRequest, default_order
 from bot.compose.context import Region
 from bot.compose.gazetteer import MatchStatus, region_from_parts, resolve_region, similar_regions
 from bot.compose.plan import NumberingStyle
 from bot.compose.regions import MAX_REGION_TEXT
-from bot.compose.targets import normalise_target
+from bot.compose.targets import normalise_target, parse_year
 from bot.dialogue.session import MAX_HISTORY, Interview, RegionChoice
 from bot.errors import InputError
 from bot.library.kinds import PlanKind

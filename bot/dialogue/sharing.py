@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.compose.refine import MAX_NAME
 from bot.dialogue import drafts
 from bot.dialogue.actions import Act, Action
 from bot.dialogue.export import export_document
-from bot.dialogue.refine import MAX_NAME
 from bot.dialogue.session import Screen, View
 from bot.dialogue.share_views import (
     EXPIRY_CHOICES,

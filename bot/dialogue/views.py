@@ -12,8 +12,9 @@ from pydantic import ValidationError
 
 from bot.compose.numbering import lines
 from bot.compose.plan import PLACEHOLDER_RE, Plan, SectionRole
+from bot.compose.refine import addable, wording_count
+from bot.compose.todo import REGION_KEY, TodoEntry, todo
 from bot.dialogue.actions import Act
-from bot.dialogue.refine import REGION_KEY, TodoEntry, addable, todo, wording_count
 from bot.dialogue.session import Screen, View
 from bot.dialogue.turn import Turn, revision_tag, rows
 from bot.dialogue.types import Button, Reply

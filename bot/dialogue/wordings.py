@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.compose.plan import Item, Plan
-from bot.dialogue.refine import clause_of, composer_for
+from bot.compose.refine import clause_of, composer_for
 from bot.dialogue.turn import Turn
 from bot.errors import PlanbotError
 from bot.store.models import DraftRecord

@@ -16,7 +16,8 @@ __all__ = ["BUILTIN_NAMES", "environment", "make_environment", "parse", "variabl
 BUILTIN_NAMES = frozenset(
     {
         "region", "region_short", "province", "level", "self_ref", "scope",
-        "bureau", "year", "period", "era", "kind",
+        "bureau", "year", "period", "era", "kind", "subs", "sub_bureaus", "direct_schools",
+        "schools", "addressees", "municipality", "division",
     }
 )
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from bot.commands import parse_year
+from bot.compose.targets import parse_year
 from bot.config import Settings
 from bot.errors import InputError
 from bot.library.library import Library
