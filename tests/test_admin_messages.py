@@ -9,7 +9,7 @@ from bot.curation import ChangeSummary, RevisionAction
 from bot.messages import Messages
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
-SOURCES = [*(BOT / "curation").glob("*.py"), BOT / "library" / "cli.py"]
+SOURCES = [*(BOT / "curation").glob("*.py"), BOT / "cli" / "_snippets.py"]
 ERRORS = {"InputError", "NotFoundError", "PermissionDenied", "ConflictError", "PlanbotError"}
 
 
