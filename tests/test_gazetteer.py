@@ -36,7 +36,7 @@ def test_prefecture_city_in_every_spelling(text: str) -> None:
     region = exact(text)
     assert region == Region(
         province="广东省", name="清远", full_name="清远市", level=Level.CITY,
-        code="441800", parent=None,
+        code="441800", parent=None, division="地级市", below=("市辖区", "县", "自治县", "县级市"),
     )
 
 
@@ -58,10 +58,10 @@ def test_district_of_a_municipality_has_the_municipality_as_parent() -> None:
     assert region.code == "110105"
 
 
-def test_county_level_city_is_a_city() -> None:
+def test_county_level_city_works_at_county_level() -> None:
     region = exact("义乌市")
-    assert (region.province, region.parent, region.name, region.level) == (
-        "浙江省", "金华市", "义乌", Level.CITY,
+    assert (region.province, region.parent, region.name, region.level, region.division) == (
+        "浙江省", "金华市", "义乌", Level.COUNTY, "县级市",
     )
     assert exact("义乌") == region
 
@@ -112,7 +112,7 @@ def test_other_kinds_of_unit(text: str, full: str, name: str, level: Level) -> N
 def test_unit_under_its_province_directly_has_no_parent() -> None:
     region = exact("仙桃")
     assert (region.province, region.full_name, region.parent, region.level) == (
-        "湖北省", "仙桃市", None, Level.CITY,
+        "湖北省", "仙桃市", None, Level.COUNTY,
     )
 
 

@@ -16,30 +16,29 @@ year           plan year                                    2019
 period         five-year plan period of the year            十三五
 era            the year's standard wording (see _eras.yaml)  era.spirit …
 kind           plan kind                                    工作要点
+division       the dataset's type of unit (may be empty)    地级市
+subs           the units the bureau directs                 各县（市、区）
+sub_bureaus    their education offices                      各县（市、区）教育局
+direct_schools the schools the bureau runs itself           市直学校
+schools        who carries a school-level task out          各县（市、区）和市直学校
+addressees     the 主送 line of a notice                     各县（市、区）教育局，市直学校
+municipality   in 北京、上海、天津、重庆 (bool)                  False
 =============  ==========================================  ===================
+
+The level words come from ``bot.compose.addressing``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
+from bot.compose.addressing import addressing, default_bureau
+from bot.compose.region import Region
 from bot.library.models import Level
+from bot.library.templates import BUILTIN_NAMES
 
-BUILTIN_NAMES = frozenset(
-    {
-        "region", "region_short", "province", "level", "self_ref", "scope",
-        "bureau", "year", "period", "era", "kind",
-    }
-)
-
-_SELF: dict[Level, tuple[str, str]] = {
-    Level.PROVINCE: ("我省", "全省"),
-    Level.CITY: ("我市", "全市"),
-    Level.COUNTY: ("我县", "全县"),
-    Level.DISTRICT: ("我区", "全区"),
-}
+__all__ = ["BUILTIN_NAMES", "Region", "default_bureau", "plan_period", "render_context",
+           "self_reference"]
 
 # Five-year plan periods (十一五 2006–2010 …); a year maps to the period it falls in.
 _PERIODS: list[tuple[int, str]] = [
@@ -48,33 +47,10 @@ _PERIODS: list[tuple[int, str]] = [
 ]
 
 
-class Region(BaseModel):
-    """A resolved region. ``name`` is the short name (清远), ``full_name`` the official one."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    province: str
-    name: str
-    full_name: str
-    level: Level
-    code: str | None = None
-    parent: str | None = None
-
-    def label(self) -> str:
-        """How to show the region to a user choosing among candidates (广东省 清远市)."""
-        parts = [self.province, self.parent or "", self.full_name]
-        return " ".join(p for p in dict.fromkeys(parts) if p)
-
-
-def self_reference(level: Level) -> tuple[str, str]:
-    """(self reference, scope) for a level: 我县/全县 …"""
-    return _SELF[level]
-
-
-def default_bureau(region: Region) -> str:
-    """The usual bureau name: 教育厅 for a province, 教育局 otherwise."""
-    suffix = "教育厅" if region.level is Level.PROVINCE else "教育局"
-    return f"{region.full_name}{suffix}"
+def self_reference(region: Region) -> tuple[str, str]:
+    """(self reference, scope) of a region: 我县/全县, 我州/全州 …"""
+    words = addressing(region)
+    return words.self_ref, words.scope
 
 
 def plan_period(year: int) -> str:
@@ -95,15 +71,22 @@ def render_context(
     bureau: str | None = None,
 ) -> dict[str, Any]:
     """The built-in names every template may use (see the module docstring)."""
-    self_ref, scope = self_reference(region.level)
+    words = addressing(region, bureau)
     return {
         "region": region.full_name,
         "region_short": region.name,
         "province": region.province if region.level is not Level.PROVINCE else "",
         "level": region.level.value,
-        "self_ref": self_ref,
-        "scope": scope,
-        "bureau": bureau or default_bureau(region),
+        "division": region.division or "",
+        "self_ref": words.self_ref,
+        "scope": words.scope,
+        "bureau": words.bureau,
+        "subs": words.subs,
+        "sub_bureaus": words.sub_bureaus,
+        "direct_schools": words.direct_schools,
+        "schools": words.schools,
+        "addressees": words.addressees,
+        "municipality": words.municipality,
         "year": year,
         "period": plan_period(year),
         "era": era,

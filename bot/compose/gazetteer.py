@@ -48,7 +48,7 @@ _TYPES: dict[str, tuple[Level, tuple[str, ...]]] = {
     "自治州": (Level.CITY, ("自治州",)),
     "地区": (Level.CITY, ("地区",)),
     "盟": (Level.CITY, ("盟",)),
-    "县级市": (Level.CITY, ("市",)),
+    "县级市": (Level.COUNTY, ("市",)),  # a county-level city's bureau works as a county's
     "县": (Level.COUNTY, ("县",)),
     "自治县": (Level.COUNTY, ("自治县",)),
     "旗": (Level.COUNTY, ("旗",)),
@@ -128,6 +128,7 @@ class _Entry:
             province=self.province.name, name=unit.short, full_name=unit.name,
             level=_TYPES[unit.type][0], code=unit.code,
             parent=_parent(self.province, self.city, unit),
+            division=unit.type, below=_index().below.get(unit.code or "", ()),
         )
 
 
@@ -136,6 +137,7 @@ class _Index:
     by_form: dict[str, tuple[tuple[_Entry, bool], ...]]  # form → (entry, form is official)
     provinces: tuple[tuple[str, str], ...]  # (form, province full name), longest form first
     longest: int  # characters in the longest form
+    below: dict[str, tuple[str, ...]]  # a unit's code → the types of the units directly below it
 
 
 # --- public API ---------------------------------------------------------------------------
@@ -419,15 +421,22 @@ def _index() -> _Index:
     """Every province, prefecture and county-level unit, indexed by the ways to write it."""
     by_form: dict[str, list[tuple[_Entry, bool]]] = {}
     provinces: dict[str, str] = {}
+    below: dict[str, dict[str, None]] = {}
     for province, city, unit in _units():
         entry = _entry(province, city, unit)
         for form, is_official in unit.forms.items():
             by_form.setdefault(form, []).append((entry, is_official))
             if unit is province:
                 provinces[form] = unit.name
+        upper = city or (province if unit is not province else None)
+        if upper is not None and upper.code:
+            below.setdefault(upper.code, {})[unit.type] = None
     ordered = tuple(sorted(provinces.items(), key=lambda item: -len(item[0])))
     longest = max(len(form) for form in by_form)
-    return _Index({k: tuple(v) for k, v in by_form.items()}, ordered, longest)
+    return _Index(
+        {k: tuple(v) for k, v in by_form.items()}, ordered, longest,
+        {code: tuple(types) for code, types in below.items()},
+    )
 
 
 def _entry(province: _Unit, city: _Unit | None, unit: _Unit) -> _Entry:

@@ -32,7 +32,7 @@ from bot.messages import Messages
 from bot.store.base import Store
 
 if TYPE_CHECKING:
-    from bot.library.curation import LibraryService
+    from bot.curation import LibraryService
     from bot.search.service import SearchService
 
 COMMANDS = (*MENU, "back", "skip", "cancel", "help")

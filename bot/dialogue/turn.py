@@ -18,8 +18,8 @@ from bot.store.base import Store
 from bot.store.models import DraftRecord
 
 if TYPE_CHECKING:  # the library service pulls in the search package
+    from bot.curation import LibraryService
     from bot.dialogue.router import Router
-    from bot.library.curation import LibraryService
     from bot.search.service import SearchService
 
 Clock = Callable[[], date]
