@@ -12,6 +12,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.compose.context import Region
+from bot.library.kinds import SectionRole as SectionRole  # re-exported: sections have roles
 
 PLAN_SCHEMA_VERSION = 1
 PLACEHOLDER_RE = re.compile(r"【待填：([^】]*)】")
@@ -27,15 +28,6 @@ class Layout(StrEnum):
 
     THEMES = "themes"  # the kind's thematic sections, several topics in each (the default)
     TOPICS = "topics"  # one section per topic
-
-
-class SectionRole(StrEnum):
-    GENERAL = "general"  # 总体要求
-    TARGETS = "targets"  # 主要目标
-    TOPIC = "topic"  # one chosen priority area
-    SAFEGUARDS = "safeguards"  # 保障措施
-    CLOSING = "closing"  # closing line, no heading
-    GROUP = "group"  # a heading only (主要工作); the topic sections after it sit one level down
 
 
 class Item(BaseModel):

@@ -1,5 +1,5 @@
 """Admins in the chat: the commands, the buttons and the uploaded topic files that curate the
-clause library (``bot.library.curation.LibraryService``).
+clause library (``bot.curation.LibraryService``).
 
     /admin                           the menu (admins' commands are not in the public command menu)
     /clause_new, /clause_edit, /clause_retire, /clause_restore   guided changes (admin_flow.py)

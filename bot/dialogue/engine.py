@@ -42,7 +42,7 @@ from bot.messages import Messages
 from bot.store.base import Store
 
 if TYPE_CHECKING:
-    from bot.library.curation import LibraryService
+    from bot.curation import LibraryService
     from bot.search.service import SearchService
 
 COMMANDS = ("new", "drafts", "clause", "back", "skip", "cancel", "help")

@@ -39,8 +39,7 @@ from bot.dialogue.views import DEFAULT_EXPIRY, EXPORT_FORMATS, load_plan, overvi
 from bot.dialogue.wordings import carried
 from bot.errors import InputError
 from bot.export.text import plan_to_text
-from bot.store.models import DraftRecord
-from bot.store.shares import ShareKind, ShareRecord
+from bot.store.models import DraftRecord, ShareKind, ShareRecord
 
 Handler = Callable[[Turn, Action], list[Reply]]
 _START_PARAM = "start="

@@ -18,7 +18,7 @@ from bot.store.base import Store
 from bot.store.models import DraftRecord
 
 if TYPE_CHECKING:  # the library service pulls in the search package
-    from bot.library.curation import LibraryService
+    from bot.curation import LibraryService
     from bot.search.service import SearchService
 
 Clock = Callable[[], date]

@@ -3,15 +3,15 @@
     usage.record(turn, UsageEvent.INSERTED, clause.id)   # 添加条款
     usage.record_draft(turn, plan)                       # a new draft, with its topic sections
 
-Counted by the library service (``bot.library.stats``) when the engine has one; recording never
+Counted by the library service (``bot.curation``) when the engine has one; recording never
 stops the user's action.
 """
 
 from __future__ import annotations
 
 from bot.compose.plan import Plan
+from bot.curation import UsageEvent
 from bot.dialogue.turn import Turn
-from bot.library.stats import UsageEvent
 
 __all__ = ["UsageEvent", "record", "record_draft"]
 

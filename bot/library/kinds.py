@@ -10,15 +10,28 @@ plan), ``targets_vars`` (the figures to ask for). See ``snippets/README.md`` ("P
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bot.compose.plan import SectionRole
 from bot.library.models import ClauseKind, Level, VarSpec
 
 if TYPE_CHECKING:
     from bot.library.library import Library
+
+
+class SectionRole(StrEnum):
+    """What a section of a plan is (a kind lists its sections by role; ``bot.compose.plan``
+    keeps it on every section)."""
+
+    GENERAL = "general"  # 总体要求
+    TARGETS = "targets"  # 主要目标
+    TOPIC = "topic"  # one chosen priority area
+    SAFEGUARDS = "safeguards"  # 保障措施
+    CLOSING = "closing"  # closing line, no heading
+    GROUP = "group"  # a heading only (主要工作); the topic sections after it sit one level down
+
 
 _ONE_TOPIC_ROLES = frozenset({SectionRole.GENERAL, SectionRole.SAFEGUARDS, SectionRole.CLOSING})
 _MANY_TOPIC_ROLES = frozenset({SectionRole.TOPIC, SectionRole.TARGETS})

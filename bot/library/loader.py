@@ -16,12 +16,11 @@ import yaml
 from jinja2 import TemplateSyntaxError
 from pydantic import ValidationError
 
-from bot.compose.context import BUILTIN_NAMES
-from bot.compose.render import variables_used
 from bot.library.eras import EraFile, Eras, LintFile
 from bot.library.kinds import PlanKind
 from bot.library.library import Library
 from bot.library.models import MAX_YEAR, MIN_YEAR, Clause, ClauseKind, Topic, TopicFile, VarSpec
+from bot.library.templates import BUILTIN_NAMES, variables_used
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10× faster
 ERAS_FILE = "_eras.yaml"
@@ -59,7 +58,7 @@ class _Collector:
         self.problems.append(Problem(file, clause_id, fld, message, line))
 
 
-Collector = _Collector  # public name for modules that run these checks (bot.library.candidate)
+Collector = _Collector  # public name for modules that run these checks (bot.curation._candidate)
 
 
 def load_library(directory: Path) -> Library:
@@ -133,7 +132,7 @@ def load_topic_text(
 
     ``check_clauses=False`` stops after the schema: the caller checks the clauses itself (an
     upload first refuses unsafe templates, which compiling them could expand; see
-    ``bot.library.upload``)."""
+    ``bot.curation._upload``)."""
     try:
         raw = yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
@@ -284,4 +283,4 @@ class _IdLines:
         return self._lines.get(clause_id)
 
 
-IdLines = _IdLines  # public name (bot.library.upload)
+IdLines = _IdLines  # public name (bot.curation._upload)
