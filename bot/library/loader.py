@@ -21,6 +21,7 @@ from bot.library.kinds import PlanKind
 from bot.library.library import Library
 from bot.library.models import MAX_YEAR, MIN_YEAR, Clause, ClauseKind, Topic, TopicFile, VarSpec
 from bot.library.templates import BUILTIN_NAMES, variables_used
+from bot.library.titles import check_titles
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10× faster
 ERAS_FILE = "_eras.yaml"
@@ -74,16 +75,22 @@ def load_library(directory: Path) -> Library:
     check_across_files(topics, out)
     eras = _load_aux(directory / ERAS_FILE, EraFile, out)
     lint = _load_aux(directory / LINT_FILE, LintFile, out)
-    kinds = load_kinds(directory / KINDS_DIR, {t.id for t in topics}, out)
+    if lint is not None:
+        check_library_titles(topics, lint.titles, out)
+    headings = {c.id for t in topics for c in t.clauses if c.kind is ClauseKind.HEADING}
+    kinds = load_kinds(directory / KINDS_DIR, {t.id for t in topics}, out, headings)
     if out.problems:
         raise LibraryError(out.problems)
     assert eras is not None and lint is not None
     return Library(topics, Eras(eras), lint, kinds)
 
 
-def load_kinds(directory: Path, topic_ids: set[str], out: _Collector) -> list[PlanKind]:
-    """Plan kinds; a section naming an unknown topic (``topic`` or ``topics``) is a problem, and
-    so is a kind id, name or alias used by two files."""
+def load_kinds(
+    directory: Path, topic_ids: set[str], out: _Collector, headings: set[str] | None = None
+) -> list[PlanKind]:
+    """Plan kinds; a section or theme naming an unknown topic (``topic`` or ``topics``) is a
+    problem, so is a theme heading that is not a heading clause (when ``headings`` is given), and
+    a kind id, name or alias used by two files."""
     kinds: list[PlanKind] = []
     names: dict[str, str] = {}  # id, name or alias -> the file that used it first
     for path in sorted(directory.glob("*.yaml")):
@@ -97,6 +104,7 @@ def load_kinds(directory: Path, topic_ids: set[str], out: _Collector) -> list[Pl
             for fld, topic in named:
                 if topic not in topic_ids:
                     out.add(name, kind.id, fld, f"unknown topic '{topic}'", None)
+        _check_themes(kind, name, topic_ids, headings, out)
         for key in dict.fromkeys((kind.id, kind.name, *kind.aliases)):
             if names.setdefault(key, name) != name:
                 out.add(name, kind.id, "id", f"'{key}' also names a kind in {names[key]}", None)
@@ -104,6 +112,20 @@ def load_kinds(directory: Path, topic_ids: set[str], out: _Collector) -> list[Pl
     if not kinds:
         out.add(KINDS_DIR, "", "kinds", "no plan kind defined", None)
     return kinds
+
+
+def _check_themes(
+    kind: PlanKind, name: str, topic_ids: set[str], headings: set[str] | None, out: _Collector
+) -> None:
+    for index, theme in enumerate(kind.themes):
+        for i, topic in enumerate(theme.topics):
+            if topic not in topic_ids:
+                out.add(name, kind.id, f"themes[{index}].topics[{i}]", f"unknown topic '{topic}'",
+                        None)
+        for i, heading in enumerate(theme.headings):
+            if headings is not None and heading not in headings:
+                out.add(name, kind.id, f"themes[{index}].headings[{i}]",
+                        f"'{heading}' is not a heading clause", None)
 
 
 def load_topic_text(
@@ -192,6 +214,19 @@ def _check_wording(clause: Clause, prefix: str, title: str, text: str, add: Any)
     if clause.kind is not ClauseKind.HEADING:
         for name in sorted(declared - used):
             add(f"{prefix}text", f"declared variable '{name}' is not used")
+
+
+def check_library_titles(topics: Iterable[Topic], titles: list[str], out: _Collector) -> None:
+    """Every listed title a clause names stands in 书名号 (``bot.library.titles``)."""
+    for topic in topics:
+        for clause in topic.clauses:
+            line = topic.lines.get(clause.id)
+
+            def add(fld: str, message: str, clause_id: str = clause.id, at: int | None = line,
+                    source: str = topic.source) -> None:
+                out.add(source, clause_id, fld, message, at)
+
+            check_titles(clause, titles, add)
 
 
 def check_across_files(topics: Iterable[Topic], out: _Collector) -> None:
