@@ -13,7 +13,8 @@ from __future__ import annotations
 from bot.compose.plan import Plan
 from bot.compose.refine import MAX_ITEM_TEXT, MAX_NAME, checked_text
 from bot.compose.targets import normalise_target
-from bot.dialogue.actions import Act, Action
+from bot.dialogue.actions import Action
+from bot.dialogue.codes.draft import InputAct
 from bot.dialogue.draft import _editing as editing
 from bot.dialogue.draft._views import Labels, item_view, load_plan, overview
 from bot.dialogue.state.draft import InputKind, Pending
@@ -22,7 +23,7 @@ from bot.dialogue.types import Reply
 from bot.errors import ConflictError, InputError
 from bot.store.models import DraftRecord
 
-ACTS = frozenset({Act.KEEP_MINE, Act.DISCARD})
+ACTS = frozenset({InputAct.KEEP_MINE, InputAct.DISCARD})
 EDITOR = "editor"  # DraftRecord.meta key: who saved the draft last (``editing.save``)
 
 
@@ -49,7 +50,7 @@ def on_button(turn: Turn, action: Action) -> list[Reply]:
     if pending is None or not pending.text or pending.draft_id != action.draft:
         raise Rejected("button_invalid")
     record = turn.draft(action.draft)
-    if action.act is Act.DISCARD:
+    if action.act is InputAct.DISCARD:
         turn.session.pending = None
         return [_current(turn, record, pending, turn.say("discarded"))]
     stale = revision_tag(record) != action.ints[0] or record.revision != pending.revision
@@ -88,9 +89,9 @@ def prompt(turn: Turn) -> Reply:
         mine=pending.text, editor=editor_name or names.get(editor_id or 0, ""),
         editor_self=editor_id == turn.user_id,
     )
-    buttons = [turn.labelled("btn_discard", Act.DISCARD, record.id)]
+    buttons = [turn.labelled("btn_discard", InputAct.DISCARD, record.id)]
     if found is not None:
-        keep = turn.labelled("btn_keep_mine", Act.KEEP_MINE, record.id, revision_tag(record))
+        keep = turn.labelled("btn_keep_mine", InputAct.KEEP_MINE, record.id, revision_tag(record))
         buttons.insert(0, keep)
     return turn.reply(text, [buttons])
 

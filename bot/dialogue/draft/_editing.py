@@ -25,7 +25,9 @@ from bot.compose.refine import (
 )
 from bot.compose.todo import REGION_KEY, FillResult, fill_region, fill_target, todo
 from bot.dialogue import usage
-from bot.dialogue.actions import Act, Action
+from bot.dialogue.actions import Action, Code
+from bot.dialogue.codes.common import Common
+from bot.dialogue.codes.draft import DraftAct
 from bot.dialogue.draft._export import export_document
 from bot.dialogue.draft._list import drafts_list
 from bot.dialogue.draft._views import (
@@ -106,7 +108,7 @@ def _swap(turn: Turn, action: Action) -> list[Reply]:
 
 def _move(turn: Turn, action: Action) -> list[Reply]:
     record, plan, s, i = _target(turn, action)
-    up = action.act is Act.UP
+    up = action.act is DraftAct.UP
     j = move_item(plan, s, i, -1 if up else 1)
     record = save(turn, record, plan)
     return [item_view(turn, record, s, j, note=turn.say("moved_up" if up else "moved_down"))]
@@ -173,8 +175,8 @@ def _preview(turn: Turn, action: Action) -> list[Reply]:
     record = turn.draft(action.draft)
     plan = load_plan(record)
     menu = turn.reply(turn.say("preview_done"), [[
-        turn.labelled("btn_overview", Act.OPEN, record.id),
-        turn.labelled("btn_export", Act.EXPORT_MENU, record.id),
+        turn.labelled("btn_overview", DraftAct.OPEN, record.id),
+        turn.labelled("btn_export", DraftAct.EXPORT_MENU, record.id),
     ]], edit=False)
     return [Reply(text=plan_to_text(plan)), menu]
 
@@ -270,7 +272,7 @@ def prompt(turn: Turn) -> Reply:
     else:
         params |= {"current": record.name if pending.kind is InputKind.RENAME else plan.title,
                    "limit": MAX_NAME if pending.kind is InputKind.RENAME else MAX_TITLE}
-    cancel = turn.labelled("btn_cancel", Act.CANCEL)
+    cancel = turn.labelled("btn_cancel", Common.CANCEL)
     return turn.reply(turn.screen("ask_input", **params), [[cancel]])
 
 
@@ -320,26 +322,26 @@ def _filled(turn: Turn, plan: Plan, result: FillResult) -> str:
     return turn.say("filled", updated=result.updated, by_hand=by_hand)
 
 
-HANDLERS: dict[Act, Handler] = {
-    Act.SECTION: _section,
-    Act.ITEM: _item,
-    Act.SWAP: _swap,
-    Act.EDIT: _ask_edit,
-    Act.UP: _move,
-    Act.DOWN: _move,
-    Act.DELETE: _delete,
-    Act.UNDO: _undo,
-    Act.HEADING: _heading,
-    Act.ADD_MENU: _add_menu,
-    Act.ADD: _add,
-    Act.TAKE_NEWER: _take_newer,
-    Act.PREVIEW: _preview,
-    Act.TODO: _todo,
-    Act.FILL: _ask_fill,
-    Act.EXPORT_MENU: _export_menu,
-    Act.EXPORT: _export,
-    Act.RENAME: _ask_name(InputKind.RENAME),
-    Act.TITLE: _ask_name(InputKind.TITLE),
+HANDLERS: dict[Code, Handler] = {
+    DraftAct.SECTION: _section,
+    DraftAct.ITEM: _item,
+    DraftAct.SWAP: _swap,
+    DraftAct.EDIT: _ask_edit,
+    DraftAct.UP: _move,
+    DraftAct.DOWN: _move,
+    DraftAct.DELETE: _delete,
+    DraftAct.UNDO: _undo,
+    DraftAct.HEADING: _heading,
+    DraftAct.ADD_MENU: _add_menu,
+    DraftAct.ADD: _add,
+    DraftAct.TAKE_NEWER: _take_newer,
+    DraftAct.PREVIEW: _preview,
+    DraftAct.TODO: _todo,
+    DraftAct.FILL: _ask_fill,
+    DraftAct.EXPORT_MENU: _export_menu,
+    DraftAct.EXPORT: _export,
+    DraftAct.RENAME: _ask_name(InputKind.RENAME),
+    DraftAct.TITLE: _ask_name(InputKind.TITLE),
 }
 
 

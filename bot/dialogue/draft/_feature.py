@@ -7,7 +7,8 @@ list), and /cancel closes the draft.
 
 from __future__ import annotations
 
-from bot.dialogue.actions import Act, Action
+from bot.dialogue.actions import Action
+from bot.dialogue.codes.draft import DraftAct
 from bot.dialogue.draft import _editing as editing
 from bot.dialogue.draft import _list as drafts
 from bot.dialogue.router import Feature
@@ -17,7 +18,7 @@ from bot.dialogue.types import Reply
 from bot.errors import InputError
 
 PRIORITY = 40  # after what the bot waits for; before the interview an open draft hides
-ACTS = frozenset({Act.LIST, Act.OPEN, Act.COPY, Act.DROP, Act.DROP_YES, *editing.HANDLERS})
+ACTS = frozenset(DraftAct)  # the list's (drafts.on_button) and a draft's (editing.HANDLERS)
 
 
 def _press(turn: Turn, action: Action) -> list[Reply]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.compose.refine import MAX_NAME
-from bot.dialogue.actions import Act, Action
+from bot.dialogue.actions import Action
+from bot.dialogue.codes.draft import DraftAct
+from bot.dialogue.codes.interview import InterviewAct
 from bot.dialogue.draft._views import (
     add_menu,
     confirm_drop,
@@ -32,15 +34,15 @@ def drafts_list(turn: Turn, page: int = 0, *, note: str = "") -> Reply:
     turn.session.view = View(screen=Screen.LIST, page=page)
     shown = records[page * size : (page + 1) * size]
     listed = [_entry(turn, record) for record in shown]
-    opens = [turn.button(short(r.name, LABEL), Act.OPEN, r.id) for r in shown]
+    opens = [turn.button(short(r.name, LABEL), DraftAct.OPEN, r.id) for r in shown]
     paging = []
     if page > 0:
-        paging.append(turn.labelled("btn_prev_page", Act.LIST, page - 1))
+        paging.append(turn.labelled("btn_prev_page", DraftAct.LIST, page - 1))
     if page < pages - 1:
-        paging.append(turn.labelled("btn_next_page", Act.LIST, page + 1))
-    start = [turn.labelled("btn_new", Act.NEW)]
+        paging.append(turn.labelled("btn_next_page", DraftAct.LIST, page + 1))
+    start = [turn.labelled("btn_new", InterviewAct.NEW)]
     if turn.session.interview is not None:
-        start.append(turn.labelled("btn_resume", Act.RESUME))
+        start.append(turn.labelled("btn_resume", InterviewAct.RESUME))
     text = turn.screen("drafts", note=note, drafts=listed, total=len(records), page=page + 1,
                        pages=pages, first=page * size + 1)
     return turn.reply(text, [*rows(opens, 1), paging, start])
@@ -96,15 +98,15 @@ def up(turn: Turn) -> Reply | None:
 
 
 def on_button(turn: Turn, action: Action) -> list[Reply]:
-    if action.act is Act.LIST:
+    if action.act is DraftAct.LIST:
         return [drafts_list(turn, action.ints[0])]
-    if action.act is Act.OPEN:
+    if action.act is DraftAct.OPEN:
         return [overview(turn, turn.draft(action.draft))]
-    if action.act is Act.COPY:
+    if action.act is DraftAct.COPY:
         return [_copy(turn, turn.draft(action.draft))]
-    if action.act is Act.DROP:
+    if action.act is DraftAct.DROP:
         return [_ask_drop(turn, turn.draft(action.draft))]
-    if action.act is Act.DROP_YES:
+    if action.act is DraftAct.DROP_YES:
         return [_drop(turn, turn.current(action.draft, action.ints[0]))]
     raise Rejected("button_invalid")
 

@@ -14,7 +14,8 @@ from bot.compose.numbering import lines
 from bot.compose.plan import PLACEHOLDER_RE, Plan, SectionRole
 from bot.compose.refine import addable, wording_count
 from bot.compose.todo import REGION_KEY, TodoEntry, todo
-from bot.dialogue.actions import Act
+from bot.dialogue.codes.draft import DraftAct
+from bot.dialogue.codes.sharing import ShareAct
 from bot.dialogue.draft._wordings import newer_item, newer_items
 from bot.dialogue.layout import LABEL, short
 from bot.dialogue.state.draft import Screen, View
@@ -83,7 +84,7 @@ def overview(turn: Turn, record: DraftRecord, *, note: str = "", fresh: bool = F
     ]
     open_section = [
         turn.button(short(f"{labels.sections.get(s, '')}{section_name(turn, plan, s)}", LABEL),
-                    Act.SECTION, record.id, rev, s)
+                    DraftAct.SECTION, record.id, rev, s)
         for s, section in enumerate(plan.sections)
         if section.role is not SectionRole.GROUP
     ]
@@ -96,25 +97,25 @@ def overview(turn: Turn, record: DraftRecord, *, note: str = "", fresh: bool = F
         newer=len(newer),
     )
     see_newer = [
-        turn.labelled("btn_newer", Act.ITEM, record.id, rev, n.section, n.item, place=short(
+        turn.labelled("btn_newer", DraftAct.ITEM, record.id, rev, n.section, n.item, place=short(
             labels.sections.get(n.section, "") + labels.items.get((n.section, n.item), "")
             + plan.sections[n.section].items[n.item].title, LABEL))
         for n in newer[:MAX_NEWER_BUTTONS]
     ]
-    tools = [turn.labelled("btn_preview", Act.PREVIEW, record.id),
-             turn.labelled("btn_export", Act.EXPORT_MENU, record.id)]
+    tools = [turn.labelled("btn_preview", DraftAct.PREVIEW, record.id),
+             turn.labelled("btn_export", DraftAct.EXPORT_MENU, record.id)]
     if record.owner == turn.user_id:  # only the owner shares (sharing.py)
-        tools.append(turn.labelled("btn_share", Act.SHARE, record.id, DEFAULT_EXPIRY))
+        tools.append(turn.labelled("btn_share", ShareAct.SHARE, record.id, DEFAULT_EXPIRY))
     return turn.reply(text, [
         *rows(open_section, 1),
         *rows(see_newer, 1),
         tools,
-        [turn.labelled("btn_todo", Act.TODO, record.id, rev, count=len(plan.placeholders())),
-         turn.labelled("btn_title", Act.TITLE, record.id, rev)],
-        [turn.labelled("btn_rename", Act.RENAME, record.id, rev),
-         turn.labelled("btn_copy", Act.COPY, record.id),
-         turn.labelled("btn_drop", Act.DROP, record.id)],
-        [turn.labelled("btn_drafts", Act.LIST, 0)],
+        [turn.labelled("btn_todo", DraftAct.TODO, record.id, rev, count=len(plan.placeholders())),
+         turn.labelled("btn_title", DraftAct.TITLE, record.id, rev)],
+        [turn.labelled("btn_rename", DraftAct.RENAME, record.id, rev),
+         turn.labelled("btn_copy", DraftAct.COPY, record.id),
+         turn.labelled("btn_drop", DraftAct.DROP, record.id)],
+        [turn.labelled("btn_drafts", DraftAct.LIST, 0)],
     ])
 
 
@@ -131,21 +132,21 @@ def section_view(turn: Turn, record: DraftRecord, s: int, *, note: str = "") -> 
     ]
     open_item = [
         turn.button(short(f"{labels.items.get((s, i), '')}{item.title or item.text}", LABEL),
-                    Act.ITEM, record.id, rev, s, i)
+                    DraftAct.ITEM, record.id, rev, s, i)
         for i, item in enumerate(section.items)
     ]
     tools = []
     undo = turn.session.undo
     if undo and undo.draft_id == record.id and undo.section_id == section.id:
-        tools.append(turn.labelled("btn_undo", Act.UNDO, record.id, rev))
+        tools.append(turn.labelled("btn_undo", DraftAct.UNDO, record.id, rev))
     if addable(plan, turn.library, s):
-        tools.append(turn.labelled("btn_add", Act.ADD_MENU, record.id, rev, s))
+        tools.append(turn.labelled("btn_add", DraftAct.ADD_MENU, record.id, rev, s))
     heading = turn.library.clause(section.heading_clause) if section.heading_clause else None
     if heading is not None and len(heading.wordings()) > 1:
-        tools.append(turn.labelled("btn_heading", Act.HEADING, record.id, rev, s))
+        tools.append(turn.labelled("btn_heading", DraftAct.HEADING, record.id, rev, s))
     text = turn.screen("section", note=note, label=labels.sections.get(s, ""),
                        heading=section_name(turn, plan, s), items=items)
-    back = [turn.labelled("btn_overview", Act.OPEN, record.id)]
+    back = [turn.labelled("btn_overview", DraftAct.OPEN, record.id)]
     return turn.reply(text, [*rows(open_item, 1), tools, back])
 
 
@@ -156,15 +157,16 @@ def item_view(turn: Turn, record: DraftRecord, s: int, i: int, *, note: str = ""
     item = plan.sections[s].items[i]
     rev = revision_tag(record)
     count = wording_count(item, turn.library)
-    edit = [turn.labelled("btn_edit", Act.EDIT, record.id, rev, s, i)]
+    edit = [turn.labelled("btn_edit", DraftAct.EDIT, record.id, rev, s, i)]
     if count > 1 and not item.edited:  # a swap would throw away the user's own text
-        edit.insert(0, turn.labelled("btn_swap", Act.SWAP, record.id, rev, s, i))
-    move = [turn.labelled("btn_up", Act.UP, record.id, rev, s, i),
-            turn.labelled("btn_down", Act.DOWN, record.id, rev, s, i),
-            turn.labelled("btn_delete", Act.DELETE, record.id, rev, s, i)]
-    back = [turn.labelled("btn_section_back", Act.SECTION, record.id, rev, s)]
+        edit.insert(0, turn.labelled("btn_swap", DraftAct.SWAP, record.id, rev, s, i))
+    move = [turn.labelled("btn_up", DraftAct.UP, record.id, rev, s, i),
+            turn.labelled("btn_down", DraftAct.DOWN, record.id, rev, s, i),
+            turn.labelled("btn_delete", DraftAct.DELETE, record.id, rev, s, i)]
+    back = [turn.labelled("btn_section_back", DraftAct.SECTION, record.id, rev, s)]
     newer = newer_item(turn, record, plan, s, i)
-    take = [turn.labelled("btn_take_newer", Act.TAKE_NEWER, record.id, rev, s, i)] if newer else []
+    take = [turn.labelled("btn_take_newer", DraftAct.TAKE_NEWER, record.id, rev, s, i)
+            ] if newer else []
     text = turn.screen(
         "item", note=note, section=labels.place(plan, s, -1), label=labels.items.get((s, i), ""),
         title=item.title, text=item.text, edited=item.edited, variant=item.variant + 1,
@@ -182,11 +184,11 @@ def add_menu(turn: Turn, record: DraftRecord, s: int) -> Reply:
     offers = addable(plan, turn.library, s)
     listed = [{"title": c.title, "optional": not c.default} for c in offers]
     picks = [
-        turn.button(short(clause.title or clause.id, LABEL), Act.ADD, record.id, rev, s, k)
+        turn.button(short(clause.title or clause.id, LABEL), DraftAct.ADD, record.id, rev, s, k)
         for k, clause in enumerate(offers)
     ]
     text = turn.screen("add", heading=section_name(turn, plan, s), offers=listed)
-    back = [turn.labelled("btn_section_back", Act.SECTION, record.id, rev, s)]
+    back = [turn.labelled("btn_section_back", DraftAct.SECTION, record.id, rev, s)]
     return turn.reply(text, [*rows(picks, 1), back])
 
 
@@ -202,7 +204,7 @@ def todo_view(turn: Turn, record: DraftRecord, *, note: str = "") -> Reply:
         for k, entry in enumerate(entries[:MAX_TODO_BUTTONS])
     ]
     text = turn.screen("todo", note=note, entries=listed, more=len(entries) > MAX_TODO_BUTTONS)
-    back = [turn.labelled("btn_overview", Act.OPEN, record.id)]
+    back = [turn.labelled("btn_overview", DraftAct.OPEN, record.id)]
     return turn.reply(text, [*rows(buttons, 1), back])
 
 
@@ -217,14 +219,15 @@ def _todo_button(
     entry: TodoEntry,
 ) -> Button:
     if entry.key is not None:
-        return turn.labelled("btn_fill", Act.FILL, record.id, rev, k, label=short(entry.label, 16))
+        return turn.labelled("btn_fill", DraftAct.FILL, record.id, rev, k,
+                             label=short(entry.label, 16))
     s, i = entry.places[0]
     if s < 0:
-        return turn.labelled("btn_fix_title", Act.TITLE, record.id, rev)
+        return turn.labelled("btn_fix_title", DraftAct.TITLE, record.id, rev)
     place = short(labels.place(plan, s, i), 16)
     if i < 0:
-        return turn.labelled("btn_fix", Act.SECTION, record.id, rev, s, place=place)
-    return turn.labelled("btn_fix", Act.ITEM, record.id, rev, s, i, place=place)
+        return turn.labelled("btn_fix", DraftAct.SECTION, record.id, rev, s, place=place)
+    return turn.labelled("btn_fix", DraftAct.ITEM, record.id, rev, s, i, place=place)
 
 
 def export_menu(turn: Turn, record: DraftRecord, *, sent: str = "") -> Reply:
@@ -232,11 +235,11 @@ def export_menu(turn: Turn, record: DraftRecord, *, sent: str = "") -> Reply:
     _go(turn, Screen.EXPORT, record)
     formats = [f for f in EXPORT_FORMATS if f != "docx" or turn.deps.word_export is not None]
     buttons = [
-        turn.labelled(f"btn_export_{fmt}", Act.EXPORT, record.id, EXPORT_FORMATS.index(fmt))
+        turn.labelled(f"btn_export_{fmt}", DraftAct.EXPORT, record.id, EXPORT_FORMATS.index(fmt))
         for fmt in formats
     ]
     text = turn.screen("export", title=plan.title, sent=sent)
-    back = [turn.labelled("btn_overview", Act.OPEN, record.id)]
+    back = [turn.labelled("btn_overview", DraftAct.OPEN, record.id)]
     return turn.reply(text, [*rows(buttons, 1), back])
 
 
@@ -244,6 +247,6 @@ def confirm_drop(turn: Turn, record: DraftRecord) -> Reply:
     _go(turn, Screen.DELETE, record)
     text = turn.screen("confirm_drop", draft_name=record.name)
     return turn.reply(text, [[
-        turn.labelled("btn_drop_yes", Act.DROP_YES, record.id, revision_tag(record)),
-        turn.labelled("btn_cancel", Act.OPEN, record.id),
+        turn.labelled("btn_drop_yes", DraftAct.DROP_YES, record.id, revision_tag(record)),
+        turn.labelled("btn_cancel", DraftAct.OPEN, record.id),
     ]])
