@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TypeVar
 
 from bot.compose.assemble import assemble_plan
@@ -113,45 +114,46 @@ def _words(turn: Turn, message_id: str) -> set[str]:
 
 
 def on_button(turn: Turn, iv: Interview, action: Action) -> list[Reply]:
-    library = turn.library
-    step = q.current_step(iv, library)
+    step = q.current_step(iv, turn.library)
     if action.act in _STEP_OF and _STEP_OF[action.act] != step:
         raise Rejected("button_invalid")
-    number = action.ints[0] if action.ints else 0
-    act = action.act
-    if act is Act.YEAR_OTHER:
+    if action.act is Act.YEAR_OTHER:
         return [ask(turn, iv, typing_year=True)]
-    if act is Act.GENERATE:
+    if action.act is Act.GENERATE:
         return generate(turn, iv)
-    if act is Act.REGION_PICK and not q.pick_candidate(iv, number):
-        raise Rejected("button_invalid")
-    if act is Act.REGION_LEVEL and not q.pick_level(iv, number):
-        raise Rejected("button_invalid")
-    if act is Act.REGION_SIMILAR and not q.pick_similar(iv, number):
-        raise Rejected("button_invalid")
-    if act is Act.YEAR:
-        q.answer_year(iv, str(number))
-    elif act is Act.KIND:
-        q.answer_kind(iv, _pick([k.id for k in kind_choices(turn)], number))
-    elif act is Act.TOPIC:
-        q.toggle_topic(iv, _pick([t.id for t in library.priority_topics()], number))
-    elif act is Act.TOPIC_PAGE:
-        iv.page = _pick(list(range(topic_pages(turn))), number)
-    elif act is Act.TOPIC_ALL:
-        q.select_all(iv, library)
-    elif act is Act.TOPICS_DONE:
-        q.finish_topics(iv)
-    elif act is Act.STYLE:
-        q.answer_style(iv, _pick(list(q.STYLES), number))
-    elif act is Act.CHANGE:
-        q.change(iv, library, _pick(list(q.REVIEW_ENTRIES), number))
-    elif act is Act.SKIP:
-        q.skip(iv, library)
-    elif act is Act.SKIP_ALL:
-        q.skip_all_targets(iv, library)
-    elif act is Act.KEEP:
-        q.keep(iv, library)
+    answer = _ANSWERS.get(action.act)
+    if answer is not None:
+        answer(turn, iv, action.ints[0] if action.ints else 0)
     return [ask(turn, iv)]
+
+
+def _picked(found: bool) -> None:
+    if not found:
+        raise Rejected("button_invalid")
+
+
+def _topic_page(turn: Turn, iv: Interview, page: int) -> None:
+    iv.page = _pick(list(range(topic_pages(turn))), page)
+
+
+# What a button answers: (turn, interview, the button's number) → the interview changed.
+_ANSWERS: dict[Code, Callable[[Turn, Interview, int], None]] = {
+    Act.REGION_PICK: lambda turn, iv, n: _picked(q.pick_candidate(iv, n)),
+    Act.REGION_LEVEL: lambda turn, iv, n: _picked(q.pick_level(iv, n)),
+    Act.REGION_SIMILAR: lambda turn, iv, n: _picked(q.pick_similar(iv, n)),
+    Act.YEAR: lambda turn, iv, n: q.answer_year(iv, str(n)),
+    Act.KIND: lambda turn, iv, n: q.answer_kind(iv, _pick([k.id for k in kind_choices(turn)], n)),
+    Act.TOPIC: lambda turn, iv, n: q.toggle_topic(
+        iv, _pick([t.id for t in turn.library.priority_topics()], n)),
+    Act.TOPIC_PAGE: lambda turn, iv, n: _topic_page(turn, iv, n),
+    Act.TOPIC_ALL: lambda turn, iv, n: q.select_all(iv, turn.library),
+    Act.TOPICS_DONE: lambda turn, iv, n: q.finish_topics(iv),
+    Act.STYLE: lambda turn, iv, n: q.answer_style(iv, _pick(list(q.STYLES), n)),
+    Act.CHANGE: lambda turn, iv, n: q.change(iv, turn.library, _pick(list(q.REVIEW_ENTRIES), n)),
+    Act.SKIP: lambda turn, iv, n: q.skip(iv, turn.library),
+    Act.SKIP_ALL: lambda turn, iv, n: q.skip_all_targets(iv, turn.library),
+    Act.KEEP: lambda turn, iv, n: q.keep(iv, turn.library),
+}
 
 
 def _pick(options: list[T], index: int) -> T:
