@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import TypeVar
 
 from bot.compose.assemble import assemble_plan
 from bot.dialogue import usage
@@ -12,7 +10,7 @@ from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.interview import InterviewAct as Act
 from bot.dialogue.draft import overview, stamp
 from bot.dialogue.interview import _answers as q
-from bot.dialogue.interview._questions import ask, kind_choices, topic_pages
+from bot.dialogue.interview._questions import PRESSES, ask
 from bot.dialogue.router import Feature
 from bot.dialogue.state.draft import Screen, View
 from bot.dialogue.state.interview import Interview
@@ -30,7 +28,6 @@ _STEP_OF: dict[Code, str] = {
 }
 INTERVIEW_ACTS = frozenset({*_STEP_OF, Act.SKIP, Act.SKIP_ALL, Act.KEEP})
 _SEPARATORS = re.compile(r"[、，,；;\s]+")
-T = TypeVar("T")
 # catalogue entries listing the words for this year, next year, last year
 _RELATIVE_YEARS = {"year_this_words": 0, "year_next_words": 1, "year_last_words": -1}
 
@@ -121,45 +118,10 @@ def on_button(turn: Turn, iv: Interview, action: Action) -> list[Reply]:
         return [ask(turn, iv, typing_year=True)]
     if action.act is Act.GENERATE:
         return generate(turn, iv)
-    answer = _ANSWERS.get(action.act)
+    answer = PRESSES.get(action.act)
     if answer is not None:
         answer(turn, iv, action.ints[0] if action.ints else 0)
     return [ask(turn, iv)]
-
-
-def _picked(found: bool) -> None:
-    if not found:
-        raise Rejected("button_invalid")
-
-
-def _topic_page(turn: Turn, iv: Interview, page: int) -> None:
-    iv.page = _pick(list(range(topic_pages(turn))), page)
-
-
-# What a button answers: (turn, interview, the button's number) → the interview changed.
-_ANSWERS: dict[Code, Callable[[Turn, Interview, int], None]] = {
-    Act.REGION_PICK: lambda turn, iv, n: _picked(q.pick_candidate(iv, n)),
-    Act.REGION_LEVEL: lambda turn, iv, n: _picked(q.pick_level(iv, n)),
-    Act.REGION_SIMILAR: lambda turn, iv, n: _picked(q.pick_similar(iv, n)),
-    Act.YEAR: lambda turn, iv, n: q.answer_year(iv, str(n)),
-    Act.KIND: lambda turn, iv, n: q.answer_kind(iv, _pick([k.id for k in kind_choices(turn)], n)),
-    Act.TOPIC: lambda turn, iv, n: q.toggle_topic(
-        iv, _pick([t.id for t in turn.library.priority_topics()], n)),
-    Act.TOPIC_PAGE: lambda turn, iv, n: _topic_page(turn, iv, n),
-    Act.TOPIC_ALL: lambda turn, iv, n: q.select_all(iv, turn.library),
-    Act.TOPICS_DONE: lambda turn, iv, n: q.finish_topics(iv),
-    Act.STYLE: lambda turn, iv, n: q.answer_style(iv, _pick(list(q.STYLES), n)),
-    Act.CHANGE: lambda turn, iv, n: q.change(iv, turn.library, _pick(list(q.REVIEW_ENTRIES), n)),
-    Act.SKIP: lambda turn, iv, n: q.skip(iv, turn.library),
-    Act.SKIP_ALL: lambda turn, iv, n: q.skip_all_targets(iv, turn.library),
-    Act.KEEP: lambda turn, iv, n: q.keep(iv, turn.library),
-}
-
-
-def _pick(options: list[T], index: int) -> T:
-    if not 0 <= index < len(options):
-        raise Rejected("button_invalid")
-    return options[index]
 
 
 def back(turn: Turn, iv: Interview) -> list[Reply]:
