@@ -29,7 +29,7 @@ from bot.dialogue.admin._stats import stats
 from bot.dialogue.codes.admin import AdminAct
 from bot.dialogue.codes.interview import InterviewAct
 from bot.dialogue.router import Feature
-from bot.dialogue.state.admin import AdminTask
+from bot.dialogue.state.admin import AdminState, AdminTask
 from bot.dialogue.turn import Rejected, Turn, rows
 from bot.dialogue.types import Document, EventKind, Reply
 from bot.errors import InputError
@@ -175,7 +175,7 @@ ADMIN_ACTS = frozenset(BUTTONS) | FLOW_ACTS
 PRIORITY = 10  # before everything: an admin's task takes the texts and presses it waits for
 
 FEATURE = Feature(
-    name="admin", priority=PRIORITY, acts=ADMIN_ACTS, press=_press, claims=_claims,
+    name="admin", priority=PRIORITY, acts=ADMIN_ACTS, mode=AdminState, press=_press, claims=_claims,
     keeps_input=True, commands=COMMANDS, text=_text, file=_file,
     screen=current, back=_in_task("back"), skip=_in_task("skip"), cancel=_in_task("cancel"),
     help=_in_task("help"), otherwise=_elsewhere,

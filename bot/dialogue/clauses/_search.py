@@ -462,7 +462,8 @@ def feature() -> Feature:
     """/clause and inline mode (a new cache of the popular clauses for each engine)."""
     popular = Popular()
     return Feature(
-        name="clauses", priority=PRIORITY, acts=frozenset(HANDLERS), press=on_button,
+        name="clauses", priority=PRIORITY, acts=frozenset(HANDLERS), mode=ClauseQuestion,
+        press=on_button,
         commands={"clause": command}, text=_text, screen=_screen, first=_first,
         inline=lambda deps, event: inline_answer(deps, event, popular),
     )

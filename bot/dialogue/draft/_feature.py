@@ -128,7 +128,7 @@ def _help(turn: Turn) -> list[Reply] | None:
 
 
 FEATURE = Feature(
-    name="draft", priority=PRIORITY, acts=frozenset(DraftAct), press=_press,
+    name="draft", priority=PRIORITY, acts=frozenset(DraftAct), mode=View, press=_press,
     commands={"drafts": _drafts},
     text=_text, screen=lambda turn: [show(turn)] if _open(turn) else None,
     back=_back, skip=_skip, cancel=_cancel, help=_help,

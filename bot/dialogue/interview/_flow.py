@@ -208,7 +208,7 @@ def _help(turn: Turn) -> list[Reply] | None:
 
 
 FEATURE = Feature(
-    name="interview", priority=PRIORITY,
+    name="interview", priority=PRIORITY, mode=Interview,
     acts=frozenset(Act), press=_press, keeps_input=True,
     commands={"new": start}, text=_text, screen=_screen,
     back=_back, skip=_skip, cancel=_cancel, help=_help,
