@@ -93,6 +93,13 @@ def _topics_from_text(turn: Turn, iv: Interview, text: str) -> None:
     if said in _words(turn, "topics_all_words"):
         q.select_all(iv, turn.library)
         return
+    for topic_id in _typed_topics(turn, text):
+        if topic_id not in iv.topics:
+            q.toggle_topic(iv, topic_id)
+
+
+def _typed_topics(turn: Turn, text: str) -> list[str]:
+    """The priorities named in ``text`` (by name or id); ``topic_text_unknown`` for another word."""
     topics = turn.library.priority_topics()
     by_name = {t.name: t.id for t in topics} | {t.id: t.id for t in topics}
     words = [w for w in _SEPARATORS.split(text) if w]
@@ -100,9 +107,7 @@ def _topics_from_text(turn: Turn, iv: Interview, text: str) -> None:
     if not words or unknown:
         raise InputError("topic_text_unknown", word=unknown[0] if unknown else text.strip(),
                          choices="、".join(t.name for t in topics))
-    for word in words:
-        if by_name[word] not in iv.topics:
-            q.toggle_topic(iv, by_name[word])
+    return [by_name[word] for word in words]
 
 
 def _words(turn: Turn, message_id: str) -> set[str]:
