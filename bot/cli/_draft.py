@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.compose.assemble import PlanRequest, assemble_plan, default_order
-from bot.compose.plan import NumberingStyle, Plan
+from bot.compose.plan import Layout, NumberingStyle, Plan
 from bot.compose.regions import pick_region
 from bot.compose.targets import normalise_target, parse_year
 from bot.config import Settings
@@ -44,11 +44,13 @@ def build_request(args: argparse.Namespace, library: Library) -> PlanRequest:
         raise InputError("unknown_kind", kind=args.kind,
                          choices="、".join(k.name for k in library.kinds.values()))
     chosen = kind_topics_arg(args.topics, kind, library)
+    if args.topics is not None and args.topics.strip() == "all":
+        chosen = [t.id for t in library.priority_topics(year, region.level)]
     return PlanRequest(
         region=region, year=year, kind=kind.id,
         topics=chosen if args.keep_order else default_order(chosen),
         targets=parse_targets(args.target, library), style=NumberingStyle(args.style),
-        bureau=args.bureau,
+        bureau=args.bureau, layout=Layout(args.layout),
     )
 
 

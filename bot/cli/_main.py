@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.cli._snippets import add_arguments as add_snippets_commands
+from bot.compose.plan import Layout
 from bot.config import Settings
 from bot.errors import PlanbotError
 from bot.library.loader import LibraryError
@@ -66,6 +67,9 @@ def _add_draft(p: argparse.ArgumentParser) -> None:
     p.add_argument("--level", choices=["province", "city", "county", "district"],
                    help="level of a region that is not in the dataset")
     p.add_argument("--year", required=True, help="plan year (2000–2035)")
+    p.add_argument("--layout", choices=[x.value for x in Layout], default=Layout.THEMES.value,
+                   help="annual plans: priorities in thematic sections (default) or one section "
+                   "per topic")
     p.add_argument("--topics", help="comma-separated topic ids, or 'all' (annual plans only; "
                    "a special-purpose kind has its own sections)")
     p.add_argument("--kind", default="工作要点", help="plan kind, by name or id (see `kinds`)")

@@ -26,6 +26,13 @@ class NumberingStyle(StrEnum):
     FLAT = "flat"  # 一、 with 1. numbered straight through the plan
 
 
+class Layout(StrEnum):
+    """How the chosen priorities of an annual plan are laid out."""
+
+    THEMES = "themes"  # the kind's thematic sections, several topics in each (the default)
+    TOPICS = "topics"  # one section per topic
+
+
 class Item(BaseModel):
     """One paragraph of the plan. ``numbered`` items get （一）/1. labels; others are prose."""
 
@@ -44,11 +51,18 @@ class Section(BaseModel):
 
     id: str
     role: SectionRole
+    # the topics a thematic section draws on; empty: the section's id is its one topic
+    topics: list[str] = Field(default_factory=list)
     level: int = Field(default=1, ge=1, le=2)
     heading: str = ""
     heading_clause: str | None = None
     heading_variant: int = 0
     items: list[Item] = Field(default_factory=list)
+
+
+    def topic_ids(self) -> list[str]:
+        """The topics whose clauses the section holds."""
+        return list(self.topics) if self.topics else [self.id]
 
 
 class Note(BaseModel):
@@ -74,6 +88,11 @@ class Plan(BaseModel):
     sections: list[Section]
     targets: dict[str, str] = Field(default_factory=dict)
     notes: list[Note] = Field(default_factory=list)
+
+    def topic_ids(self) -> list[str]:
+        """The priority topics of the plan, in plan order (every topic section's topics)."""
+        found = [t for s in self.sections if s.role is SectionRole.TOPIC for t in s.topic_ids()]
+        return list(dict.fromkeys(found))
 
     def texts(self) -> list[str]:
         """Every piece of text in the plan, in reading order (title first)."""

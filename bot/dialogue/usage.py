@@ -9,7 +9,7 @@ stops the user's action.
 
 from __future__ import annotations
 
-from bot.compose.plan import Plan, SectionRole
+from bot.compose.plan import Plan
 from bot.curation import UsageEvent
 from bot.dialogue.turn import Turn
 
@@ -26,4 +26,4 @@ def record(turn: Turn, event: UsageEvent, *clause_ids: str | None) -> None:
 def record_draft(turn: Turn, plan: Plan) -> None:
     service = turn.deps.curation
     if service is not None:
-        service.usage.record_draft(s.id for s in plan.sections if s.role is SectionRole.TOPIC)
+        service.usage.record_draft(plan.topic_ids())
