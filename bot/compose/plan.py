@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.compose.context import Region
 from bot.library.kinds import SectionRole
 
-__all__ = ["PLACEHOLDER_RE", "Item", "Note", "NumberingStyle", "Plan", "Section", "SectionRole"]
+__all__ = [
+    "PLACEHOLDER_RE", "Item", "Layout", "Note", "NumberingStyle", "Plan", "Section", "SectionRole",
+]
 
 
 PLAN_SCHEMA_VERSION = 1

@@ -20,7 +20,7 @@ from bot.library.models import ClauseKind, Level, VarSpec
 if TYPE_CHECKING:
     from bot.library.library import Library
 
-__all__ = ["KindSection", "PlanKind", "SectionRole"]
+__all__ = ["KindSection", "PlanKind", "SectionRole", "Theme"]
 
 
 
