@@ -114,3 +114,5 @@ class LintFile(_Strict):
     always: list[LintRule]
     # bare titles of laws, documents and plans: a clause names them only in 书名号 (library/titles)
     titles: list[str] = []
+    # fixed 提法 a plan repeats by design (the repeated-passage check passes over them)
+    formulas: list[str] = []
