@@ -21,7 +21,8 @@ from bot.library.titles import unquoted
 
 YEARS = (2012, 2016, 2019, 2022, 2025, 2026, 2028)
 PLACES: dict[Level, str] = {
-    Level.CITY: "清远市", Level.COUNTY: "修文县", Level.DISTRICT: "天河区", Level.PROVINCE: "广东省",
+    Level.CITY: "清远市", Level.COUNTY: "修文县", Level.DISTRICT: "天河区",
+    Level.PROVINCE: "广东省",
 }
 ANNUAL = ("work_points", "work_plan")
 SECTIONS = (6, 9)  # thematic top-level sections of an all-priorities annual plan
@@ -35,10 +36,10 @@ OWN: dict[Level, tuple[str, ...]] = {
 }
 FOREIGN: dict[Level, tuple[str, ...]] = {
     Level.CITY: ("县直学校", "区属学校", "厅直属", "我县", "全县", "我区", "全区", "我省"),
-    Level.COUNTY: ("各县（市、区）", "市直学校", "区属学校", "厅直属", "全市", "我市", "我区", "全区",
-                   "下一级政府"),
-    Level.DISTRICT: ("各县（市、区）", "市直学校", "县直学校", "厅直属", "全市", "我市", "我县",
-                     "全县", "下一级政府"),
+    Level.COUNTY: ("各县（市、区）", "市直学校", "区属学校", "厅直属", "全市", "我市", "我区",
+                   "全区", "下一级政府"),
+    Level.DISTRICT: ("各县（市、区）", "市直学校", "县直学校", "厅直属", "全市", "我市",
+                     "我县", "全县", "下一级政府"),
     Level.PROVINCE: ("市直学校", "县直学校", "区属学校", "我市", "全市", "我县", "全县"),
 }
 

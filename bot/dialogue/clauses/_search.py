@@ -10,8 +10,9 @@ With a draft open (its overview, a section, an item …) the results are the cla
 draft's year and level; 查看全文 renders the clause for that draft (region, year, the user's
 targets) and 插入到草稿 asks for one of its sections. Without one, 查看全文 shows the text for
 the neutral region (``bot.search.preview``) and 插入到草稿 lists the user's drafts the clause fits
-(or offers a new one). The draft's Composer renders the inserted clause (``refine.add_clause``);
-it is saved with the revision the buttons carry and counted as INSERTED (``usage``).
+(or offers a new one). The draft's Composer renders the inserted clause
+(``compose.refine.add_clause``); it is saved with the revision the buttons carry and counted as
+INSERTED (``usage``).
 
 A query whose first page has no good result is recorded for the curators (``record=True``);
 inline queries are not (they arrive keystroke by keystroke). The session keeps the clause ids of
@@ -28,14 +29,17 @@ from collections.abc import Callable
 from bot.compose.plan import Plan, SectionRole
 from bot.compose.refine import add_clause, composer_for
 from bot.dialogue import usage
-from bot.dialogue.actions import Act, Action
-from bot.dialogue.editing import save
+from bot.dialogue.actions import Action, Code
+from bot.dialogue.codes.clauses import ClauseAct
+from bot.dialogue.codes.interview import InterviewAct
+from bot.dialogue.draft import Labels, item_view, load_plan, save, section_name
+from bot.dialogue.layout import LABEL, short
 from bot.dialogue.router import Feature, command_name
-from bot.dialogue.session import ClauseQuestion, ClauseSearch, Screen
+from bot.dialogue.state.clauses import ClauseQuestion, ClauseSearch
+from bot.dialogue.state.draft import Screen
 from bot.dialogue.turn import Deps, Rejected, Turn, revision_tag, rows
 from bot.dialogue.types import MAX_TEXT, Event, EventKind, InlineAnswer, InlineResult, Reply
 from bot.dialogue.usage import UsageEvent
-from bot.dialogue.views import LABEL, Labels, item_view, load_plan, section_name, short
 from bot.errors import InputError
 from bot.library.library import Library
 from bot.library.models import Clause, ClauseKind
@@ -153,13 +157,15 @@ def _results(turn: Turn, state: ClauseSearch) -> Reply:
         title, text = _rendered(turn, clause, found[1] if found else None)
         listed.append({"n": first + k, "topic": topic.name, "title": title,
                        "excerpt": short(" ".join(text.split()), EXCERPT)})
-        buttons.append([turn.labelled("btn_clause_full", Act.CLAUSE_FULL, k, n=first + k),
-                        turn.labelled("btn_clause_insert", Act.CLAUSE_INSERT, k, n=first + k)])
+        buttons.append([
+            turn.labelled("btn_clause_full", ClauseAct.CLAUSE_FULL, k, n=first + k),
+            turn.labelled("btn_clause_insert", ClauseAct.CLAUSE_INSERT, k, n=first + k),
+        ])
     paging = []
     if state.page > 0:
-        paging.append(turn.labelled("btn_prev_page", Act.CLAUSE_PAGE, state.page - 1))
+        paging.append(turn.labelled("btn_prev_page", ClauseAct.CLAUSE_PAGE, state.page - 1))
     if state.more:
-        paging.append(turn.labelled("btn_next_page", Act.CLAUSE_PAGE, state.page + 1))
+        paging.append(turn.labelled("btn_next_page", ClauseAct.CLAUSE_PAGE, state.page + 1))
     draft = _draft_params(found)
     text = turn.screen("clause_results", query=short(state.query, 30), page=state.page + 1,
                        results=listed, more=state.more, **draft)
@@ -235,8 +241,8 @@ def _full(turn: Turn, action: Action) -> list[Reply]:
     screen = turn.screen("clause_full", topic=topic.name if topic else "", title=title,
                          text=text, region=spec.full_name if spec else "", **_draft_params(found))
     return [turn.reply(screen, [
-        [turn.labelled("btn_clause_insert_this", Act.CLAUSE_INSERT, k)],
-        [turn.labelled("btn_clause_results", Act.CLAUSE_PAGE, state.page)],
+        [turn.labelled("btn_clause_insert_this", ClauseAct.CLAUSE_INSERT, k)],
+        [turn.labelled("btn_clause_results", ClauseAct.CLAUSE_PAGE, state.page)],
     ])]
 
 
@@ -263,12 +269,12 @@ def _which_draft(turn: Turn, state: ClauseSearch, k: int, clause: Clause) -> Rep
         record for record in turn.deps.store.drafts.list_for(turn.user_id)
         if _fits(clause, load_plan(record))
     ][: turn.deps.page_size]
-    picks = [turn.button(short(r.name, LABEL), Act.CLAUSE_DRAFT, r.id, k) for r in fitting]
+    picks = [turn.button(short(r.name, LABEL), ClauseAct.CLAUSE_DRAFT, r.id, k) for r in fitting]
     text = turn.screen("clause_drafts", title=_title(turn, clause), drafts=len(fitting))
     return turn.reply(text, [
         *rows(picks, 1),
-        [turn.labelled("btn_new", Act.NEW)],
-        [turn.labelled("btn_clause_results", Act.CLAUSE_PAGE, state.page)],
+        [turn.labelled("btn_new", InterviewAct.NEW)],
+        [turn.labelled("btn_clause_results", ClauseAct.CLAUSE_PAGE, state.page)],
     ])
 
 
@@ -280,12 +286,12 @@ def _where(turn: Turn, state: ClauseSearch, k: int, clause: Clause, record: Draf
     rev = revision_tag(record)
     picks = [
         turn.button(short(f"{labels.sections.get(s, '')}{section_name(turn, plan, s)}", LABEL),
-                    Act.CLAUSE_SECTION, record.id, rev, k, s)
+                    ClauseAct.CLAUSE_SECTION, record.id, rev, k, s)
         for s in _sections_for(plan, clause)
     ]
     text = turn.screen("clause_where", title=_title(turn, clause, plan), draft=record.name)
     return turn.reply(text, [
-        *rows(picks, 1), [turn.labelled("btn_clause_results", Act.CLAUSE_PAGE, state.page)],
+        *rows(picks, 1), [turn.labelled("btn_clause_results", ClauseAct.CLAUSE_PAGE, state.page)],
     ])
 
 
@@ -332,12 +338,12 @@ def _sections_for(plan: Plan, clause: Clause) -> list[int]:
     ]
 
 
-HANDLERS: dict[Act, Handler] = {
-    Act.CLAUSE_PAGE: _page,
-    Act.CLAUSE_FULL: _full,
-    Act.CLAUSE_INSERT: _insert,
-    Act.CLAUSE_DRAFT: _draft,
-    Act.CLAUSE_SECTION: _section,
+HANDLERS: dict[Code, Handler] = {
+    ClauseAct.CLAUSE_PAGE: _page,
+    ClauseAct.CLAUSE_FULL: _full,
+    ClauseAct.CLAUSE_INSERT: _insert,
+    ClauseAct.CLAUSE_DRAFT: _draft,
+    ClauseAct.CLAUSE_SECTION: _section,
 }
 
 

@@ -18,12 +18,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.compose.refine import MAX_NAME
-from bot.dialogue import drafts
-from bot.dialogue.actions import Act, Action
-from bot.dialogue.export import export_document
+from bot.dialogue import draft as drafts
+from bot.dialogue.actions import Action, Code
+from bot.dialogue.codes.sharing import ShareAct
+from bot.dialogue.draft import (
+    DEFAULT_EXPIRY,
+    EXPORT_FORMATS,
+    carried,
+    export_document,
+    load_plan,
+    overview,
+)
+from bot.dialogue.layout import short
 from bot.dialogue.router import Feature
-from bot.dialogue.session import Screen, View
-from bot.dialogue.share_views import (
+from bot.dialogue.sharing._views import (
     EXPIRY_CHOICES,
     SHARE_KINDS,
     access,
@@ -34,10 +42,9 @@ from bot.dialogue.share_views import (
     shared_view,
     user_tag,
 )
+from bot.dialogue.state.draft import Screen, View
 from bot.dialogue.turn import Rejected, Turn
 from bot.dialogue.types import Reply
-from bot.dialogue.views import DEFAULT_EXPIRY, EXPORT_FORMATS, load_plan, overview, short
-from bot.dialogue.wordings import carried
 from bot.errors import InputError
 from bot.export.text import plan_to_text
 from bot.store.models import DraftRecord, ShareKind, ShareRecord
@@ -192,7 +199,7 @@ def _view_preview(turn: Turn, action: Action) -> list[Reply]:
     if record is None:
         return _closed(turn)
     menu = turn.reply(turn.say("preview_done"), [[
-        turn.labelled("btn_overview", Act.VIEW_OPEN, record.id),
+        turn.labelled("btn_overview", ShareAct.VIEW_OPEN, record.id),
     ]], edit=False)
     return [Reply(text=plan_to_text(load_plan(record))), menu]
 
@@ -209,16 +216,16 @@ def _view_export(turn: Turn, action: Action) -> list[Reply]:
                           documents=[document])]
 
 
-HANDLERS: dict[Act, Handler] = {
-    Act.SHARE: _share,
-    Act.SHARE_NEW: _new,
-    Act.SHARE_LINK: _manage,
-    Act.SHARE_EXPIRY: _expiry,
-    Act.SHARE_REVOKE: _revoke,
-    Act.SHARE_REMOVE: _remove,
-    Act.VIEW_OPEN: _view_open,
-    Act.VIEW_PREVIEW: _view_preview,
-    Act.VIEW_EXPORT: _view_export,
+HANDLERS: dict[Code, Handler] = {
+    ShareAct.SHARE: _share,
+    ShareAct.SHARE_NEW: _new,
+    ShareAct.SHARE_LINK: _manage,
+    ShareAct.SHARE_EXPIRY: _expiry,
+    ShareAct.SHARE_REVOKE: _revoke,
+    ShareAct.SHARE_REMOVE: _remove,
+    ShareAct.VIEW_OPEN: _view_open,
+    ShareAct.VIEW_PREVIEW: _view_preview,
+    ShareAct.VIEW_EXPORT: _view_export,
 }
 
 
