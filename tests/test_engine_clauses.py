@@ -9,9 +9,9 @@ import pytest
 
 from bot.curation import UsageEvent
 from bot.dialogue.actions import Act, encode
+from bot.dialogue.draft._views import Labels
 from bot.dialogue.engine import Engine
 from bot.dialogue.turn import revision_tag
-from bot.dialogue.views import Labels
 from bot.search import Analyzer
 from tests.admin_chat import service_of
 from tests.chat import Chat

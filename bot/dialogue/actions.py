@@ -82,14 +82,14 @@ class Act(StrEnum):
     POST = "po"  # draft: post it into the group chat the button is in
     KEEP_MINE = "km"  # draft, revision: apply the user's text over a newer revision
     DISCARD = "dc"  # draft: drop the user's text
-    TAKE_NEWER = "nt"  # draft, revision, section, item: the clause's newer wording (wordings.py)
-    # /clause (bot/dialogue/clauses.py): index = a result's index on the page the session holds
+    TAKE_NEWER = "nt"  # draft, revision, section, item: the newer wording (draft/_wordings)
+    # /clause (bot/dialogue/clauses/): index = a result's index on the page the session holds
     CLAUSE_PAGE = "qg"  # page of the results
     CLAUSE_FULL = "qv"  # index: the clause's full text
     CLAUSE_INSERT = "qi"  # index: where to insert it (a section of the open draft, or a draft)
     CLAUSE_DRAFT = "qd"  # draft, index: the sections of that draft
     CLAUSE_SECTION = "qs"  # draft, revision, index, section: insert it there
-    # admins (bot/dialogue/admin*.py): nothing but an action code and small numbers; the
+    # admins (bot/dialogue/admin/): nothing but an action code and small numbers; the
     # preview waiting for 确认 lives in the session
     ADMIN_MENU = "aa"  # menu entry index
     ADMIN_TOPIC = "at"  # topic index (new clause)

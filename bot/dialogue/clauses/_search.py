@@ -10,8 +10,9 @@ With a draft open (its overview, a section, an item …) the results are the cla
 draft's year and level; 查看全文 renders the clause for that draft (region, year, the user's
 targets) and 插入到草稿 asks for one of its sections. Without one, 查看全文 shows the text for
 the neutral region (``bot.search.preview``) and 插入到草稿 lists the user's drafts the clause fits
-(or offers a new one). The draft's Composer renders the inserted clause (``refine.add_clause``);
-it is saved with the revision the buttons carry and counted as INSERTED (``usage``).
+(or offers a new one). The draft's Composer renders the inserted clause
+(``compose.refine.add_clause``); it is saved with the revision the buttons carry and counted as
+INSERTED (``usage``).
 
 A query whose first page has no good result is recorded for the curators (``record=True``);
 inline queries are not (they arrive keystroke by keystroke). The session keeps the clause ids of
@@ -29,13 +30,14 @@ from bot.compose.plan import Plan, SectionRole
 from bot.compose.refine import add_clause, composer_for
 from bot.dialogue import usage
 from bot.dialogue.actions import Act, Action
-from bot.dialogue.editing import save
+from bot.dialogue.draft import Labels, item_view, load_plan, save, section_name
+from bot.dialogue.layout import LABEL, short
 from bot.dialogue.router import Feature, command_name
-from bot.dialogue.session import ClauseQuestion, ClauseSearch, Screen
+from bot.dialogue.state.clauses import ClauseQuestion, ClauseSearch
+from bot.dialogue.state.draft import Screen
 from bot.dialogue.turn import Deps, Rejected, Turn, revision_tag, rows
 from bot.dialogue.types import MAX_TEXT, Event, EventKind, InlineAnswer, InlineResult, Reply
 from bot.dialogue.usage import UsageEvent
-from bot.dialogue.views import LABEL, Labels, item_view, load_plan, section_name, short
 from bot.errors import InputError
 from bot.library.library import Library
 from bot.library.models import Clause, ClauseKind

@@ -6,7 +6,7 @@ from datetime import date
 
 from bot.compose.assemble import default_order
 from bot.dialogue.actions import Act
-from bot.dialogue.interview import (
+from bot.dialogue.interview._answers import (
     DEFAULT_KIND,
     KIND,
     LEVELS,
@@ -25,7 +25,7 @@ from bot.dialogue.interview import (
     target_key,
     target_vars,
 )
-from bot.dialogue.session import Interview
+from bot.dialogue.state.interview import Interview
 from bot.dialogue.turn import Turn, rows
 from bot.dialogue.types import Button, Reply
 from bot.library.kinds import PlanKind

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from bot.dialogue.mode import Mode
+from bot.dialogue.state.mode import Mode
 from bot.library.models import MIN_YEAR, Level
 
 MAX_CANDIDATES = 8  # clauses offered after a search

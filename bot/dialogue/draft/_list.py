@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
 from typing import Any
 
 from bot.compose.refine import MAX_NAME
 from bot.dialogue.actions import Act, Action
-from bot.dialogue.session import Screen, View
-from bot.dialogue.turn import Rejected, Turn, rows
-from bot.dialogue.types import Reply
-from bot.dialogue.views import (
-    LABEL,
+from bot.dialogue.draft._views import (
     add_menu,
     confirm_drop,
     export_menu,
@@ -19,13 +14,14 @@ from bot.dialogue.views import (
     load_plan,
     overview,
     section_view,
-    short,
     todo_view,
 )
+from bot.dialogue.layout import DISPLAY_TZ, LABEL, short
+from bot.dialogue.state.draft import Screen, View
+from bot.dialogue.turn import Rejected, Turn, rows
+from bot.dialogue.types import Reply
 from bot.errors import InputError
 from bot.store.models import DraftRecord
-
-DISPLAY_TZ = timezone(timedelta(hours=8))  # times are shown in China Standard Time
 
 
 def drafts_list(turn: Turn, page: int = 0, *, note: str = "") -> Reply:

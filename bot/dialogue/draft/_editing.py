@@ -26,13 +26,9 @@ from bot.compose.refine import (
 from bot.compose.todo import REGION_KEY, FillResult, fill_region, fill_target, todo
 from bot.dialogue import usage
 from bot.dialogue.actions import Act, Action
-from bot.dialogue.drafts import drafts_list
-from bot.dialogue.export import export_document
-from bot.dialogue.session import InputKind, Pending, Undo
-from bot.dialogue.turn import Rejected, Turn
-from bot.dialogue.types import Reply
-from bot.dialogue.usage import UsageEvent
-from bot.dialogue.views import (
+from bot.dialogue.draft._export import export_document
+from bot.dialogue.draft._list import drafts_list
+from bot.dialogue.draft._views import (
     EXPORT_FORMATS,
     Labels,
     add_menu,
@@ -43,7 +39,11 @@ from bot.dialogue.views import (
     section_view,
     todo_view,
 )
-from bot.dialogue.wordings import newer_item, taken_meta
+from bot.dialogue.draft._wordings import newer_item, taken_meta
+from bot.dialogue.state.draft import InputKind, Pending, Undo
+from bot.dialogue.turn import Rejected, Turn
+from bot.dialogue.types import Reply
+from bot.dialogue.usage import UsageEvent
 from bot.errors import ConflictError
 from bot.export.text import plan_to_text
 from bot.store.models import DraftRecord
@@ -234,7 +234,7 @@ def _prompt_for(
 def current_value(
     record: DraftRecord, plan: Plan, kind: InputKind, key: str = "", s: int = 0, i: int = 0
 ) -> str:
-    """What a text of this kind replaces (kept as ``Pending.base``; see bot.dialogue.conflict)."""
+    """What a text of this kind replaces (kept as ``Pending.base``; see ``_conflict``)."""
     if kind is InputKind.EDIT:
         return plan.sections[s].items[i].text
     if kind is InputKind.RENAME:

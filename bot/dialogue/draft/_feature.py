@@ -7,10 +7,11 @@ list), and /cancel closes the draft.
 
 from __future__ import annotations
 
-from bot.dialogue import drafts, editing
 from bot.dialogue.actions import Act, Action
+from bot.dialogue.draft import _editing as editing
+from bot.dialogue.draft import _list as drafts
 from bot.dialogue.router import Feature
-from bot.dialogue.session import View
+from bot.dialogue.state.draft import View
 from bot.dialogue.turn import Turn
 from bot.dialogue.types import Reply
 from bot.errors import InputError

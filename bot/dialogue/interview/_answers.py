@@ -15,7 +15,7 @@ from bot.compose.gazetteer import MatchStatus, region_from_parts, resolve_region
 from bot.compose.plan import NumberingStyle
 from bot.compose.regions import MAX_REGION_TEXT
 from bot.compose.targets import normalise_target, parse_year
-from bot.dialogue.session import MAX_HISTORY, Interview, RegionChoice
+from bot.dialogue.state.interview import MAX_HISTORY, Interview, RegionChoice
 from bot.errors import InputError
 from bot.library.kinds import PlanKind
 from bot.library.library import Library

@@ -13,8 +13,12 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict
 
 
-class Mode(BaseModel):
+class Part(BaseModel):
+    """A part of the stored session: plain data, checked on every change."""
+
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
+
+class Mode(Part):
     KEY: ClassVar[str]
     LAYER: ClassVar[int]

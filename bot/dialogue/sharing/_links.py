@@ -18,12 +18,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.compose.refine import MAX_NAME
-from bot.dialogue import drafts
+from bot.dialogue import draft as drafts
 from bot.dialogue.actions import Act, Action
-from bot.dialogue.export import export_document
+from bot.dialogue.draft import (
+    DEFAULT_EXPIRY,
+    EXPORT_FORMATS,
+    carried,
+    export_document,
+    load_plan,
+    overview,
+)
+from bot.dialogue.layout import short
 from bot.dialogue.router import Feature
-from bot.dialogue.session import Screen, View
-from bot.dialogue.share_views import (
+from bot.dialogue.sharing._views import (
     EXPIRY_CHOICES,
     SHARE_KINDS,
     access,
@@ -34,10 +41,9 @@ from bot.dialogue.share_views import (
     shared_view,
     user_tag,
 )
+from bot.dialogue.state.draft import Screen, View
 from bot.dialogue.turn import Rejected, Turn
 from bot.dialogue.types import Reply
-from bot.dialogue.views import DEFAULT_EXPIRY, EXPORT_FORMATS, load_plan, overview, short
-from bot.dialogue.wordings import carried
 from bot.errors import InputError
 from bot.export.text import plan_to_text
 from bot.store.models import DraftRecord, ShareKind, ShareRecord

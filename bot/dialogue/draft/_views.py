@@ -15,15 +15,15 @@ from bot.compose.plan import PLACEHOLDER_RE, Plan, SectionRole
 from bot.compose.refine import addable, wording_count
 from bot.compose.todo import REGION_KEY, TodoEntry, todo
 from bot.dialogue.actions import Act
-from bot.dialogue.session import Screen, View
+from bot.dialogue.draft._wordings import newer_item, newer_items
+from bot.dialogue.layout import LABEL, short
+from bot.dialogue.state.draft import Screen, View
 from bot.dialogue.turn import Turn, revision_tag, rows
 from bot.dialogue.types import Button, Reply
-from bot.dialogue.wordings import newer_item, newer_items
 from bot.errors import PlanbotError
 from bot.store.models import DraftRecord
 
 EXCERPT = 40
-LABEL = 24
 MAX_TODO_BUTTONS = 12
 MAX_NEWER_BUTTONS = 5  # items with a newer wording, one button each, on the overview
 EXPORT_FORMATS = ("docx", "md", "txt")
@@ -35,10 +35,6 @@ def load_plan(record: DraftRecord) -> Plan:
         return Plan.model_validate(record.plan)
     except ValidationError as exc:
         raise PlanbotError("draft_invalid", name=record.name) from exc
-
-
-def short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ from __future__ import annotations
 from bot.compose.plan import Plan
 from bot.compose.refine import MAX_ITEM_TEXT, MAX_NAME, checked_text
 from bot.compose.targets import normalise_target
-from bot.dialogue import editing
 from bot.dialogue.actions import Act, Action
-from bot.dialogue.session import InputKind, Pending
+from bot.dialogue.draft import _editing as editing
+from bot.dialogue.draft._views import Labels, item_view, load_plan, overview
+from bot.dialogue.state.draft import InputKind, Pending
 from bot.dialogue.turn import Rejected, Turn, revision_tag
 from bot.dialogue.types import Reply
-from bot.dialogue.views import Labels, item_view, load_plan, overview
 from bot.errors import ConflictError, InputError
 from bot.store.models import DraftRecord
 

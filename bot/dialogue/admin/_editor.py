@@ -22,17 +22,17 @@ from typing import TypeVar
 from bot.compose.refine import checked_text
 from bot.curation import ChangePreview, LibraryService, NewClause, RevisionAction
 from bot.dialogue.actions import Act, Action
-from bot.dialogue.admin_state import (
+from bot.dialogue.admin._views import confirm_buttons, preview_text, problems_reply, summary_text
+from bot.dialogue.layout import short
+from bot.dialogue.state.admin import (
     MAX_CANDIDATES,
     MAX_SHOWN,
     AdminState,
     AdminStep,
     AdminTask,
 )
-from bot.dialogue.admin_views import confirm_buttons, preview_text, problems_reply, summary_text
 from bot.dialogue.turn import Rejected, Turn, rows
 from bot.dialogue.types import Button, Reply
-from bot.dialogue.views import short
 from bot.errors import ConflictError, InputError, NotFoundError, PermissionDenied, PlanbotError
 from bot.library.models import MAX_YEAR, MIN_YEAR, Clause, ClauseKind, Level
 

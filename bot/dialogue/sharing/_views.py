@@ -11,18 +11,17 @@ from typing import Any
 
 from bot.compose.plan import PLACEHOLDER_RE, Plan, SectionRole
 from bot.dialogue.actions import Act
-from bot.dialogue.drafts import DISPLAY_TZ
-from bot.dialogue.session import Screen, View
-from bot.dialogue.turn import Turn, rows
-from bot.dialogue.types import Button, Reply
-from bot.dialogue.views import (
+from bot.dialogue.draft import (
     DEFAULT_EXPIRY,
     EXPORT_FORMATS,
     Labels,
     load_plan,
     section_name,
-    short,
 )
+from bot.dialogue.layout import DISPLAY_TZ, short
+from bot.dialogue.state.draft import Screen, View
+from bot.dialogue.turn import Turn, rows
+from bot.dialogue.types import Button, Reply
 from bot.store.models import DraftRecord, ShareKind, ShareRecord
 
 # (message id suffix, lifetime); a new link gets the default unless the owner picks another

@@ -6,16 +6,16 @@ import re
 from typing import TypeVar
 
 from bot.compose.assemble import assemble_plan
-from bot.dialogue import interview as q
 from bot.dialogue import usage
 from bot.dialogue.actions import Act, Action
-from bot.dialogue.questions import ask, kind_choices, topic_pages
+from bot.dialogue.draft import overview, stamp
+from bot.dialogue.interview import _answers as q
+from bot.dialogue.interview._questions import ask, kind_choices, topic_pages
 from bot.dialogue.router import Feature
-from bot.dialogue.session import Interview, Screen, View
+from bot.dialogue.state.draft import Screen, View
+from bot.dialogue.state.interview import Interview
 from bot.dialogue.turn import Rejected, Turn
 from bot.dialogue.types import Reply
-from bot.dialogue.views import overview
-from bot.dialogue.wordings import stamp
 from bot.errors import InputError
 
 # The question a button answers; a press for another question is not from the current screen.

@@ -7,9 +7,9 @@ waiting, and a press of another button on a draft ends it.
 
 from __future__ import annotations
 
-from bot.dialogue import conflict
+from bot.dialogue.draft import _conflict as conflict
 from bot.dialogue.router import Feature, Handler
-from bot.dialogue.session import Pending
+from bot.dialogue.state.draft import Pending
 from bot.dialogue.turn import Rejected, Turn
 from bot.dialogue.types import Reply
 

@@ -20,11 +20,10 @@ from bot.curation import (
     RevisionInfo,
 )
 from bot.dialogue.actions import Act
-from bot.dialogue.admin_state import AdminStep
-from bot.dialogue.drafts import DISPLAY_TZ
+from bot.dialogue.layout import DISPLAY_TZ, short
+from bot.dialogue.state.admin import AdminStep
 from bot.dialogue.turn import Turn, rows
 from bot.dialogue.types import Button, Document, Reply
-from bot.dialogue.views import short
 from bot.library.loader import Problem
 from bot.search.misses import Miss
 

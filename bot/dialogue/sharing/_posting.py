@@ -12,12 +12,12 @@ replies go to the chat the event came from. In a private chat ``/post`` explains
 from __future__ import annotations
 
 from bot.dialogue.actions import Act, Action
-from bot.dialogue.export import export_document
+from bot.dialogue.draft import export_document, load_plan
+from bot.dialogue.layout import LABEL, short
 from bot.dialogue.router import Feature
-from bot.dialogue.share_views import placeholder_count, summaries
+from bot.dialogue.sharing._views import placeholder_count, summaries
 from bot.dialogue.turn import Turn, rows
 from bot.dialogue.types import Event, EventKind, Reply
-from bot.dialogue.views import LABEL, load_plan, short
 
 MAX_CHOICES = 8
 

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.dialogue import admin_flow, admin_views
 from bot.dialogue.actions import Act, Action
-from bot.dialogue.admin_flow import require_admin
-from bot.dialogue.admin_state import AdminTask
+from bot.dialogue.admin import _editor as admin_flow
+from bot.dialogue.admin import _views as admin_views
+from bot.dialogue.admin._editor import require_admin
 from bot.dialogue.router import Feature
+from bot.dialogue.state.admin import AdminTask
 from bot.dialogue.turn import Rejected, Turn, rows
 from bot.dialogue.types import Document, EventKind, Reply
 from bot.errors import InputError
