@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.compose.plan import NumberingStyle
-from bot.dialogue.draft._views import EXPORT_FORMATS
+from bot.dialogue.draft import EXPORT_FORMATS
 from bot.dialogue.engine import COMMANDS
 from bot.dialogue.interview._answers import LEVELS, REVIEW_ENTRIES
 from bot.messages import PROMPTS_DIR, Messages

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.dialogue.actions import _SHAPES, Act, Action, decode, encode
+from bot.dialogue.actions import _SHAPES, Action, decode, encode
+from bot.dialogue.codes import Codes as Act
 from bot.dialogue.draft._export import file_stem
 from bot.dialogue.session import NONCE_MODULUS, Session, dump_session, load_session
 from bot.dialogue.state.interview import Interview

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.curation import UsageEvent
-from bot.dialogue.actions import Act, encode
-from bot.dialogue.draft._views import Labels
+from bot.dialogue.actions import encode
+from bot.dialogue.codes import Codes as Act
+from bot.dialogue.draft import Labels
 from bot.dialogue.engine import Engine
 from bot.dialogue.turn import revision_tag
 from bot.search import Analyzer

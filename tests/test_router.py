@@ -4,20 +4,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.dialogue.actions import Act
+from bot.dialogue.actions import all_codes
+from bot.dialogue.codes import ENUMS, Codes, Common
 from bot.dialogue.features import features
 from bot.dialogue.router import Router
 from tests.test_layering import imports_in
 
 DIALOGUE = Path(__file__).resolve().parent.parent / "bot" / "dialogue"
-COMMON = {Act.BACK, Act.CANCEL}  # the router's own: ⬅ and 取消 work like /back and /cancel
+COMMON = set(Common)  # the router's own: ⬅ and 取消 work like /back and /cancel
 
 
 def test_every_button_code_belongs_to_exactly_one_feature() -> None:
     owned = [act for feature in features() for act in feature.acts]
     assert len(owned) == len(set(owned))
-    assert set(owned) | COMMON == set(Act)
+    assert set(owned) | COMMON == set(Codes)
     assert not set(owned) & COMMON
+
+
+def test_codes_and_their_names_are_unique_across_features() -> None:
+    members = [member for kind in ENUMS for member in kind]
+    assert len({m.value for m in members}) == len({m.name for m in members}) == len(members)
+    assert set(all_codes().values()) == set(members)  # every enum is one the codec reads
+    assert all(len(m.value) == 2 for m in members)
+
+
+def test_a_feature_registers_the_codes_of_its_own_enum() -> None:
+    for feature in features():
+        kinds = {type(act) for act in feature.acts}
+        assert len(kinds) <= 1, (feature.name, kinds)
 
 
 def test_features_have_distinct_priorities_and_names() -> None:

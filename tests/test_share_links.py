@@ -12,8 +12,9 @@ from datetime import timedelta
 import pytest
 
 from bot.adapters.console import run_console
-from bot.dialogue.actions import Act, encode
-from bot.dialogue.draft._views import EXPORT_FORMATS
+from bot.dialogue.actions import encode
+from bot.dialogue.codes import Codes as Act
+from bot.dialogue.draft import EXPORT_FORMATS
 from bot.dialogue.sharing._views import EXPIRY_CHOICES, SHARE_KINDS
 from bot.dialogue.state.draft import Screen
 from bot.messages import Messages

@@ -21,8 +21,11 @@ from typing import TypeVar
 
 from bot.compose.refine import checked_text
 from bot.curation import ChangePreview, LibraryService, NewClause, RevisionAction
-from bot.dialogue.actions import Act, Action
+from bot.dialogue.actions import Action
 from bot.dialogue.admin._views import confirm_buttons, preview_text, problems_reply, summary_text
+from bot.dialogue.codes.admin import AdminAct
+from bot.dialogue.codes.common import Common
+from bot.dialogue.codes.interview import InterviewAct
 from bot.dialogue.layout import short
 from bot.dialogue.state.admin import (
     MAX_CANDIDATES,
@@ -123,9 +126,9 @@ def screen(turn: Turn, *, note: str = "") -> Reply:
 
 
 def _nav(turn: Turn, st: AdminState) -> list[Button]:
-    nav = [turn.labelled("btn_cancel", Act.CANCEL)]
+    nav = [turn.labelled("btn_cancel", Common.CANCEL)]
     if st.step in _PREVIOUS:
-        nav.insert(0, turn.labelled("btn_back", Act.BACK))
+        nav.insert(0, turn.labelled("btn_back", Common.BACK))
     return nav
 
 
@@ -137,26 +140,26 @@ def _new_screen(turn: Turn, st: AdminState, note: str) -> Reply:
         topics = list(library.topics.values())
         pages = max(1, -(-len(topics) // TOPIC_PAGE))
         page = min(st.page, pages - 1)
-        picks = [turn.button(short(t.name, LABEL), Act.ADMIN_TOPIC, k)
+        picks = [turn.button(short(t.name, LABEL), AdminAct.ADMIN_TOPIC, k)
                  for k, t in enumerate(topics) if page * TOPIC_PAGE <= k < (page + 1) * TOPIC_PAGE]
         paging = []
         if page > 0:
-            paging.append(turn.labelled("btn_prev_page", Act.ADMIN_TOPIC_PAGE, page - 1))
+            paging.append(turn.labelled("btn_prev_page", AdminAct.ADMIN_TOPIC_PAGE, page - 1))
         if page < pages - 1:
-            paging.append(turn.labelled("btn_next_page", Act.ADMIN_TOPIC_PAGE, page + 1))
+            paging.append(turn.labelled("btn_next_page", AdminAct.ADMIN_TOPIC_PAGE, page + 1))
         buttons = [*rows(picks, 2), paging]
     elif st.step is AdminStep.KIND:
-        buttons = rows([turn.labelled(f"admin_kind_{k.value}", Act.ADMIN_KIND, n)
+        buttons = rows([turn.labelled(f"admin_kind_{k.value}", AdminAct.ADMIN_KIND, n)
                         for n, k in enumerate(KINDS)], 3)
     elif st.step is AdminStep.TITLE:
-        buttons = [[turn.labelled("btn_admin_no_title", Act.SKIP)]]
+        buttons = [[turn.labelled("btn_admin_no_title", InterviewAct.SKIP)]]
     elif st.step is AdminStep.SCOPE:
         levels = [turn.labelled("btn_admin_level_on" if level in st.levels else
-                                "btn_admin_level_off", Act.ADMIN_LEVEL, n,
+                                "btn_admin_level_off", AdminAct.ADMIN_LEVEL, n,
                                 level=turn.say(f"admin_level_{level.value}"))
                   for n, level in enumerate(LEVELS)]
-        buttons = [levels, [turn.labelled("btn_admin_any_year", Act.ADMIN_ANY_YEAR),
-                            turn.labelled("btn_admin_preview", Act.ADMIN_NEXT)]]
+        buttons = [levels, [turn.labelled("btn_admin_any_year", AdminAct.ADMIN_ANY_YEAR),
+                            turn.labelled("btn_admin_preview", AdminAct.ADMIN_NEXT)]]
     text = turn.screen(
         "admin_new", note=note, step=st.step.value, topic=topic.name if topic else "",
         kind=turn.say(f"admin_kind_{st.kind}") if st.kind else "", title=st.title,
@@ -169,7 +172,7 @@ def _new_screen(turn: Turn, st: AdminState, note: str) -> Reply:
 
 def _find_screen(turn: Turn, st: AdminState, note: str) -> Reply:
     found = [c for c in map(turn.library.clause, st.candidates) if c is not None]
-    picks = [turn.button(short(c.title or c.id, LABEL), Act.ADMIN_PICK, k)
+    picks = [turn.button(short(c.title or c.id, LABEL), AdminAct.ADMIN_PICK, k)
              for k, c in enumerate(found)]
     text = turn.screen("admin_find", note=note, task=st.task.value,
                        action=turn.say(f"admin_action_{st.task.value}"),
@@ -243,27 +246,27 @@ def on_button(turn: Turn, action: Action) -> list[Reply]:
     require_admin(turn)
     st = state(turn)
     act, number = action.act, (action.ints[0] if action.ints else 0)
-    if act is Act.ADMIN_CONFIRM and st.step is AdminStep.CONFIRM:
+    if act is AdminAct.ADMIN_CONFIRM and st.step is AdminStep.CONFIRM:
         return confirm(turn)
-    if act is Act.ADMIN_DISCARD and st.step is AdminStep.CONFIRM:
+    if act is AdminAct.ADMIN_DISCARD and st.step is AdminStep.CONFIRM:
         return discard(turn)
-    if act is Act.ADMIN_PICK and st.step is AdminStep.FIND:
+    if act is AdminAct.ADMIN_PICK and st.step is AdminStep.FIND:
         return pick(turn, st, _index(st.candidates, number))
-    if act is Act.ADMIN_TOPIC and st.step is AdminStep.TOPIC:
+    if act is AdminAct.ADMIN_TOPIC and st.step is AdminStep.TOPIC:
         st.topic = _index(list(turn.library.topics), number)
         st.step = AdminStep.KIND
-    elif act is Act.ADMIN_TOPIC_PAGE and st.step is AdminStep.TOPIC:
+    elif act is AdminAct.ADMIN_TOPIC_PAGE and st.step is AdminStep.TOPIC:
         st.page = _index(list(range(-(-len(turn.library.topics) // TOPIC_PAGE))), number)
-    elif act is Act.ADMIN_KIND and st.step is AdminStep.KIND:
+    elif act is AdminAct.ADMIN_KIND and st.step is AdminStep.KIND:
         st.kind = _index(list(KINDS), number).value
         st.step = AdminStep.TITLE
-    elif act is Act.SKIP and st.step is AdminStep.TITLE:
+    elif act is InterviewAct.SKIP and st.step is AdminStep.TITLE:
         st.title, st.step = "", AdminStep.TEXT
-    elif act is Act.ADMIN_LEVEL and st.step is AdminStep.SCOPE:
+    elif act is AdminAct.ADMIN_LEVEL and st.step is AdminStep.SCOPE:
         _toggle(st, _index(list(LEVELS), number))
-    elif act is Act.ADMIN_ANY_YEAR and st.step is AdminStep.SCOPE:
+    elif act is AdminAct.ADMIN_ANY_YEAR and st.step is AdminStep.SCOPE:
         st.year_from, st.year_to = MIN_YEAR, None
-    elif act is Act.ADMIN_NEXT and st.step is AdminStep.SCOPE:
+    elif act is AdminAct.ADMIN_NEXT and st.step is AdminStep.SCOPE:
         return preview_new(turn, st)
     else:
         raise Rejected("button_invalid")

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.dialogue.actions import Act, Action
+from bot.dialogue.actions import Action, Code
 from bot.dialogue.admin import _editor as admin_flow
 from bot.dialogue.admin import _views as admin_views
 from bot.dialogue.admin._editor import require_admin
+from bot.dialogue.codes.admin import AdminAct
+from bot.dialogue.codes.interview import InterviewAct
 from bot.dialogue.router import Feature
 from bot.dialogue.state.admin import AdminTask
 from bot.dialogue.turn import Rejected, Turn, rows
@@ -33,14 +35,16 @@ Command = Callable[[Turn], list[Reply]]
 Handler = Callable[[Turn, Action], list[Reply]]
 MISSES_SHOWN = 10
 FLOW_ACTS = frozenset({
-    Act.ADMIN_TOPIC, Act.ADMIN_TOPIC_PAGE, Act.ADMIN_KIND, Act.ADMIN_LEVEL, Act.ADMIN_ANY_YEAR,
-    Act.ADMIN_NEXT, Act.ADMIN_PICK, Act.ADMIN_CONFIRM, Act.ADMIN_DISCARD,
+    AdminAct.ADMIN_TOPIC, AdminAct.ADMIN_TOPIC_PAGE, AdminAct.ADMIN_KIND, AdminAct.ADMIN_LEVEL,
+    AdminAct.ADMIN_ANY_YEAR, AdminAct.ADMIN_NEXT, AdminAct.ADMIN_PICK, AdminAct.ADMIN_CONFIRM,
+    AdminAct.ADMIN_DISCARD,
 })
 
 
 def _claims(turn: Turn, action: Action) -> bool:
     """Its buttons, and 跳过 while a guided change waits for an answer."""
-    return action.act in ADMIN_ACTS or (turn.session.admin is not None and action.act is Act.SKIP)
+    in_task = turn.session.admin is not None
+    return action.act in ADMIN_ACTS or (in_task and action.act is InterviewAct.SKIP)
 
 
 def _press(turn: Turn, action: Action) -> list[Reply]:
@@ -84,7 +88,7 @@ def current(turn: Turn) -> list[Reply]:
 
 def menu(turn: Turn) -> list[Reply]:
     service = require_admin(turn)
-    buttons = [turn.labelled(f"btn_admin_{name}", Act.ADMIN_MENU, k)
+    buttons = [turn.labelled(f"btn_admin_{name}", AdminAct.ADMIN_MENU, k)
                for k, (name, _) in enumerate(_MENU)]
     text = turn.screen("admin_menu", owner=service.is_owner(turn.user_id),
                        revision=service.revision)
@@ -229,11 +233,11 @@ IN_TASK: dict[str, Command] = {
     "help": lambda turn: [*menu(turn), admin_flow.screen(turn)],
 }
 
-BUTTONS: dict[Act, Handler] = {
-    Act.ADMIN_MENU: _menu_entry,
-    Act.ADMIN_HISTORY: _history_page,
-    Act.ADMIN_ROLLBACK: _rollback,
-    Act.ADMIN_REMOVE: _remove_pressed,
+BUTTONS: dict[Code, Handler] = {
+    AdminAct.ADMIN_MENU: _menu_entry,
+    AdminAct.ADMIN_HISTORY: _history_page,
+    AdminAct.ADMIN_ROLLBACK: _rollback,
+    AdminAct.ADMIN_REMOVE: _remove_pressed,
 }
 ADMIN_ACTS = frozenset(BUTTONS) | FLOW_ACTS
 PRIORITY = 10  # before everything: an admin's task takes the texts and presses it waits for

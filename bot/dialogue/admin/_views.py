@@ -19,7 +19,8 @@ from bot.curation import (
     RevisionAction,
     RevisionInfo,
 )
-from bot.dialogue.actions import Act
+from bot.dialogue.codes.admin import AdminAct
+from bot.dialogue.codes.common import Common
 from bot.dialogue.layout import DISPLAY_TZ, short
 from bot.dialogue.state.admin import AdminStep
 from bot.dialogue.turn import Turn, rows
@@ -31,7 +32,7 @@ MAX_PROBLEMS = 30  # listed in the chat; all of them go into an attached text fi
 HISTORY_PAGE = 8
 MAX_IDS = 20  # clause ids listed per kind of change
 LABEL = 24
-USER_TAG = 36**7  # an admin's id as a button carries it (see Act.ADMIN_REMOVE)
+USER_TAG = 36**7  # an admin's id as a button carries it (see AdminAct.ADMIN_REMOVE)
 USER_PREFIX = "user:"  # bot.curation.actor_label of a chat user
 
 
@@ -84,10 +85,10 @@ def problems_reply(turn: Turn, preview: ChangePreview, *, note: str = "") -> Rep
 
 
 def confirm_buttons(turn: Turn, back: AdminStep | None) -> list[list[Button]]:
-    nav = [turn.labelled("btn_admin_discard", Act.ADMIN_DISCARD)]
+    nav = [turn.labelled("btn_admin_discard", AdminAct.ADMIN_DISCARD)]
     if back is not None:
-        nav.insert(0, turn.labelled("btn_back", Act.BACK))
-    return [[turn.labelled("btn_admin_confirm", Act.ADMIN_CONFIRM)], nav]
+        nav.insert(0, turn.labelled("btn_back", Common.BACK))
+    return [[turn.labelled("btn_admin_confirm", AdminAct.ADMIN_CONFIRM)], nav]
 
 
 # --- history ---------------------------------------------------------------------------------
@@ -105,13 +106,13 @@ def history(turn: Turn, service: LibraryService, page: int) -> Reply:
     numbers = [info.number for info in infos if info.number < latest]
     if shipped and latest > 0:
         numbers.append(0)
-    buttons = [turn.labelled("btn_admin_rollback", Act.ADMIN_ROLLBACK, n, number=n)
+    buttons = [turn.labelled("btn_admin_rollback", AdminAct.ADMIN_ROLLBACK, n, number=n)
                for n in numbers]
     paging = []
     if page > 0:
-        paging.append(turn.labelled("btn_prev_page", Act.ADMIN_HISTORY, page - 1))
+        paging.append(turn.labelled("btn_prev_page", AdminAct.ADMIN_HISTORY, page - 1))
     if page < pages - 1:
-        paging.append(turn.labelled("btn_next_page", Act.ADMIN_HISTORY, page + 1))
+        paging.append(turn.labelled("btn_next_page", AdminAct.ADMIN_HISTORY, page + 1))
     text = turn.screen("admin_history", entries=entries, latest=latest, shipped=shipped,
                        page=page + 1, pages=pages)
     return turn.reply(text, [*rows(buttons, 2), paging])
@@ -159,7 +160,7 @@ def admins(
     entries = [{"id": a.user_id, "owner": a.owner, "added_by": author(turn, a.added_by or ""),
                 "added_at": a.added_at.astimezone(DISPLAY_TZ).strftime("%Y-%m-%d")
                 if a.added_at else "", "me": a.user_id == turn.user_id} for a in listed]
-    removes = [turn.labelled("btn_admin_remove", Act.ADMIN_REMOVE, a.user_id % USER_TAG,
+    removes = [turn.labelled("btn_admin_remove", AdminAct.ADMIN_REMOVE, a.user_id % USER_TAG,
                              user_id=short(str(a.user_id), LABEL))
                for a in listed if owner and not a.owner]
     text = turn.screen("admin_admins", note=note, admins=entries, owner=owner)

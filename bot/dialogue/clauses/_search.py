@@ -29,7 +29,9 @@ from collections.abc import Callable
 from bot.compose.plan import Plan, SectionRole
 from bot.compose.refine import add_clause, composer_for
 from bot.dialogue import usage
-from bot.dialogue.actions import Act, Action
+from bot.dialogue.actions import Action, Code
+from bot.dialogue.codes.clauses import ClauseAct
+from bot.dialogue.codes.interview import InterviewAct
 from bot.dialogue.draft import Labels, item_view, load_plan, save, section_name
 from bot.dialogue.layout import LABEL, short
 from bot.dialogue.router import Feature, command_name
@@ -155,13 +157,15 @@ def _results(turn: Turn, state: ClauseSearch) -> Reply:
         title, text = _rendered(turn, clause, found[1] if found else None)
         listed.append({"n": first + k, "topic": topic.name, "title": title,
                        "excerpt": short(" ".join(text.split()), EXCERPT)})
-        buttons.append([turn.labelled("btn_clause_full", Act.CLAUSE_FULL, k, n=first + k),
-                        turn.labelled("btn_clause_insert", Act.CLAUSE_INSERT, k, n=first + k)])
+        buttons.append([
+            turn.labelled("btn_clause_full", ClauseAct.CLAUSE_FULL, k, n=first + k),
+            turn.labelled("btn_clause_insert", ClauseAct.CLAUSE_INSERT, k, n=first + k),
+        ])
     paging = []
     if state.page > 0:
-        paging.append(turn.labelled("btn_prev_page", Act.CLAUSE_PAGE, state.page - 1))
+        paging.append(turn.labelled("btn_prev_page", ClauseAct.CLAUSE_PAGE, state.page - 1))
     if state.more:
-        paging.append(turn.labelled("btn_next_page", Act.CLAUSE_PAGE, state.page + 1))
+        paging.append(turn.labelled("btn_next_page", ClauseAct.CLAUSE_PAGE, state.page + 1))
     draft = _draft_params(found)
     text = turn.screen("clause_results", query=short(state.query, 30), page=state.page + 1,
                        results=listed, more=state.more, **draft)
@@ -237,8 +241,8 @@ def _full(turn: Turn, action: Action) -> list[Reply]:
     screen = turn.screen("clause_full", topic=topic.name if topic else "", title=title,
                          text=text, region=spec.full_name if spec else "", **_draft_params(found))
     return [turn.reply(screen, [
-        [turn.labelled("btn_clause_insert_this", Act.CLAUSE_INSERT, k)],
-        [turn.labelled("btn_clause_results", Act.CLAUSE_PAGE, state.page)],
+        [turn.labelled("btn_clause_insert_this", ClauseAct.CLAUSE_INSERT, k)],
+        [turn.labelled("btn_clause_results", ClauseAct.CLAUSE_PAGE, state.page)],
     ])]
 
 
@@ -265,12 +269,12 @@ def _which_draft(turn: Turn, state: ClauseSearch, k: int, clause: Clause) -> Rep
         record for record in turn.deps.store.drafts.list_for(turn.user_id)
         if _fits(clause, load_plan(record))
     ][: turn.deps.page_size]
-    picks = [turn.button(short(r.name, LABEL), Act.CLAUSE_DRAFT, r.id, k) for r in fitting]
+    picks = [turn.button(short(r.name, LABEL), ClauseAct.CLAUSE_DRAFT, r.id, k) for r in fitting]
     text = turn.screen("clause_drafts", title=_title(turn, clause), drafts=len(fitting))
     return turn.reply(text, [
         *rows(picks, 1),
-        [turn.labelled("btn_new", Act.NEW)],
-        [turn.labelled("btn_clause_results", Act.CLAUSE_PAGE, state.page)],
+        [turn.labelled("btn_new", InterviewAct.NEW)],
+        [turn.labelled("btn_clause_results", ClauseAct.CLAUSE_PAGE, state.page)],
     ])
 
 
@@ -282,12 +286,12 @@ def _where(turn: Turn, state: ClauseSearch, k: int, clause: Clause, record: Draf
     rev = revision_tag(record)
     picks = [
         turn.button(short(f"{labels.sections.get(s, '')}{section_name(turn, plan, s)}", LABEL),
-                    Act.CLAUSE_SECTION, record.id, rev, k, s)
+                    ClauseAct.CLAUSE_SECTION, record.id, rev, k, s)
         for s in _sections_for(plan, clause)
     ]
     text = turn.screen("clause_where", title=_title(turn, clause, plan), draft=record.name)
     return turn.reply(text, [
-        *rows(picks, 1), [turn.labelled("btn_clause_results", Act.CLAUSE_PAGE, state.page)],
+        *rows(picks, 1), [turn.labelled("btn_clause_results", ClauseAct.CLAUSE_PAGE, state.page)],
     ])
 
 
@@ -334,12 +338,12 @@ def _sections_for(plan: Plan, clause: Clause) -> list[int]:
     ]
 
 
-HANDLERS: dict[Act, Handler] = {
-    Act.CLAUSE_PAGE: _page,
-    Act.CLAUSE_FULL: _full,
-    Act.CLAUSE_INSERT: _insert,
-    Act.CLAUSE_DRAFT: _draft,
-    Act.CLAUSE_SECTION: _section,
+HANDLERS: dict[Code, Handler] = {
+    ClauseAct.CLAUSE_PAGE: _page,
+    ClauseAct.CLAUSE_FULL: _full,
+    ClauseAct.CLAUSE_INSERT: _insert,
+    ClauseAct.CLAUSE_DRAFT: _draft,
+    ClauseAct.CLAUSE_SECTION: _section,
 }
 
 

@@ -7,20 +7,12 @@ Two features: ``FEATURE`` (the screens of a draft, ``Session.view``) and ``INPUT
 bot waits for, ``Session.pending``). What other features use of a draft is listed in ``__all__``.
 """
 
-from bot.dialogue.draft._editing import save
-from bot.dialogue.draft._export import export_document, word_exporter
-from bot.dialogue.draft._feature import FEATURE
+from bot.dialogue.draft._common import Labels, load_plan, save, section_name
+from bot.dialogue.draft._export import EXPORT_FORMATS, export_document, word_exporter
+from bot.dialogue.draft._feature import FEATURE, show, up
 from bot.dialogue.draft._input import FEATURE as INPUT
-from bot.dialogue.draft._list import show, up
-from bot.dialogue.draft._views import (
-    DEFAULT_EXPIRY,
-    EXPORT_FORMATS,
-    Labels,
-    item_view,
-    load_plan,
-    overview,
-    section_name,
-)
+from bot.dialogue.draft._items import item_view
+from bot.dialogue.draft._overview import DEFAULT_EXPIRY, overview
 from bot.dialogue.draft._wordings import carried, stamp
 
 __all__ = [

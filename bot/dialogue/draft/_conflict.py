@@ -13,17 +13,20 @@ from __future__ import annotations
 from bot.compose.plan import Plan
 from bot.compose.refine import MAX_ITEM_TEXT, MAX_NAME, checked_text
 from bot.compose.targets import normalise_target
-from bot.dialogue.actions import Act, Action
-from bot.dialogue.draft import _editing as editing
-from bot.dialogue.draft._views import Labels, item_view, load_plan, overview
+from bot.dialogue.actions import Action
+from bot.dialogue.codes.draft import InputAct
+from bot.dialogue.draft import _asked as asked
+from bot.dialogue.draft._common import Labels, load_plan
+from bot.dialogue.draft._items import item_view
+from bot.dialogue.draft._overview import overview
 from bot.dialogue.state.draft import InputKind, Pending
 from bot.dialogue.turn import Rejected, Turn, revision_tag
 from bot.dialogue.types import Reply
 from bot.errors import ConflictError, InputError
 from bot.store.models import DraftRecord
 
-ACTS = frozenset({Act.KEEP_MINE, Act.DISCARD})
-EDITOR = "editor"  # DraftRecord.meta key: who saved the draft last (``editing.save``)
+ACTS = frozenset({InputAct.KEEP_MINE, InputAct.DISCARD})
+EDITOR = "editor"  # DraftRecord.meta key: who saved the draft last (``asked.save``)
 
 
 def on_input(turn: Turn, text: str) -> list[Reply]:
@@ -34,10 +37,10 @@ def on_input(turn: Turn, text: str) -> list[Reply]:
     try:
         record = turn.draft(pending.draft_id)
     except Rejected:
-        return editing.on_input(turn, text)  # the draft is gone: it says so
+        return asked.on_input(turn, text)  # the draft is gone: it says so
     if record.revision == pending.revision:
         try:
-            return editing.on_input(turn, text)
+            return asked.on_input(turn, text)
         except ConflictError:  # saved by someone else between our read and our write
             record = turn.draft(pending.draft_id)
     return [_conflict(turn, record, text)]
@@ -49,7 +52,7 @@ def on_button(turn: Turn, action: Action) -> list[Reply]:
     if pending is None or not pending.text or pending.draft_id != action.draft:
         raise Rejected("button_invalid")
     record = turn.draft(action.draft)
-    if action.act is Act.DISCARD:
+    if action.act is InputAct.DISCARD:
         turn.session.pending = None
         return [_current(turn, record, pending, turn.say("discarded"))]
     stale = revision_tag(record) != action.ints[0] or record.revision != pending.revision
@@ -59,7 +62,7 @@ def on_button(turn: Turn, action: Action) -> list[Reply]:
         return [prompt(turn)]
     turn.session.pending = pending.model_copy(update={"text": ""})
     try:
-        return editing.on_input(turn, pending.text)
+        return asked.on_input(turn, pending.text)
     except ConflictError:
         turn.session.pending = pending
         record = turn.draft(pending.draft_id)
@@ -71,7 +74,7 @@ def prompt(turn: Turn) -> Reply:
     pending = turn.session.pending
     assert pending is not None
     if not pending.text:
-        return editing.prompt(turn)
+        return asked.prompt(turn)
     record = turn.draft(pending.draft_id)
     plan = load_plan(record)
     found = _locate(plan, pending)
@@ -80,7 +83,7 @@ def prompt(turn: Turn) -> Reply:
     editor_id = editor.get("id") if isinstance(editor, dict) else None
     editor_name = editor.get("name", "") if isinstance(editor, dict) else ""
     names = turn.deps.store.shares.names(record.id)
-    unchanged = found is not None and pending.base == editing.current_value(
+    unchanged = found is not None and pending.base == asked.current_value(
         record, plan, pending.kind, pending.key, *found)
     text = turn.screen(
         "conflict", kind=pending.kind.value, gone=found is None, current=current,
@@ -88,9 +91,9 @@ def prompt(turn: Turn) -> Reply:
         mine=pending.text, editor=editor_name or names.get(editor_id or 0, ""),
         editor_self=editor_id == turn.user_id,
     )
-    buttons = [turn.labelled("btn_discard", Act.DISCARD, record.id)]
+    buttons = [turn.labelled("btn_discard", InputAct.DISCARD, record.id)]
     if found is not None:
-        keep = turn.labelled("btn_keep_mine", Act.KEEP_MINE, record.id, revision_tag(record))
+        keep = turn.labelled("btn_keep_mine", InputAct.KEEP_MINE, record.id, revision_tag(record))
         buttons.insert(0, keep)
     return turn.reply(text, [buttons])
 
@@ -119,7 +122,7 @@ def _check(turn: Turn, pending: Pending, text: str) -> None:
     elif pending.kind is InputKind.RENAME:
         checked_text(text, MAX_NAME, "name")
     elif pending.kind is InputKind.TITLE:
-        checked_text(text, editing.MAX_TITLE, "title")
+        checked_text(text, asked.MAX_TITLE, "title")
     elif pending.kind is InputKind.REGION:
         checked_text(text, MAX_NAME, "region")
     else:
@@ -156,7 +159,7 @@ def _current_value(
         item = plan.sections[s].items[i]
         place = Labels.of(plan).place(plan, s, i)
         return "\n".join(part for part in (place + item.title, item.text) if part)
-    return editing.current_value(record, plan, pending.kind, pending.key)
+    return asked.current_value(record, plan, pending.kind, pending.key)
 
 
 def _current(turn: Turn, record: DraftRecord, pending: Pending, note: str) -> Reply:

@@ -7,7 +7,8 @@ from typing import TypeVar
 
 from bot.compose.assemble import assemble_plan
 from bot.dialogue import usage
-from bot.dialogue.actions import Act, Action
+from bot.dialogue.actions import Action, Code
+from bot.dialogue.codes.interview import InterviewAct as Act
 from bot.dialogue.draft import overview, stamp
 from bot.dialogue.interview import _answers as q
 from bot.dialogue.interview._questions import ask, kind_choices, topic_pages
@@ -19,7 +20,7 @@ from bot.dialogue.types import Reply
 from bot.errors import InputError
 
 # The question a button answers; a press for another question is not from the current screen.
-_STEP_OF = {
+_STEP_OF: dict[Code, str] = {
     Act.REGION_PICK: q.REGION, Act.REGION_LEVEL: q.REGION, Act.REGION_SIMILAR: q.REGION,
     Act.YEAR: q.YEAR,
     Act.YEAR_OTHER: q.YEAR, Act.KIND: q.KIND, Act.TOPIC: q.TOPICS, Act.TOPIC_PAGE: q.TOPICS,
@@ -244,7 +245,7 @@ def _help(turn: Turn) -> list[Reply] | None:
 
 FEATURE = Feature(
     name="interview", priority=PRIORITY,
-    acts=frozenset({*INTERVIEW_ACTS, Act.NEW, Act.RESUME}), press=_press, keeps_input=True,
+    acts=frozenset(Act), press=_press, keeps_input=True,
     commands={"new": start}, text=_text, screen=_screen,
     back=_back, skip=_skip, cancel=_cancel, help=_help,
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from bot.compose.assemble import default_order
-from bot.dialogue.actions import Act
+from bot.dialogue.codes.common import Common
+from bot.dialogue.codes.interview import InterviewAct as Act
 from bot.dialogue.interview._answers import (
     DEFAULT_KIND,
     KIND,
@@ -64,7 +65,7 @@ def _nav(turn: Turn, iv: Interview) -> list[Button]:
     """上一步 (when there is one) and 保持不变 (when a question is asked again)."""
     row = []
     if iv.history or iv.region_choice is not None:
-        row.append(turn.labelled("btn_back", Act.BACK))
+        row.append(turn.labelled("btn_back", Common.BACK))
     if revisiting(iv, turn.library):
         row.append(turn.labelled("btn_keep", Act.KEEP))
     return row
@@ -104,8 +105,8 @@ def year_choices(today: date) -> list[int]:
 def _year(turn: Turn, iv: Interview, typing: bool) -> Reply:
     today = turn.deps.clock()
     buttons = [
-        turn.labelled("btn_year_this" if year == today.year else "btn_year_next", Act.YEAR, year,
-                      year=year)
+        turn.labelled("btn_year_this" if year == today.year else "btn_year_next", Act.YEAR,
+                      year, year=year)
         for year in year_choices(today)
     ]
     if not typing:

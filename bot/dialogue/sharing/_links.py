@@ -19,7 +19,8 @@ from collections.abc import Callable
 
 from bot.compose.refine import MAX_NAME
 from bot.dialogue import draft as drafts
-from bot.dialogue.actions import Act, Action
+from bot.dialogue.actions import Action, Code
+from bot.dialogue.codes.sharing import ShareAct
 from bot.dialogue.draft import (
     DEFAULT_EXPIRY,
     EXPORT_FORMATS,
@@ -198,7 +199,7 @@ def _view_preview(turn: Turn, action: Action) -> list[Reply]:
     if record is None:
         return _closed(turn)
     menu = turn.reply(turn.say("preview_done"), [[
-        turn.labelled("btn_overview", Act.VIEW_OPEN, record.id),
+        turn.labelled("btn_overview", ShareAct.VIEW_OPEN, record.id),
     ]], edit=False)
     return [Reply(text=plan_to_text(load_plan(record))), menu]
 
@@ -215,16 +216,16 @@ def _view_export(turn: Turn, action: Action) -> list[Reply]:
                           documents=[document])]
 
 
-HANDLERS: dict[Act, Handler] = {
-    Act.SHARE: _share,
-    Act.SHARE_NEW: _new,
-    Act.SHARE_LINK: _manage,
-    Act.SHARE_EXPIRY: _expiry,
-    Act.SHARE_REVOKE: _revoke,
-    Act.SHARE_REMOVE: _remove,
-    Act.VIEW_OPEN: _view_open,
-    Act.VIEW_PREVIEW: _view_preview,
-    Act.VIEW_EXPORT: _view_export,
+HANDLERS: dict[Code, Handler] = {
+    ShareAct.SHARE: _share,
+    ShareAct.SHARE_NEW: _new,
+    ShareAct.SHARE_LINK: _manage,
+    ShareAct.SHARE_EXPIRY: _expiry,
+    ShareAct.SHARE_REVOKE: _revoke,
+    ShareAct.SHARE_REMOVE: _remove,
+    ShareAct.VIEW_OPEN: _view_open,
+    ShareAct.VIEW_PREVIEW: _view_preview,
+    ShareAct.VIEW_EXPORT: _view_export,
 }
 
 

@@ -11,7 +11,8 @@ replies go to the chat the event came from. In a private chat ``/post`` explains
 
 from __future__ import annotations
 
-from bot.dialogue.actions import Act, Action
+from bot.dialogue.actions import Action
+from bot.dialogue.codes.sharing import PostAct
 from bot.dialogue.draft import export_document, load_plan
 from bot.dialogue.layout import LABEL, short
 from bot.dialogue.router import Feature
@@ -33,7 +34,7 @@ def leaves_dialogue(event: Event, action: Action | None) -> bool:
     if event.chat_id == event.user_id:
         return False
     if action is not None:
-        return action.act is Act.POST
+        return action.act is PostAct.POST
     name = event.command.strip().lstrip("/").split("@")[0].lower()
     return event.kind is EventKind.COMMAND and name == "post"
 
@@ -46,7 +47,7 @@ def post(turn: Turn) -> list[Reply]:
     if not records:
         return [Reply(text=turn.say("post_no_drafts"))]
     shown = records[:MAX_CHOICES]
-    picks = [turn.button(short(r.name, LABEL), Act.POST, r.id) for r in shown]
+    picks = [turn.button(short(r.name, LABEL), PostAct.POST, r.id) for r in shown]
     text = turn.screen("post_pick", user=turn.event.user_name, more=len(records) > len(shown))
     return [turn.reply(text, rows(picks, 1), edit=False)]
 
@@ -67,6 +68,6 @@ def on_button(turn: Turn, action: Action) -> list[Reply]:
 
 PRIORITY = 36
 FEATURE = Feature(
-    name="posting", priority=PRIORITY, acts=frozenset({Act.POST}), press=on_button,
+    name="posting", priority=PRIORITY, acts=frozenset({PostAct.POST}), press=on_button,
     keeps_input=True, commands={"post": post}, leaves_dialogue=leaves_dialogue,
 )

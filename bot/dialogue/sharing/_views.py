@@ -10,7 +10,8 @@ from datetime import timedelta
 from typing import Any
 
 from bot.compose.plan import PLACEHOLDER_RE, Plan, SectionRole
-from bot.dialogue.actions import Act
+from bot.dialogue.codes.draft import DraftAct
+from bot.dialogue.codes.sharing import ShareAct
 from bot.dialogue.draft import (
     DEFAULT_EXPIRY,
     EXPORT_FORMATS,
@@ -99,16 +100,16 @@ def access(turn: Turn, record: DraftRecord, expiry: int, *, note: str = "") -> R
         "share_access", note=note, draft_name=record.name, people=people, links=listed,
         expiry=turn.say(f"expiry_{EXPIRY_CHOICES[expiry][0]}"),
     )
-    make = [turn.labelled(f"btn_share_{kind.value}", Act.SHARE_NEW, record.id, k, expiry)
+    make = [turn.labelled(f"btn_share_{kind.value}", ShareAct.SHARE_NEW, record.id, k, expiry)
             for k, kind in enumerate(SHARE_KINDS)]
     choose = [_choice(turn, record, j, j == expiry) for j in range(len(EXPIRY_CHOICES))]
-    manage = [turn.labelled("btn_link", Act.SHARE_LINK, record.id, link.link_id, n=n,
+    manage = [turn.labelled("btn_link", ShareAct.SHARE_LINK, record.id, link.link_id, n=n,
                             kind=kind_label(turn, link.kind))
               for n, link in enumerate(links[:MAX_BUTTONS], start=1)]
-    remove = [turn.labelled("btn_remove_person", Act.SHARE_REMOVE, record.id, user_tag(uid),
+    remove = [turn.labelled("btn_remove_person", ShareAct.SHARE_REMOVE, record.id, user_tag(uid),
                             name=short(person(turn, names, uid), NAME_LABEL))
               for uid in record.collaborators[:MAX_BUTTONS]]
-    back = [turn.labelled("btn_overview", Act.OPEN, record.id)]
+    back = [turn.labelled("btn_overview", DraftAct.OPEN, record.id)]
     return turn.reply(text, [make, choose, *rows(manage, 2), *rows(remove, 2), back])
 
 
@@ -116,7 +117,7 @@ def _choice(turn: Turn, record: DraftRecord, j: int, chosen: bool) -> Button:
     label = turn.say(f"expiry_{EXPIRY_CHOICES[j][0]}")
     if chosen:
         label = turn.say("btn_chosen", label=label)
-    return turn.button(label, Act.SHARE, record.id, j)
+    return turn.button(label, ShareAct.SHARE, record.id, j)
 
 
 def link_view(
@@ -131,10 +132,10 @@ def link_view(
         expiry=expiry_text(turn, link), created=created,
         opened=[person(turn, names, uid) for uid in link.opened_by],
     )
-    expiry = [turn.labelled(f"expiry_{key}", Act.SHARE_EXPIRY, record.id, link.link_id, j)
+    expiry = [turn.labelled(f"expiry_{key}", ShareAct.SHARE_EXPIRY, record.id, link.link_id, j)
               for j, (key, _) in enumerate(EXPIRY_CHOICES)]
-    revoke = [turn.labelled("btn_revoke", Act.SHARE_REVOKE, record.id, link.link_id)]
-    back = [turn.labelled("btn_share_back", Act.SHARE, record.id, DEFAULT_EXPIRY)]
+    revoke = [turn.labelled("btn_revoke", ShareAct.SHARE_REVOKE, record.id, link.link_id)]
+    back = [turn.labelled("btn_share_back", ShareAct.SHARE, record.id, DEFAULT_EXPIRY)]
     return turn.reply(text, [expiry, revoke, back])
 
 
@@ -158,10 +159,10 @@ def shared_view(turn: Turn, record: DraftRecord, grant: str, *, note: str = "") 
         placeholders=placeholder_count(plan), owner=owner,
     )
     formats = [f for f in EXPORT_FORMATS if f != "docx" or turn.deps.word_export is not None]
-    export = [turn.labelled(f"btn_export_{fmt}", Act.VIEW_EXPORT, record.id,
+    export = [turn.labelled(f"btn_export_{fmt}", ShareAct.VIEW_EXPORT, record.id,
                             EXPORT_FORMATS.index(fmt)) for fmt in formats]
     return turn.reply(text, [
-        [turn.labelled("btn_preview", Act.VIEW_PREVIEW, record.id)],
+        [turn.labelled("btn_preview", ShareAct.VIEW_PREVIEW, record.id)],
         *rows(export, 1),
-        [turn.labelled("btn_drafts", Act.LIST, 0)],
+        [turn.labelled("btn_drafts", DraftAct.LIST, 0)],
     ])
