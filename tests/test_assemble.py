@@ -141,7 +141,7 @@ def test_topics_without_clauses_for_the_level_are_reported(library: Library) -> 
     bare = [  # priorities with no default task for a province (fewer as the library grows)
         t.name
         for t in library.priority_topics()
-        if not [c for c in library.fitting(t.id, ClauseKind.TASK, 2024, Level.PROVINCE) if c.default]
+        if not any(c.default for c in library.fitting(t.id, ClauseKind.TASK, 2024, Level.PROVINCE))
     ]
     if bare:
         assert uncovered and str(uncovered[0].params["topics"]) == "、".join(bare)
