@@ -12,7 +12,7 @@ default ``JSONStorage``. Then drafts of random users are written one at a time, 
   check, the older of the user's two files overwritten in place and fdatasynced, see
   ``bot.store.slots``), the same call the bot makes;
 - ``replace``: a bare temporary file + write + fsync + rename of the same bytes over a file of
-  its own, in the same directory: what the store did before (``bot.atomic.write_atomic``);
+  its own, in the same directory: what the store did before (``bot.store.files.write_atomic``);
 - ``floor``: a bare write + fdatasync of the same bytes into an existing file: the disk's share
   of our write, our honest floor on this machine.
 

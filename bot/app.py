@@ -16,10 +16,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
+from bot.curation import LibraryService
 from bot.dialogue.engine import Engine
 from bot.dialogue.export import word_exporter
 from bot.dialogue.turn import Clock
-from bot.library.curation import LibraryService
 from bot.library.library import Library
 from bot.messages import Messages
 from bot.store import open_store

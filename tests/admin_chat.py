@@ -7,14 +7,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bot.admin.audit import AuditLog
-from bot.admin.roles import AdminRegistry
 from bot.app import follow
+from bot.curation import (
+    AdminRegistry,
+    AuditLog,
+    LibraryService,
+    RevisionLog,
+    UsageStats,
+    library_dump,
+    sample_region,
+)
 from bot.dialogue.engine import Engine
-from bot.library.curation import LibraryService, sample_region
-from bot.library.overlay import library_dump
-from bot.library.revisions import RevisionLog
-from bot.library.stats import UsageStats
 from bot.search import Analyzer, MissLog, SearchService
 from bot.search.segment import jieba_tokenizer
 from bot.store import Store, memory_store

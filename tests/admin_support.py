@@ -6,15 +6,18 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from bot.admin.audit import AuditLog
-from bot.admin.roles import AdminRegistry
 from bot.compose.context import Region
-from bot.library.curation import LibraryService, sample_region
+from bot.curation import (
+    AdminRegistry,
+    AuditLog,
+    LibraryService,
+    RevisionLog,
+    UsageStats,
+    library_dump,
+    sample_region,
+)
 from bot.library.library import Library
 from bot.library.loader import load_library
-from bot.library.overlay import library_dump
-from bot.library.revisions import RevisionLog
-from bot.library.stats import UsageStats
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"

@@ -9,16 +9,19 @@ from typing import Any
 
 import yaml
 
-from bot.admin.audit import AuditLog
-from bot.admin.roles import AdminRegistry
 from bot.app import follow
+from bot.curation import (
+    AdminRegistry,
+    AuditLog,
+    LibraryService,
+    RevisionLog,
+    UsageStats,
+    sample_region,
+)
 from bot.dialogue.engine import Engine
 from bot.dialogue.types import Event, EventKind, InlineAnswer
-from bot.library.curation import LibraryService, sample_region
 from bot.library.library import Library
 from bot.library.loader import load_library
-from bot.library.revisions import RevisionLog
-from bot.library.stats import UsageStats
 from bot.search import Analyzer, MissLog, SearchService
 from bot.search.analysis import SEARCH_FILE, SYNONYMS_FILE, SearchFile, SynonymFile, synonym_map
 from bot.store import Store, memory_store

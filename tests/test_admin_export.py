@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.library.curation import LibraryService
-from bot.library.dump import topic_yaml
+from bot.curation import LibraryService
+from bot.curation._dump import topic_yaml
 from bot.library.library import Library
 from bot.library.loader import Collector, load_library, load_topic_text
 from tests.admin_support import OWNER, SNIPPETS, dump, make_service, topic_text
@@ -53,7 +53,7 @@ def test_the_export_is_a_library_the_next_release_can_ship(
     out = tmp_path / "export"
     changed.export(OWNER, out)
     rebased = load_library(out)
-    from bot.library.candidate import build_library
+    from bot.curation._candidate import build_library
 
     library, problems = build_library(rebased, changed._effective.overlay)
     assert problems == [] and dump(library) == dump(changed.library)

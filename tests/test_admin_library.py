@@ -9,11 +9,10 @@ import pytest
 from bot.compose.assemble import PlanRequest, assemble_plan
 from bot.compose.context import Region
 from bot.config import Settings
+from bot.curation import LibraryService, NewClause, RevisionAction, load_effective_library
 from bot.errors import ConflictError, InputError, NotFoundError
-from bot.library.curation import LibraryService, NewClause
 from bot.library.library import Library
 from bot.library.models import ClauseKind, Level
-from bot.library.revisions import RevisionAction, load_effective_library
 from bot.search import Analyzer, MissLog, SearchService
 from tests.admin_support import (
     ADMIN,

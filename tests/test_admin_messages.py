@@ -5,17 +5,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from bot.library.overlay import ChangeSummary
-from bot.library.revisions import RevisionAction
+from bot.curation import ChangeSummary, RevisionAction
 from bot.messages import Messages
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
-SOURCES = [
-    *(BOT / "admin").glob("*.py"),
-    *(BOT / "library" / name for name in (
-        "curation.py", "cli.py", "revisions.py", "overlay.py", "candidate.py", "upload.py",
-        "dump.py", "stats.py", "template_policy.py")),
-]
+SOURCES = [*(BOT / "curation").glob("*.py"), BOT / "cli" / "_snippets.py"]
 ERRORS = {"InputError", "NotFoundError", "PermissionDenied", "ConflictError", "PlanbotError"}
 
 

@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.admin.roles import AdminRegistry
+from bot.curation import ADMIN_ACTIONS, AdminRegistry, LibraryService, NewClause
 from bot.errors import InputError, PermissionDenied
-from bot.library.curation import ADMIN_ACTIONS, LibraryService, NewClause
 from bot.library.models import ClauseKind
 from tests.admin_support import ADMIN, OWNER, STRANGER, dump, files_under, make_service
 

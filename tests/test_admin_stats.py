@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.admin.audit import AuditLog
+from bot.curation import AuditLog, LibraryService, NewClause, UsageEvent, UsageStats
 from bot.errors import ConflictError
-from bot.library.curation import LibraryService, NewClause
 from bot.library.models import ClauseKind
-from bot.library.stats import UsageEvent, UsageStats
 from bot.search.misses import Miss
 from tests.admin_support import ADMIN, OWNER, FakeClock, make_service
 

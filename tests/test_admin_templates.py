@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.library.curation import ChangeRejected, LibraryService, NewClause
+from bot.curation import ChangeRejected, LibraryService, NewClause
+from bot.curation._template_policy import MAX_TEMPLATE_CHARS, template_violations
 from bot.library.library import Library
 from bot.library.models import ClauseKind
-from bot.library.template_policy import MAX_TEMPLATE_CHARS, template_violations
 from tests.admin_support import OWNER, dump, make_service, topic_text
 
 INJECTIONS = [

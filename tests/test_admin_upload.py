@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.library.curation import LibraryService
-from bot.library.upload import MAX_DEPTH, MAX_UPLOAD_BYTES, MAX_UPLOAD_CLAUSES
+from bot.curation import LibraryService
+from bot.curation._upload import MAX_DEPTH, MAX_UPLOAD_BYTES, MAX_UPLOAD_CLAUSES
 from tests.admin_support import OWNER, SNIPPETS, dump, files_under, make_service, topic_text
 
 PRESCHOOL = (SNIPPETS / "preschool.yaml").read_text(encoding="utf-8")
@@ -167,7 +167,7 @@ def test_the_clause_limit_is_inclusive(
     service: LibraryService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert len(bulk(MAX_UPLOAD_CLAUSES)) <= MAX_UPLOAD_BYTES  # the limits agree
-    monkeypatch.setattr("bot.library.upload.MAX_UPLOAD_CLAUSES", 40)
+    monkeypatch.setattr("bot.curation._upload.MAX_UPLOAD_CLAUSES", 40)
     preview = service.preview_upload(OWNER, "bulk.yaml", bulk(40))
     assert preview.problems == [] and len(preview.summary.added) == 40
     assert len(preview.samples) == 3

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.curation import UsageEvent
 from bot.dialogue import admin
 from bot.dialogue.actions import Act, encode
 from bot.dialogue.admin_views import USER_TAG
 from bot.dialogue.engine import Engine
-from bot.library.stats import UsageEvent
 from bot.messages import Messages
 from bot.search import Analyzer
 from tests.admin_chat import (

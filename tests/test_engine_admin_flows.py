@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.curation import library_dump
 from bot.dialogue.admin_views import MAX_PROBLEMS
 from bot.dialogue.engine import Engine
-from bot.library.overlay import library_dump
 from bot.search import Analyzer
 from tests.admin_chat import (
     ADMIN,

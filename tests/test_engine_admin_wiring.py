@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.admin.roles import Operator
 from bot.app import build_engine
 from bot.config import Settings
-from bot.library.curation import LibraryService
+from bot.curation import LibraryService, Operator
 from bot.library.library import Library
 from bot.search import Analyzer, MissLog, SearchService
 from tests.admin_chat import OWNER, USER, Admin

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.curation import UsageEvent
 from bot.dialogue.actions import Act, encode
 from bot.dialogue.engine import Engine
 from bot.dialogue.turn import revision_tag
 from bot.dialogue.views import Labels
-from bot.library.stats import UsageEvent
 from bot.search import Analyzer
 from tests.admin_chat import service_of
 from tests.chat import Chat
@@ -243,7 +243,7 @@ def test_another_users_draft_cannot_be_targeted(engine: Engine) -> None:
 
 
 def test_a_clause_retired_meanwhile_is_refused(engine: Engine) -> None:
-    from bot.admin.roles import Operator
+    from bot.curation import Operator
 
     chat = Chat(engine, USER)
     chat.cmd("clause", "义务教育 均衡")

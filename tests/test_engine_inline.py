@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from bot.curation import UsageEvent
 from bot.dialogue.engine import Engine
 from bot.dialogue.types import MAX_INLINE_RESULTS, MAX_TEXT, Event, EventKind
 from bot.library.library import Library
-from bot.library.stats import UsageEvent
 from bot.search import Analyzer, MissLog, SearchService
 from bot.store import memory_store
 from tests.admin_chat import service_of

@@ -34,7 +34,9 @@ def _library_dir(tmp_path: Path, files: dict[str, str]) -> Path:
         shutil.copy(ROOT / "snippets" / name, tmp_path / name)
     (tmp_path / "kinds").mkdir()
     for kind in ANNUAL_KINDS:  # the special-purpose kinds need their own topics
-        shutil.copy(ROOT / "snippets" / "kinds" / kind, tmp_path / "kinds" / kind)
+        text = (ROOT / "snippets" / "kinds" / kind).read_text(encoding="utf-8")
+        # the shipped topics its themes group are not here: one section per topic
+        (tmp_path / "kinds" / kind).write_text(text.split("\nthemes:")[0] + "\n", "utf-8")
     for fname, text in {
         "general.yaml": _aux("general"),
         "safeguards.yaml": _aux("safeguards"),

@@ -3,7 +3,7 @@ markup with the renderer's delimiters), yet a broken or undeclared one is still 
 
 from __future__ import annotations
 
-from bot.compose import render
+from bot.library import templates as render
 from bot.library.loader import Collector, check_clause
 from bot.library.models import Clause
 

@@ -14,12 +14,12 @@ import pytest
 import yaml
 
 from bot.cli import main
+from bot.cli._search import parse_search_topic
 from bot.library.library import Library
 from bot.library.loader import LibraryError
 from bot.library.models import ClauseKind, Level, Topic
 from bot.search import Analyzer, Hit, MissLog, SearchIndex, SearchService, is_good
 from bot.search.analysis import SEARCH_FILE, SYNONYMS_FILE, USERDICT_FILE
-from bot.search.cli import parse_search_topic
 from bot.search.evaluate import evaluate, load_cases
 from bot.search.misses import MAX_ENTRIES, MISSES_FILE
 from bot.search.normalise import normalise, runs

@@ -14,11 +14,11 @@ import pytest
 
 from bot.store import ShareKind, ShareStore, StoreCorrupt, TinyStore, memory_store, open_store
 from bot.store.locks import KeyedLocks
+from bot.store.models import link_id_of
 from bot.store.shares import (
     DocShareStore,
     FileBlobs,
     MemoryBlobs,
-    link_id_of,
     memory_share_store,
     open_share_store,
     token_hash,

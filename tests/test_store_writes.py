@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-import bot.atomic
+import bot.store.files
 import bot.store.slots
 import bot.store.storage
 from bot.store import TinyStore, open_store

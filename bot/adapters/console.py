@@ -22,9 +22,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from bot.atomic import write_atomic
 from bot.dialogue.engine import Engine
 from bot.dialogue.types import Button, Event, EventKind, Reply
+from bot.store.files import write_atomic
 
 CONSOLE_USER_ID = 0
 ESCAPE = "="

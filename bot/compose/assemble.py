@@ -15,10 +15,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.compose.context import Region, default_bureau, render_context
-from bot.compose.plan import Item, Note, NumberingStyle, Plan, Section, SectionRole
+from bot.compose.plan import Item, Layout, Note, NumberingStyle, Plan, Section, SectionRole
 from bot.compose.render import Missing, render
+from bot.compose.themes import keep
 from bot.errors import InputError
-from bot.library.kinds import KindSection, PlanKind
+from bot.library.kinds import KindSection, PlanKind, Theme
 from bot.library.library import Library
 from bot.library.models import Clause, ClauseKind
 
@@ -39,6 +40,7 @@ class PlanRequest(BaseModel):
     unknown_targets: list[str] = Field(default_factory=list)
     style: NumberingStyle = NumberingStyle.HIERARCHICAL
     bureau: str | None = None
+    layout: Layout = Layout.THEMES  # the kind's thematic sections where it has them
 
 
 def default_order(topics: list[str]) -> list[str]:
@@ -151,7 +153,7 @@ def _build(composer: Composer, spec: KindSection) -> list[Section]:
         SectionRole.SAFEGUARDS: ClauseKind.SAFEGUARD,
         SectionRole.CLOSING: ClauseKind.CLOSING,
     }[role]
-    clauses = [c for c in _fitting(composer, spec.topic or "", kind) if c.default]
+    clauses = [c for c in fitting(composer, spec.topic or "", kind) if c.default]
     if role is not SectionRole.SAFEGUARDS:
         clauses = clauses[:1]
     items = [composer.render_item(c) for c in clauses]
@@ -168,28 +170,88 @@ def _topic_sections(composer: Composer, spec: KindSection) -> list[Section]:
     out: list[Section] = []
     if spec.heading:
         out.append(Section(id="group", role=SectionRole.GROUP, heading=spec.heading))
+    themed = composer.kind.themes and composer.request.layout is Layout.THEMES and not spec.fixed
+    if themed:
+        out.extend(theme_sections(composer, level))
+        return out
     for topic_id in spec.topics if spec.fixed else composer.request.topics:
-        headings = _fitting(composer, topic_id, ClauseKind.HEADING)
-        heading_clause = headings[0] if headings else None
-        heading = (
-            composer.heading(heading_clause)
-            if heading_clause
-            else composer.library.topics[topic_id].name
-        )
-        tasks = [c for c in _fitting(composer, topic_id, ClauseKind.TASK) if c.default]
+        out.append(topic_section(composer, topic_id, level))
+    return out
+
+
+def topic_section(composer: Composer, topic_id: str, level: int) -> Section:
+    """One section for one topic: its first heading and all its default tasks."""
+    headings = fitting(composer, topic_id, ClauseKind.HEADING)
+    heading_clause = headings[0] if headings else None
+    heading = (
+        composer.heading(heading_clause)
+        if heading_clause
+        else composer.library.topics[topic_id].name
+    )
+    tasks = [c for c in fitting(composer, topic_id, ClauseKind.TASK) if c.default]
+    if not tasks:
+        composer.uncovered.append(composer.library.topics[topic_id].name)
+    return Section(
+        id=topic_id,
+        role=SectionRole.TOPIC,
+        level=level,
+        heading=heading,
+        heading_clause=heading_clause.id if heading_clause else None,
+        items=[composer.render_item(c) for c in tasks],
+    )
+
+
+def theme_sections(composer: Composer, level: int) -> list[Section]:
+    """The chosen priorities grouped by the kind's themes, in the kind's order; a chosen topic
+    no theme names gets a section of its own after them."""
+    chosen = composer.request.topics
+    out: list[Section] = []
+    for theme in composer.kind.themes:
+        topics = [t for t in theme.topics if t in chosen]
+        if topics:
+            out.extend(_theme_section(composer, theme, topics, level))
+    for topic_id in chosen:
+        if composer.kind.theme_of(topic_id) is None:
+            out.append(topic_section(composer, topic_id, level))
+    return out
+
+
+def _theme_section(
+    composer: Composer, theme: Theme, topics: list[str], level: int
+) -> list[Section]:
+    per_topic = [[c for c in fitting(composer, t, ClauseKind.TASK) if c.default] for t in topics]
+    for topic_id, tasks in zip(topics, per_topic, strict=True):
         if not tasks:
             composer.uncovered.append(composer.library.topics[topic_id].name)
-        out.append(
-            Section(
-                id=topic_id,
-                role=SectionRole.TOPIC,
-                level=level,
-                heading=heading,
-                heading_clause=heading_clause.id if heading_clause else None,
-                items=[composer.render_item(c) for c in tasks],
-            )
-        )
-    return out
+    given = set(composer.request.targets)
+    pinned = [c for tasks in per_topic for c in tasks if given & set(c.vars)]
+    kept = [c for tasks in keep(per_topic, theme.items, pinned) for c in tasks]
+    if not kept:
+        return []
+    heading_clause = _theme_heading(composer, theme, topics)
+    heading = (composer.heading(heading_clause) if heading_clause
+               else composer.library.topics[topics[0]].name)
+    return [Section(
+        id=topics[0] if len(topics) == 1 else theme.id, role=SectionRole.TOPIC, topics=topics,
+        level=level, heading=heading,
+        heading_clause=heading_clause.id if heading_clause else None,
+        items=[composer.render_item(c) for c in kept],
+    )]
+
+
+def _theme_heading(composer: Composer, theme: Theme, topics: list[str]) -> Clause | None:
+    """The first of the theme's heading clauses that fits the year and level; a section holding
+    one chosen topic takes that topic's own heading."""
+    region = composer.request.region
+    if len(topics) == 1:
+        own = fitting(composer, topics[0], ClauseKind.HEADING)
+        if own:
+            return own[0]
+    for clause_id in theme.headings:
+        clause = composer.library.clause(clause_id)
+        if clause is not None and clause.fits(composer.request.year, region.level):
+            return clause
+    return None
 
 
 def _targets_section(composer: Composer, spec: KindSection) -> list[Section]:
@@ -200,7 +262,7 @@ def _targets_section(composer: Composer, spec: KindSection) -> list[Section]:
     items = [
         composer.render_item(c)
         for topic_id in topics
-        for c in _fitting(composer, topic_id, ClauseKind.TARGET)
+        for c in fitting(composer, topic_id, ClauseKind.TARGET)
         if given & set(c.vars) or (spec.always and c.default)
     ]
     if not items and spec.always:
@@ -210,6 +272,6 @@ def _targets_section(composer: Composer, spec: KindSection) -> list[Section]:
     return [Section(id="targets", role=SectionRole.TARGETS, heading=spec.heading, items=items)]
 
 
-def _fitting(composer: Composer, topic_id: str, kind: ClauseKind) -> list[Clause]:
+def fitting(composer: Composer, topic_id: str, kind: ClauseKind) -> list[Clause]:
     region = composer.request.region
     return composer.library.fitting(topic_id, kind, composer.request.year, region.level)

@@ -35,17 +35,10 @@ from typing import Any
 from bot.compose.addressing import addressing, default_bureau
 from bot.compose.region import Region
 from bot.library.models import Level
+from bot.library.templates import BUILTIN_NAMES
 
 __all__ = ["BUILTIN_NAMES", "Region", "default_bureau", "plan_period", "render_context",
            "self_reference"]
-
-BUILTIN_NAMES = frozenset(
-    {
-        "region", "region_short", "province", "level", "self_ref", "scope",
-        "bureau", "year", "period", "era", "kind", "subs", "sub_bureaus", "direct_schools",
-        "schools", "addressees", "municipality", "division",
-    }
-)
 
 # Five-year plan periods (十一五 2006–2010 …); a year maps to the period it falls in.
 _PERIODS: list[tuple[int, str]] = [

@@ -12,6 +12,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.compose.context import Region
+from bot.library.kinds import SectionRole as SectionRole  # re-exported: sections have roles
 
 PLAN_SCHEMA_VERSION = 1
 PLACEHOLDER_RE = re.compile(r"【待填：([^】]*)】")
@@ -22,13 +23,11 @@ class NumberingStyle(StrEnum):
     FLAT = "flat"  # 一、 with 1. numbered straight through the plan
 
 
-class SectionRole(StrEnum):
-    GENERAL = "general"  # 总体要求
-    TARGETS = "targets"  # 主要目标
-    TOPIC = "topic"  # one chosen priority area
-    SAFEGUARDS = "safeguards"  # 保障措施
-    CLOSING = "closing"  # closing line, no heading
-    GROUP = "group"  # a heading only (主要工作); the topic sections after it sit one level down
+class Layout(StrEnum):
+    """How the chosen priorities of an annual plan are laid out."""
+
+    THEMES = "themes"  # the kind's thematic sections, several topics in each (the default)
+    TOPICS = "topics"  # one section per topic
 
 
 class Item(BaseModel):
@@ -49,11 +48,18 @@ class Section(BaseModel):
 
     id: str
     role: SectionRole
+    # the topics a thematic section draws on; empty: the section's id is its one topic
+    topics: list[str] = Field(default_factory=list)
     level: int = Field(default=1, ge=1, le=2)
     heading: str = ""
     heading_clause: str | None = None
     heading_variant: int = 0
     items: list[Item] = Field(default_factory=list)
+
+
+    def topic_ids(self) -> list[str]:
+        """The topics whose clauses the section holds."""
+        return list(self.topics) if self.topics else [self.id]
 
 
 class Note(BaseModel):
@@ -79,6 +85,11 @@ class Plan(BaseModel):
     sections: list[Section]
     targets: dict[str, str] = Field(default_factory=dict)
     notes: list[Note] = Field(default_factory=list)
+
+    def topic_ids(self) -> list[str]:
+        """The priority topics of the plan, in plan order (every topic section's topics)."""
+        found = [t for s in self.sections if s.role is SectionRole.TOPIC for t in s.topic_ids()]
+        return list(dict.fromkeys(found))
 
     def texts(self) -> list[str]:
         """Every piece of text in the plan, in reading order (title first)."""

@@ -25,7 +25,7 @@ _ADDABLE = {
 
 def request_for(plan: Plan) -> PlanRequest:
     """The request a plan answers, as it stands now (its topics, targets, region, bureau)."""
-    topics = [s.id for s in plan.sections if s.role is SectionRole.TOPIC]
+    topics = plan.topic_ids()
     return PlanRequest(
         region=plan.region, year=plan.year, kind=plan.kind, topics=topics,
         targets=dict(plan.targets), style=plan.style, bureau=plan.bureau,
@@ -127,7 +127,7 @@ def addable(plan: Plan, library: Library, s: int) -> list[Clause]:
 
 def _source_topics(plan: Plan, library: Library, section: Section) -> list[str]:
     if section.role is SectionRole.TOPIC:
-        return [section.id]
+        return section.topic_ids()
     kind = library.kind(plan.kind)
     if section.role is SectionRole.TARGETS:
         chosen = request_for(plan).topics

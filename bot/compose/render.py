@@ -10,10 +10,10 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, meta, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import Template
 
 from bot.library.models import VarSpec, VarType
+from bot.library.templates import environment
 
 # Whitespace touching a non-ASCII character is an artefact of YAML line folding.
 _WS_RE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
@@ -49,24 +49,7 @@ class Given:
         return self.value
 
 
-def make_environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
-        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
-    )
-    return env
-
-
-_ENV = make_environment()
-
-
-def parse(source: str) -> nodes.Template:
-    """Parse a template (raises jinja2.TemplateSyntaxError)."""
-    return _ENV.parse(source)
-
-
-def variables_used(source: str) -> set[str]:
-    """Top-level names a template uses."""
-    return set(meta.find_undeclared_variables(parse(source)))
+_ENV = environment()  # shared with the library's checks (bot.library.templates)
 
 
 @lru_cache(maxsize=8192)

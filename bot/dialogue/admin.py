@@ -1,5 +1,5 @@
 """Admins in the chat: the commands, the buttons and the uploaded topic files that curate the
-clause library (``bot.library.curation.LibraryService``).
+clause library (``bot.curation.LibraryService``).
 
     /admin                           the menu (admins' commands are not in the public command menu)
     /clause_new, /clause_edit, /clause_retire, /clause_restore   guided changes (admin_flow.py)
@@ -10,9 +10,9 @@ clause library (``bot.library.curation.LibraryService``).
     /admins, /admin_add <id>, /admin_remove <id>   who is an admin (owners add and remove)
     /whoami                          anyone: their user id, to give to an owner
 
-``route`` is called first for every event: it handles what is an admin's and otherwise returns
-None (a command or press elsewhere ends an unfinished admin task). Every handler checks the
-admin list at that moment: a non-admin gets 无权限 and nothing changes.
+The feature comes first for every event (``FEATURE``): it handles what is an admin's and lets the
+rest go on (a command, press or text elsewhere ends an unfinished admin task). Every handler
+checks the admin list at that moment: a non-admin gets 无权限 and nothing changes.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from bot.dialogue import admin_flow, admin_views
 from bot.dialogue.actions import Act, Action
 from bot.dialogue.admin_flow import require_admin
 from bot.dialogue.admin_state import AdminTask
+from bot.dialogue.router import Feature
 from bot.dialogue.turn import Rejected, Turn, rows
 from bot.dialogue.types import Document, EventKind, Reply
 from bot.errors import InputError
@@ -36,34 +37,34 @@ FLOW_ACTS = frozenset({
 })
 
 
-def command_name(command: str) -> str:
-    return command.strip().lstrip("/").split("@")[0].lower()
+def _claims(turn: Turn, action: Action) -> bool:
+    """Its buttons, and 跳过 while a guided change waits for an answer."""
+    return action.act in ADMIN_ACTS or (turn.session.admin is not None and action.act is Act.SKIP)
 
 
-def route(turn: Turn, action: Action | None) -> list[Reply] | None:
-    """The replies if the event is an admin's business, else None (the engine goes on)."""
-    event, task = turn.event, turn.session.admin
-    if event.kind is EventKind.COMMAND:
-        name = command_name(event.command)
-        if name in COMMANDS:
-            return COMMANDS[name](turn)
-        if task is not None and name in IN_TASK:
-            return IN_TASK[name](turn)
-    elif action is not None:
-        if action.act in BUTTONS:
-            return BUTTONS[action.act](turn, action)
-        if action.act in FLOW_ACTS or (task is not None and action.act is Act.SKIP):
-            return admin_flow.on_button(turn, action)
-        if task is not None and action.act in (Act.BACK, Act.CANCEL):
-            return IN_TASK["back" if action.act is Act.BACK else "cancel"](turn)
-    elif event.kind is EventKind.FILE:
-        service = turn.deps.curation  # anyone else: files are not for them
-        return admin_flow.upload(turn) if service and service.is_admin(turn.user_id) else None
-    elif event.kind is EventKind.TEXT and task is not None:
-        return admin_flow.on_text(turn, event.text)
-    if task is not None:
-        admin_flow.leave(turn)  # the user went elsewhere
-    return None
+def _press(turn: Turn, action: Action) -> list[Reply]:
+    handler = BUTTONS.get(action.act)
+    return handler(turn, action) if handler is not None else admin_flow.on_button(turn, action)
+
+
+def _in_task(name: str) -> Callable[[Turn], list[Reply] | None]:
+    """/back, /cancel, /skip, /help (and ⬅, 取消) while a guided change is unfinished."""
+    return lambda turn: IN_TASK[name](turn) if turn.session.admin is not None else None
+
+
+def _text(turn: Turn, text: str) -> list[Reply] | None:
+    return admin_flow.on_text(turn, text) if turn.session.admin is not None else None
+
+
+def _file(turn: Turn) -> list[Reply] | None:
+    service = turn.deps.curation  # anyone else: files are not for them
+    return admin_flow.upload(turn) if service and service.is_admin(turn.user_id) else None
+
+
+def _elsewhere(turn: Turn) -> None:
+    """A command, press or text elsewhere ends an unfinished admin task (a file does not)."""
+    if turn.session.admin is not None and turn.event.kind is not EventKind.FILE:
+        admin_flow.leave(turn)
 
 
 def current(turn: Turn) -> list[Reply]:
@@ -233,3 +234,12 @@ BUTTONS: dict[Act, Handler] = {
     Act.ADMIN_ROLLBACK: _rollback,
     Act.ADMIN_REMOVE: _remove_pressed,
 }
+ADMIN_ACTS = frozenset(BUTTONS) | FLOW_ACTS
+PRIORITY = 10  # before everything: an admin's task takes the texts and presses it waits for
+
+FEATURE = Feature(
+    name="admin", priority=PRIORITY, acts=ADMIN_ACTS, press=_press, claims=_claims,
+    keeps_input=True, commands=COMMANDS, text=_text, file=_file,
+    screen=current, back=_in_task("back"), skip=_in_task("skip"), cancel=_in_task("cancel"),
+    help=_in_task("help"), otherwise=_elsewhere,
+)

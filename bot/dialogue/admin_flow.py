@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from bot.compose.refine import checked_text
+from bot.curation import ChangePreview, LibraryService, NewClause, RevisionAction
 from bot.dialogue.actions import Act, Action
 from bot.dialogue.admin_state import (
     MAX_CANDIDATES,
@@ -33,9 +34,7 @@ from bot.dialogue.turn import Rejected, Turn, rows
 from bot.dialogue.types import Button, Reply
 from bot.dialogue.views import short
 from bot.errors import ConflictError, InputError, NotFoundError, PermissionDenied, PlanbotError
-from bot.library.curation import ChangePreview, LibraryService, NewClause
 from bot.library.models import MAX_YEAR, MIN_YEAR, Clause, ClauseKind, Level
-from bot.library.revisions import RevisionAction
 
 KINDS = (ClauseKind.TASK, ClauseKind.TARGET, ClauseKind.SAFEGUARD, ClauseKind.GENERAL,
          ClauseKind.HEADING, ClauseKind.CLOSING)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from bot.dialogue.mode import Mode
 from bot.library.models import MIN_YEAR, Level
 
 MAX_CANDIDATES = 8  # clauses offered after a search
@@ -46,8 +47,9 @@ _TEXT_STEPS = frozenset({AdminStep.TITLE, AdminStep.TEXT, AdminStep.SCOPE, Admin
                          AdminStep.EDIT_TEXT})
 
 
-class AdminState(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+class AdminState(Mode):
+    KEY = "admin"
+    LAYER = 50  # over everything: a guided change takes the texts and presses it waits for
 
     task: AdminTask
     step: AdminStep

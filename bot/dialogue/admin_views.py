@@ -9,18 +9,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.admin.roles import AdminInfo
+from bot.curation import (
+    CHAT_SOURCE,
+    AdminInfo,
+    AdminStats,
+    ChangePreview,
+    ChangeSummary,
+    LibraryService,
+    RevisionAction,
+    RevisionInfo,
+)
 from bot.dialogue.actions import Act
 from bot.dialogue.admin_state import AdminStep
 from bot.dialogue.drafts import DISPLAY_TZ
 from bot.dialogue.turn import Turn, rows
 from bot.dialogue.types import Button, Document, Reply
 from bot.dialogue.views import short
-from bot.library.curation import CHAT_SOURCE, ChangePreview, LibraryService
 from bot.library.loader import Problem
-from bot.library.overlay import ChangeSummary
-from bot.library.revisions import RevisionAction, RevisionInfo
-from bot.library.stats import AdminStats
 from bot.search.misses import Miss
 
 MAX_PROBLEMS = 30  # listed in the chat; all of them go into an attached text file
@@ -28,7 +33,7 @@ HISTORY_PAGE = 8
 MAX_IDS = 20  # clause ids listed per kind of change
 LABEL = 24
 USER_TAG = 36**7  # an admin's id as a button carries it (see Act.ADMIN_REMOVE)
-USER_PREFIX = "user:"  # bot.admin.roles.actor_label of a chat user
+USER_PREFIX = "user:"  # bot.curation.actor_label of a chat user
 
 
 def problem_line(turn: Turn, problem: Problem, *, files: bool = True) -> str:

@@ -30,9 +30,10 @@ from bot.compose.refine import add_clause, composer_for
 from bot.dialogue import usage
 from bot.dialogue.actions import Act, Action
 from bot.dialogue.editing import save
-from bot.dialogue.session import ClauseSearch, Screen
+from bot.dialogue.router import Feature, command_name
+from bot.dialogue.session import ClauseQuestion, ClauseSearch, Screen
 from bot.dialogue.turn import Deps, Rejected, Turn, revision_tag, rows
-from bot.dialogue.types import MAX_TEXT, Event, InlineAnswer, InlineResult, Reply
+from bot.dialogue.types import MAX_TEXT, Event, EventKind, InlineAnswer, InlineResult, Reply
 from bot.dialogue.usage import UsageEvent
 from bot.dialogue.views import LABEL, Labels, item_view, load_plan, section_name, short
 from bot.errors import InputError
@@ -74,14 +75,14 @@ def command(turn: Turn) -> list[Reply]:
     session.clauses = state
     query = turn.event.text.strip()
     if not query:
-        state.asking = True
+        session.enter(ClauseQuestion())
         return [turn.reply(turn.say("clause_ask"))]
     return [_search(turn, state, query, 0, record=True)]
 
 
 def asking(turn: Turn) -> bool:
     """Whether the bot waits for the keywords of /clause."""
-    return turn.session.clauses is not None and turn.session.clauses.asking
+    return turn.session.clauses is not None and turn.session.mode(ClauseQuestion) is not None
 
 
 def on_text(turn: Turn, text: str) -> list[Reply]:
@@ -95,10 +96,9 @@ def on_text(turn: Turn, text: str) -> list[Reply]:
 
 def stop_asking(turn: Turn) -> bool:
     """Forget the question for keywords (another command came); whether there was one."""
-    state = turn.session.clauses
-    if state is None or not state.asking:
+    if not asking(turn):
         return False
-    state.asking = False
+    turn.session.leave(ClauseQuestion)
     return True
 
 
@@ -134,7 +134,8 @@ def _search(turn: Turn, state: ClauseSearch, query: str, page: int, *, record: b
         query, year=plan.year if plan else None, level=plan.region.level if plan else None,
         kinds=SEARCHED, limit=PAGE + 1, offset=page * PAGE, record=record,
     )
-    state.query, state.page, state.asking = query, page, False
+    state.query, state.page = query, page
+    turn.session.leave(ClauseQuestion)
     state.ids = [hit.clause_id for hit in hits[:PAGE]]
     state.more = len(hits) > PAGE
     return _results(turn, state)
@@ -344,6 +345,24 @@ def on_button(turn: Turn, action: Action) -> list[Reply]:
     return HANDLERS[action.act](turn, action)
 
 
+def _first(turn: Turn, action: Action | None) -> list[Reply] | None:
+    """Anything but a text ends the question for keywords; /cancel then only ends that."""
+    event = turn.event
+    if event.kind is not EventKind.TEXT and stop_asking(turn) and (
+        event.kind is EventKind.COMMAND and command_name(event.command) == "cancel"
+    ):
+        return [Reply(text=turn.say("clause_cancelled")), *turn.current_screen()]
+    return None
+
+
+def _text(turn: Turn, text: str) -> list[Reply] | None:
+    return on_text(turn, text) if asking(turn) else None
+
+
+def _screen(turn: Turn) -> list[Reply] | None:
+    return [Reply(text=turn.say("clause_ask"))] if asking(turn) else None
+
+
 # --- inline mode -----------------------------------------------------------------------------
 
 
@@ -428,4 +447,17 @@ def _result_id(clause_id: str) -> str:
     if len(clause_id.encode()) <= MAX_RESULT_ID:
         return clause_id
     return hashlib.sha1(clause_id.encode()).hexdigest()
+
+
+PRIORITY = 20  # after admins' tasks; its question for keywords takes the next text
+
+
+def feature() -> Feature:
+    """/clause and inline mode (a new cache of the popular clauses for each engine)."""
+    popular = Popular()
+    return Feature(
+        name="clauses", priority=PRIORITY, acts=frozenset(HANDLERS), press=on_button,
+        commands={"clause": command}, text=_text, screen=_screen, first=_first,
+        inline=lambda deps, event: inline_answer(deps, event, popular),
+    )
 

@@ -10,6 +10,7 @@ from bot.dialogue import interview as q
 from bot.dialogue import usage
 from bot.dialogue.actions import Act, Action
 from bot.dialogue.questions import ask, kind_choices, topic_pages
+from bot.dialogue.router import Feature
 from bot.dialogue.session import Interview, Screen, View
 from bot.dialogue.turn import Rejected, Turn
 from bot.dialogue.types import Reply
@@ -189,3 +190,61 @@ def generate(turn: Turn, iv: Interview) -> list[Reply]:
     turn.session.interview = None
     turn.session.view = View(screen=Screen.OVERVIEW, draft_id=record.id)
     return [overview(turn, record, fresh=True)]
+
+
+# --- the feature ---------------------------------------------------------------------------------
+
+PRIORITY = 50  # last: an open draft, or what the bot asked for, hides the interview
+
+
+def _press(turn: Turn, action: Action) -> list[Reply]:
+    session = turn.session
+    if action.act is Act.NEW:
+        return start(turn)
+    if action.act is Act.RESUME:
+        return resume(turn)
+    if session.interview is None or session.view is not None or session.pending is not None:
+        raise Rejected("button_invalid")
+    return on_button(turn, session.interview, action)
+
+
+def _text(turn: Turn, text: str) -> list[Reply] | None:
+    iv = turn.session.interview
+    return on_text(turn, iv, text) if iv is not None else None
+
+
+def _screen(turn: Turn) -> list[Reply] | None:
+    iv = turn.session.interview
+    return [ask(turn, iv)] if iv is not None else None
+
+
+def _back(turn: Turn) -> list[Reply] | None:
+    iv = turn.session.interview
+    return back(turn, iv) if iv is not None else None
+
+
+def _skip(turn: Turn) -> list[Reply] | None:
+    iv = turn.session.interview
+    return skip(turn, iv) if iv is not None else None
+
+
+def _cancel(turn: Turn) -> list[Reply] | None:
+    if turn.session.pop(Interview) is None:
+        return None
+    return [Reply(text=turn.say("interview_cancelled"))]
+
+
+def _help(turn: Turn) -> list[Reply] | None:
+    iv = turn.session.interview
+    if iv is None:
+        return None
+    current = q.current_step(iv, turn.library)
+    return turn.help_screen("target" if q.target_key(current) else current)
+
+
+FEATURE = Feature(
+    name="interview", priority=PRIORITY,
+    acts=frozenset({*INTERVIEW_ACTS, Act.NEW, Act.RESUME}), press=_press, keeps_input=True,
+    commands={"new": start}, text=_text, screen=_screen,
+    back=_back, skip=_skip, cancel=_cancel, help=_help,
+)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bot.dialogue.actions import Act, Action
 from bot.dialogue.export import export_document
+from bot.dialogue.router import Feature
 from bot.dialogue.share_views import placeholder_count, summaries
 from bot.dialogue.turn import Turn, rows
 from bot.dialogue.types import Event, EventKind, Reply
@@ -62,3 +63,10 @@ def on_button(turn: Turn, action: Action) -> list[Reply]:
     )
     file = Reply(text=turn.say("exported", filename=document.filename), documents=[document])
     return [turn.reply(summary), file]
+
+
+PRIORITY = 36
+FEATURE = Feature(
+    name="posting", priority=PRIORITY, acts=frozenset({Act.POST}), press=on_button,
+    keeps_input=True, commands={"post": post}, leaves_dialogue=leaves_dialogue,
+)

@@ -1,17 +1,22 @@
 """A user's dialogue state, stored as plain JSON in the ``SessionStore`` and loaded on every event.
 
-What the user is doing is derived from which parts are set, in this order:
+What the user is doing is one stack of modes (``bot.dialogue.mode``), bottom first:
 
-- ``admin``: an admin prepares a change of the clause library (``bot.dialogue.admin_state``);
-- ``clauses``: /clause, the clauses found (its results message; it leaves the view as it is,
-  and waits for the keywords when ``asking``);
-- ``pending``: the bot waits for a text (new wording of an item, a draft name, a target value);
-- ``view``: the user is looking at a draft, or at the list of drafts;
 - ``interview``: the user is answering the questions of a new draft;
+- ``view``: the user is looking at a draft, or at the list of drafts;
+- ``pending``: the bot waits for a text (new wording of an item, a draft name, a target value);
+- ``clause_question``: /clause without keywords waits for them;
+- ``admin``: an admin prepares a change of the clause library (``bot.dialogue.admin_state``);
 - none: idle.
 
-An interview survives a visit to the drafts: it resumes when the view is closed. ``nonce`` is put
-into every button; a press with another nonce is from an older message and is refused.
+The top one is the current mode; /back and /cancel leave it. An interview survives a visit to the
+drafts: it resumes when the view is closed. Beside the stack, two notes that are not modes (they
+never decide what an event means): ``undo``, the last deleted item, and ``clauses``, the /clause
+results shown (their buttons name a result by its index). ``nonce`` is put into every button; a
+press with another nonce is from an older message and is refused.
+
+Stored as in the first version of this format: one key per mode (the stack's order is the
+modes' layers), ``clauses.asking`` for the question for keywords. Nothing to migrate.
 """
 
 from __future__ import annotations
@@ -19,13 +24,14 @@ from __future__ import annotations
 import logging
 import secrets
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.compose.context import Region
 from bot.compose.plan import Item, NumberingStyle
 from bot.dialogue.admin_state import AdminState
+from bot.dialogue.mode import Mode
 
 SESSION_VERSION: Literal[1] = 1
 NONCE_MODULUS = 36**3  # the nonce is three base-36 characters in a button
@@ -48,8 +54,11 @@ class RegionChoice(_Model):
     similar: list[Region] = Field(default_factory=list)
 
 
-class Interview(_Model):
+class Interview(Mode):
     """The answers of a new draft, and where the user is among the questions."""
+
+    KEY = "interview"
+    LAYER = 10
 
     region: Region | None = None
     region_choice: RegionChoice | None = None
@@ -83,8 +92,11 @@ class Screen(StrEnum):
     SHARED = "shared"  # a draft opened by a view link (``grant``: the link's hash), read only
 
 
-class View(_Model):
+class View(Mode):
     """Which draft screen the user is on (for /back, /help and after an error)."""
+
+    KEY = "view"
+    LAYER = 20
 
     screen: Screen
     draft_id: str = ""
@@ -103,13 +115,16 @@ class InputKind(StrEnum):
     REGION = "region"  # the real name of a placeholder region
 
 
-class Pending(_Model):
+class Pending(Mode):
     """The bot waits for a text about one draft, as it was at ``revision``.
 
     ``base``: the item's text when the user asked to edit it (to find the item again if the
     draft changed meanwhile). ``text``: the user's text, kept while the bot asks whether to
     apply it over a newer revision (``bot.dialogue.conflict``).
     """
+
+    KEY = "pending"
+    LAYER = 30
 
     kind: InputKind
     draft_id: str
@@ -133,29 +148,137 @@ class Undo(_Model):
 class ClauseSearch(_Model):
     """/clause: the keywords, the page shown and its clause ids (buttons carry an index into
     ``ids``); ``draft_id``: the draft open when the user searched (its year filters the results
-    and its context renders them; "" when none was open)."""
+    and its context renders them; "" when none was open). A note, not a mode."""
 
     query: str = ""
-    asking: bool = False  # /clause without keywords: the next text is the query
     page: int = Field(default=0, ge=0)
     ids: list[str] = Field(default_factory=list)
     more: bool = False
     draft_id: str = ""
 
 
+class ClauseQuestion(Mode):
+    """/clause without keywords: the next text is the query (stored as ``clauses.asking``)."""
+
+    KEY = "clause_question"
+    LAYER = 40
+
+
+AnyMode = Interview | View | Pending | ClauseQuestion | AdminState
+MODES: tuple[type[AnyMode], ...] = (Interview, View, Pending, ClauseQuestion, AdminState)
+M = TypeVar("M", bound=Mode)
+_ASKING = "asking"  # the stored mark of the clause question, in ``clauses``
+
+
 class Session(_Model):
     schema_version: Literal[1] = SESSION_VERSION
     nonce: int = Field(default=0, ge=0, lt=NONCE_MODULUS)
-    interview: Interview | None = None
-    view: View | None = None
-    pending: Pending | None = None
+    modes: list[AnyMode] = Field(default_factory=list)  # the stack, bottom first
     undo: Undo | None = None
-    admin: AdminState | None = None
     clauses: ClauseSearch | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stacked(cls, data: Any) -> Any:
+        """The stored layout (and ``Session(view=…)``): one key per mode, into the stack."""
+        return _stack(data) if isinstance(data, dict) else data
+
+    @model_validator(mode="after")
+    def _in_layers(self) -> Session:
+        layers = [mode.LAYER for mode in self.modes]
+        if layers != sorted(set(layers)):
+            raise ValueError("modes out of order or repeated")
+        return self
 
     def bump(self) -> None:
         """A new nonce: the buttons of every earlier message become stale."""
         self.nonce = (self.nonce + 1) % NONCE_MODULUS
+
+    # --- the stack ---------------------------------------------------------------------------
+
+    @property
+    def current(self) -> AnyMode | None:
+        """The mode on top: what the user is doing now (None: idle)."""
+        return self.modes[-1] if self.modes else None
+
+    def mode(self, kind: type[M]) -> M | None:
+        """The mode of this kind on the stack, if any (it may be under others)."""
+        return next((m for m in self.modes if isinstance(m, kind)), None)
+
+    def enter(self, mode: AnyMode) -> None:
+        """Put ``mode`` on the stack at its layer, in place of one of its kind."""
+        self.leave(type(mode))
+        at = next((k for k, m in enumerate(self.modes) if m.LAYER > mode.LAYER), len(self.modes))
+        self.modes.insert(at, mode)
+
+    def leave(self, kind: type[Mode]) -> None:
+        """Take the mode of this kind off the stack, wherever it is."""
+        self.modes[:] = [m for m in self.modes if not isinstance(m, kind)]
+
+    def pop(self, kind: type[M]) -> M | None:
+        """Leave the current mode if it is of this kind (/back, /cancel); the mode left."""
+        top = self.current
+        if not isinstance(top, kind):
+            return None
+        self.modes.pop()
+        return top
+
+    def _put(self, kind: type[Mode], mode: AnyMode | None) -> None:
+        if mode is None:
+            self.leave(kind)
+        else:
+            self.enter(mode)
+
+    # The modes by name, as the features read and set them (None: not on the stack).
+
+    @property
+    def interview(self) -> Interview | None:
+        return self.mode(Interview)
+
+    @interview.setter
+    def interview(self, mode: Interview | None) -> None:
+        self._put(Interview, mode)
+
+    @property
+    def view(self) -> View | None:
+        return self.mode(View)
+
+    @view.setter
+    def view(self, mode: View | None) -> None:
+        self._put(View, mode)
+
+    @property
+    def pending(self) -> Pending | None:
+        return self.mode(Pending)
+
+    @pending.setter
+    def pending(self, mode: Pending | None) -> None:
+        self._put(Pending, mode)
+
+    @property
+    def admin(self) -> AdminState | None:
+        return self.mode(AdminState)
+
+    @admin.setter
+    def admin(self, mode: AdminState | None) -> None:
+        self._put(AdminState, mode)
+
+
+def _stack(data: dict[str, Any]) -> dict[str, Any]:
+    """Modes stored (or given) by key go on the stack, in the order of their layers."""
+    out = dict(data)
+    modes: list[Any] = list(out.pop("modes", []))
+    clauses = out.get("clauses")
+    if isinstance(clauses, dict) and _ASKING in clauses:
+        out["clauses"] = {k: v for k, v in clauses.items() if k != _ASKING}
+        if clauses[_ASKING]:
+            out[ClauseQuestion.KEY] = {}
+    for kind in MODES:  # in the order of their layers
+        value = out.pop(kind.KEY, None)
+        if value is not None:
+            modes.append(value if isinstance(value, kind) else kind.model_validate(value))
+    out["modes"] = modes
+    return out
 
 
 def load_session(data: dict[str, Any] | None) -> Session:
@@ -171,7 +294,13 @@ def load_session(data: dict[str, Any] | None) -> Session:
 
 
 def dump_session(session: Session) -> dict[str, Any]:
-    data = session.model_dump(mode="json", exclude_defaults=True)
+    """Plain JSON: the stack as one key per mode (see the module docstring)."""
+    data = session.model_dump(mode="json", exclude_defaults=True, exclude={"modes"})
+    for mode in session.modes:
+        if isinstance(mode, ClauseQuestion):
+            data.setdefault("clauses", {})[_ASKING] = True
+        else:
+            data[mode.KEY] = mode.model_dump(mode="json", exclude_defaults=True)
     data["schema_version"] = SESSION_VERSION
     return data
 

@@ -23,8 +23,7 @@ from bot.dialogue.views import (
     section_name,
     short,
 )
-from bot.store.models import DraftRecord
-from bot.store.shares import ShareKind, ShareRecord
+from bot.store.models import DraftRecord, ShareKind, ShareRecord
 
 # (message id suffix, lifetime); a new link gets the default unless the owner picks another
 EXPIRY_CHOICES: tuple[tuple[str, timedelta | None], ...] = (

@@ -21,6 +21,7 @@ from bot.compose.refine import MAX_NAME
 from bot.dialogue import drafts
 from bot.dialogue.actions import Act, Action
 from bot.dialogue.export import export_document
+from bot.dialogue.router import Feature
 from bot.dialogue.session import Screen, View
 from bot.dialogue.share_views import (
     EXPIRY_CHOICES,
@@ -39,8 +40,7 @@ from bot.dialogue.views import DEFAULT_EXPIRY, EXPORT_FORMATS, load_plan, overvi
 from bot.dialogue.wordings import carried
 from bot.errors import InputError
 from bot.export.text import plan_to_text
-from bot.store.models import DraftRecord
-from bot.store.shares import ShareKind, ShareRecord
+from bot.store.models import DraftRecord, ShareKind, ShareRecord
 
 Handler = Callable[[Turn, Action], list[Reply]]
 _START_PARAM = "start="
@@ -260,3 +260,40 @@ def up(turn: Turn) -> Reply | None:
         turn.session.view = View(screen=Screen.LIST)
         return drafts.show(turn)
     return drafts.up(turn)
+
+
+# --- the feature ---------------------------------------------------------------------------------
+
+PRIORITY = 35  # its screens of a draft come before the draft's own
+SCREENS = frozenset({Screen.SHARE, Screen.SHARE_LINK, Screen.SHARED})
+
+
+def _mine(turn: Turn, screens: frozenset[Screen] = SCREENS) -> bool:
+    view = turn.session.view
+    return view is not None and view.screen in screens
+
+
+def _start(turn: Turn) -> list[Reply] | None:
+    """``/start <token>``: a deep link (a plain /start is the engine's welcome)."""
+    return open_link(turn) if turn.event.text.strip() else None
+
+
+def _open(turn: Turn) -> list[Reply]:
+    if not turn.event.text.strip():
+        return [Reply(text=turn.say("open_usage"))]
+    return open_link(turn)
+
+
+def _back(turn: Turn) -> list[Reply] | None:
+    """A link → the access screen; a read-only draft → the drafts (the access screen goes up
+    like any screen of a draft)."""
+    shown = up(turn) if _mine(turn, SCREENS - {Screen.SHARE}) else None
+    return [shown] if shown is not None else None
+
+
+FEATURE = Feature(
+    name="sharing", priority=PRIORITY, acts=frozenset(HANDLERS), press=on_button,
+    commands={"start": _start, "open": _open},
+    screen=lambda turn: [show(turn)] if _mine(turn) else None,
+    back=_back,
+)

@@ -18,7 +18,8 @@ from bot.store.base import Store
 from bot.store.models import DraftRecord
 
 if TYPE_CHECKING:  # the library service pulls in the search package
-    from bot.library.curation import LibraryService
+    from bot.curation import LibraryService
+    from bot.dialogue.router import Router
     from bot.search.service import SearchService
 
 Clock = Callable[[], date]
@@ -59,11 +60,20 @@ class Deps:
 class Turn:
     """The handling of one event: ``session`` is a working copy, saved if all goes well."""
 
-    def __init__(self, deps: Deps, event: Event, session: Session) -> None:
+    def __init__(self, deps: Deps, event: Event, session: Session, router: Router) -> None:
         self.deps = deps
         self.event = event
         self.session = session
+        self.router = router  # the features, to show the current screen again
         self._library = deps.current_library()  # one library for the whole event
+
+    def current_screen(self) -> list[Reply]:
+        """What the user is looking at, shown again (the first feature that has a screen)."""
+        return self.router.current_screen(self)
+
+    def help_screen(self, step: str) -> list[Reply]:
+        """/help: the help about ``step``, then the current screen again."""
+        return self.router.help_screen(self, step)
 
     @property
     def user_id(self) -> int:

@@ -3,15 +3,15 @@
     usage.record(turn, UsageEvent.INSERTED, clause.id)   # 添加条款
     usage.record_draft(turn, plan)                       # a new draft, with its topic sections
 
-Counted by the library service (``bot.library.stats``) when the engine has one; recording never
+Counted by the library service (``bot.curation``) when the engine has one; recording never
 stops the user's action.
 """
 
 from __future__ import annotations
 
-from bot.compose.plan import Plan, SectionRole
+from bot.compose.plan import Plan
+from bot.curation import UsageEvent
 from bot.dialogue.turn import Turn
-from bot.library.stats import UsageEvent
 
 __all__ = ["UsageEvent", "record", "record_draft"]
 
@@ -26,4 +26,4 @@ def record(turn: Turn, event: UsageEvent, *clause_ids: str | None) -> None:
 def record_draft(turn: Turn, plan: Plan) -> None:
     service = turn.deps.curation
     if service is not None:
-        service.usage.record_draft(s.id for s in plan.sections if s.role is SectionRole.TOPIC)
+        service.usage.record_draft(plan.topic_ids())

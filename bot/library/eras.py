@@ -39,6 +39,15 @@ class Era(_Strict):
 class EraFile(_Strict):
     schema_version: Literal[1]
     eras: list[Era]
+    # for years after the last era: fields that replace its wording ({year}: the plan year)
+    after_latest: dict[str, str] = {}
+
+    @model_validator(mode="after")
+    def _known_fields(self) -> EraFile:
+        unknown = sorted(set(self.after_latest) - set(ERA_FIELDS))
+        if unknown:
+            raise ValueError(f"after_latest: unknown field(s) {', '.join(unknown)}")
+        return self
 
     @model_validator(mode="after")
     def _contiguous(self) -> EraFile:
@@ -61,6 +70,7 @@ class EraLookup:
 class Eras:
     def __init__(self, data: EraFile) -> None:
         self._eras = sorted(data.eras, key=lambda e: e.years[0])
+        self._after = dict(data.after_latest)
 
     @property
     def first_year(self) -> int:
@@ -75,7 +85,9 @@ class Eras:
             if era.years[0] <= year <= era.years[1]:
                 return EraLookup(era.wording(), True, None)
         if year > self.latest_year:
-            return EraLookup(self._eras[-1].wording(), True, self.latest_year)
+            wording = self._eras[-1].wording()
+            wording.update({k: v.replace("{year}", str(year)) for k, v in self._after.items()})
+            return EraLookup(wording, True, self.latest_year)
         return EraLookup(dict.fromkeys(ERA_FIELDS, ""), False, None)
 
 

@@ -10,15 +10,28 @@ plan), ``targets_vars`` (the figures to ask for). See ``snippets/README.md`` ("P
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bot.compose.plan import SectionRole
 from bot.library.models import ClauseKind, Level, VarSpec
 
 if TYPE_CHECKING:
     from bot.library.library import Library
+
+
+class SectionRole(StrEnum):
+    """What a section of a plan is (a kind lists its sections by role; ``bot.compose.plan``
+    keeps it on every section)."""
+
+    GENERAL = "general"  # 总体要求
+    TARGETS = "targets"  # 主要目标
+    TOPIC = "topic"  # one chosen priority area
+    SAFEGUARDS = "safeguards"  # 保障措施
+    CLOSING = "closing"  # closing line, no heading
+    GROUP = "group"  # a heading only (主要工作); the topic sections after it sit one level down
+
 
 _ONE_TOPIC_ROLES = frozenset({SectionRole.GENERAL, SectionRole.SAFEGUARDS, SectionRole.CLOSING})
 _MANY_TOPIC_ROLES = frozenset({SectionRole.TOPIC, SectionRole.TARGETS})
@@ -68,6 +81,30 @@ class KindSection(BaseModel):
         return self.role is SectionRole.TOPIC and bool(self.topics)
 
 
+class Theme(BaseModel):
+    """A thematic top-level section of an annual plan: the chosen priorities among ``topics``
+    share it, under the first of ``headings`` (heading clauses) that fits the year and level.
+
+    ``items``: how many task items the section holds at most; every chosen topic in it gives its
+    default tasks in order, round-robin (each topic's first, then each one's second …), so a plan
+    with every priority stays within its budget and a focused plan gives each topic more room. A
+    task that uses a figure the user gave is always kept.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    headings: list[str] = Field(min_length=1)
+    topics: list[str] = Field(min_length=1)
+    items: int = Field(default=6, ge=1, le=40)
+
+    @model_validator(mode="after")
+    def _no_repeats(self) -> Theme:
+        if len(set(self.topics)) != len(self.topics):
+            raise ValueError("a topic is named twice in 'topics'")
+        return self
+
+
 class PlanKind(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -78,6 +115,28 @@ class PlanKind(BaseModel):
     order: int = 100  # position in lists of kinds (the annual plans first)
     title: str
     sections: list[KindSection]
+    # the thematic grouping of the chosen priorities (the default layout where a kind has it)
+    themes: list[Theme] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _themes_fit(self) -> PlanKind:
+        seen: dict[str, str] = {}
+        for theme in self.themes:
+            for topic in theme.topics:
+                if topic in seen:
+                    raise ValueError(
+                        f"topic '{topic}' is in themes '{seen[topic]}' and '{theme.id}'"
+                    )
+                seen[topic] = theme.id
+        if self.themes and not self.asks_priorities:
+            raise ValueError("themes group chosen priorities: the kind needs a topic section "
+                             "without 'topics'")
+        if len({t.id for t in self.themes}) != len(self.themes):
+            raise ValueError("two themes have the same id")
+        return self
+
+    def theme_of(self, topic: str) -> Theme | None:
+        return next((t for t in self.themes if topic in t.topics), None)
 
     def matches(self, text: str) -> bool:
         key = text.strip()

@@ -67,9 +67,14 @@ class Library:
         found = self._clauses.get(clause_id)
         return found[0] if found else None
 
-    def priority_topics(self) -> list[Topic]:
-        """Topics a user can choose as priority areas, in default plan order."""
-        return [t for t in self.topics.values() if t.priority]
+    def priority_topics(self, year: int | None = None, level: Level | None = None) -> list[Topic]:
+        """Topics a user can choose as priority areas, in default plan order; with a year and a
+        level, only those with a default task that fits them (高等教育 has none for a county)."""
+        topics = [t for t in self.topics.values() if t.priority]
+        if year is None or level is None:
+            return topics
+        return [t for t in topics
+                if any(c.default for c in self.fitting(t.id, ClauseKind.TASK, year, level))]
 
     def fitting(self, topic_id: str, kind: ClauseKind, year: int, level: Level) -> list[Clause]:
         """Clauses of a topic and kind that fit the year and level, in order."""

@@ -16,12 +16,11 @@ import yaml
 from jinja2 import TemplateSyntaxError
 from pydantic import ValidationError
 
-from bot.compose.context import BUILTIN_NAMES
-from bot.compose.render import variables_used
 from bot.library.eras import EraFile, Eras, LintFile
 from bot.library.kinds import PlanKind
 from bot.library.library import Library
 from bot.library.models import MAX_YEAR, MIN_YEAR, Clause, ClauseKind, Topic, TopicFile, VarSpec
+from bot.library.templates import BUILTIN_NAMES, variables_used
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10× faster
 ERAS_FILE = "_eras.yaml"
@@ -59,7 +58,7 @@ class _Collector:
         self.problems.append(Problem(file, clause_id, fld, message, line))
 
 
-Collector = _Collector  # public name for modules that run these checks (bot.library.candidate)
+Collector = _Collector  # public name for modules that run these checks (bot.curation._candidate)
 
 
 def load_library(directory: Path) -> Library:
@@ -75,16 +74,20 @@ def load_library(directory: Path) -> Library:
     check_across_files(topics, out)
     eras = _load_aux(directory / ERAS_FILE, EraFile, out)
     lint = _load_aux(directory / LINT_FILE, LintFile, out)
-    kinds = load_kinds(directory / KINDS_DIR, {t.id for t in topics}, out)
+    headings = {c.id for t in topics for c in t.clauses if c.kind is ClauseKind.HEADING}
+    kinds = load_kinds(directory / KINDS_DIR, {t.id for t in topics}, out, headings)
     if out.problems:
         raise LibraryError(out.problems)
     assert eras is not None and lint is not None
     return Library(topics, Eras(eras), lint, kinds)
 
 
-def load_kinds(directory: Path, topic_ids: set[str], out: _Collector) -> list[PlanKind]:
-    """Plan kinds; a section naming an unknown topic (``topic`` or ``topics``) is a problem, and
-    so is a kind id, name or alias used by two files."""
+def load_kinds(
+    directory: Path, topic_ids: set[str], out: _Collector, headings: set[str] | None = None
+) -> list[PlanKind]:
+    """Plan kinds; a section or theme naming an unknown topic (``topic`` or ``topics``) is a
+    problem, so is a theme heading that is not a heading clause (when ``headings`` is given), and
+    a kind id, name or alias used by two files."""
     kinds: list[PlanKind] = []
     names: dict[str, str] = {}  # id, name or alias -> the file that used it first
     for path in sorted(directory.glob("*.yaml")):
@@ -98,6 +101,7 @@ def load_kinds(directory: Path, topic_ids: set[str], out: _Collector) -> list[Pl
             for fld, topic in named:
                 if topic not in topic_ids:
                     out.add(name, kind.id, fld, f"unknown topic '{topic}'", None)
+        _check_themes(kind, name, topic_ids, headings, out)
         for key in dict.fromkeys((kind.id, kind.name, *kind.aliases)):
             if names.setdefault(key, name) != name:
                 out.add(name, kind.id, "id", f"'{key}' also names a kind in {names[key]}", None)
@@ -107,6 +111,20 @@ def load_kinds(directory: Path, topic_ids: set[str], out: _Collector) -> list[Pl
     return kinds
 
 
+def _check_themes(
+    kind: PlanKind, name: str, topic_ids: set[str], headings: set[str] | None, out: _Collector
+) -> None:
+    for index, theme in enumerate(kind.themes):
+        for i, topic in enumerate(theme.topics):
+            if topic not in topic_ids:
+                out.add(name, kind.id, f"themes[{index}].topics[{i}]", f"unknown topic '{topic}'",
+                        None)
+        for i, heading in enumerate(theme.headings):
+            if headings is not None and heading not in headings:
+                out.add(name, kind.id, f"themes[{index}].headings[{i}]",
+                        f"'{heading}' is not a heading clause", None)
+
+
 def load_topic_text(
     name: str, text: str, out: _Collector, *, check_clauses: bool = True
 ) -> Topic | None:
@@ -114,7 +132,7 @@ def load_topic_text(
 
     ``check_clauses=False`` stops after the schema: the caller checks the clauses itself (an
     upload first refuses unsafe templates, which compiling them could expand; see
-    ``bot.library.upload``)."""
+    ``bot.curation._upload``)."""
     try:
         raw = yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
@@ -265,4 +283,4 @@ class _IdLines:
         return self._lines.get(clause_id)
 
 
-IdLines = _IdLines  # public name (bot.library.upload)
+IdLines = _IdLines  # public name (bot.curation._upload)

@@ -21,18 +21,19 @@ whose first page has no good result (``is_good``: some hit covers ``GOOD_COVERAG
 query); pass ``record=False`` for keystroke-by-keystroke inline queries.
 
 ``SearchIndex.build(library, analyzer)`` and ``SearchIndex.search`` are the pure core; the
-command line is ``planbot search`` (``bot.search.cli``).
+command line is ``planbot search`` (``bot.cli._search``).
 """
 
 from bot.search.analysis import Analyzer
 from bot.search.index import GOOD_COVERAGE, MAX_LIMIT, Hit, SearchIndex, is_good
-from bot.search.misses import Miss, MissLog
+from bot.search.misses import MISSES_FILE, Miss, MissLog
 from bot.search.preview import Preview, neutral_region, preview
 from bot.search.service import SearchService
 
 __all__ = [
     "GOOD_COVERAGE",
     "MAX_LIMIT",
+    "MISSES_FILE",
     "Analyzer",
     "Hit",
     "Miss",

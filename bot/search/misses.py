@@ -14,19 +14,17 @@ One process writes the file (a lock serialises threads). An unreadable file is s
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import json
 import logging
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.atomic import write_atomic
 from bot.search.normalise import normalise
+from bot.store.files import set_aside, write_atomic
 
 SCHEMA_VERSION = 1
 MISSES_FILE = "search_misses.json"
@@ -96,7 +94,7 @@ class MissLog:
             return {}
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             log.warning("search misses file %s unreadable (%s); starting a new one", self.path, exc)
-            self._set_aside()
+            set_aside(self.path)
             return {}
 
     def _write(self, entries: dict[str, dict[str, Any]]) -> None:
@@ -108,6 +106,3 @@ class MissLog:
         text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         write_atomic(self.path, text.encode("utf-8"))
 
-    def _set_aside(self) -> None:
-        with contextlib.suppress(OSError):
-            os.replace(self.path, self.path.with_name(self.path.name + ".bad"))

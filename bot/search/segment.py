@@ -72,7 +72,7 @@ from typing import Any, Protocol
 import marisa_trie  # type: ignore[import-not-found]  # no stubs
 import numpy as np
 
-from bot.atomic import write_atomic
+from bot.store.files import ensure_dir, write_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -286,7 +286,7 @@ def jieba_tokenizer(cache_dir: Path, userdict: Path | None) -> Any:
     jieba = _import_jieba()
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    ensure_dir(cache_dir)
     tokenizer.tmp_dir = str(cache_dir)
     tokenizer.cache_file = CACHE_FILE
     tokenizer.initialize()

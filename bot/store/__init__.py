@@ -15,12 +15,22 @@ with the number of users or drafts (one flat directory: ext4 looks a name up as 
 100,000 files as among 100). Writes are atomic and durable on return; see ``bot.store.shards``
 for locking and for what happens to a corrupt shard. Share
 links are kept by the hash of their token beside the shards (``bot.store.shares``).
+
+Public: this package's names, the protocols (``base``), the records (``models``) and the file
+helpers every other writer under the data directory uses (``files``); the other modules are
+the implementations'.
 """
 
-from bot.store.base import DraftStore, SessionStore, Store
+from bot.store.base import DraftStore, SessionStore, ShareStore, Store
 from bot.store.errors import StoreCorrupt
-from bot.store.models import DRAFT_SCHEMA_VERSION, DraftRecord, new_draft_id, owner_of
-from bot.store.shares import ShareKind, ShareRecord, ShareStore
+from bot.store.models import (
+    DRAFT_SCHEMA_VERSION,
+    DraftRecord,
+    ShareKind,
+    ShareRecord,
+    new_draft_id,
+    owner_of,
+)
 from bot.store.tiny import TinyStore, memory_store, open_store
 
 __all__ = [

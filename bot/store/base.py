@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from bot.store.models import DraftRecord
-from bot.store.shares import ShareStore
+from bot.store.models import DraftRecord, ShareKind, ShareRecord
 
 
 class DraftStore(Protocol):
@@ -55,6 +55,56 @@ class SessionStore(Protocol):
     def save(self, user_id: int, data: dict[str, Any]) -> None: ...
 
     def clear(self, user_id: int) -> None: ...
+
+
+class ShareStore(Protocol):
+    """Links to drafts; every implementation passes the same test suite."""
+
+    def now(self) -> datetime:
+        """The store's clock (expiry is measured by it)."""
+        ...
+
+    def create(
+        self, draft_id: str, kind: ShareKind, created_by: int, ttl: timedelta | None
+    ) -> tuple[str, ShareRecord]:
+        """A new link, live for ``ttl`` (``None``: until revoked); the token and the record."""
+        ...
+
+    def find(self, token: str) -> ShareRecord | None:
+        """The live link the token opens; ``None`` for unknown, revoked and expired alike."""
+        ...
+
+    def get(self, hashed: str) -> ShareRecord | None:
+        """The live link with this hash, or ``None``."""
+        ...
+
+    def for_draft(self, draft_id: str) -> list[ShareRecord]:
+        """The draft's live links, oldest first (expired ones are dropped on the way)."""
+        ...
+
+    def set_expiry(self, hashed: str, ttl: timedelta | None) -> ShareRecord | None:
+        """Make a live link expire ``ttl`` from now (``None``: never); ``None`` if it is gone."""
+        ...
+
+    def revoke(self, hashed: str) -> bool:
+        """The link opens nothing from now on; ``False`` if it was not live."""
+        ...
+
+    def revoke_all(self, draft_id: str) -> int:
+        """Forget every link and name of a draft (the draft is deleted); how many links."""
+        ...
+
+    def opened(self, hashed: str, user_id: int, name: str) -> None:
+        """Remember that ``user_id`` (called ``name``) opened the link."""
+        ...
+
+    def remember_name(self, draft_id: str, user_id: int, name: str) -> None:
+        """Remember what to call ``user_id`` on the draft's access screen."""
+        ...
+
+    def names(self, draft_id: str) -> dict[int, str]:
+        """Names of the people who shared or opened the draft's links."""
+        ...
 
 
 class Store(Protocol):

@@ -1,4 +1,4 @@
-"""What the store keeps: draft records, and the ids that name them.
+"""What the store keeps: draft records and share links, and the ids that name them.
 
 A draft id starts with its owner's user id (``"42-Xy3_a-Q9"``), so finding a draft opens one
 shard only: the owner's.
@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DRAFT_SCHEMA_VERSION = 1
 SESSION_SCHEMA_VERSION = 1
+SHARE_SCHEMA_VERSION = 1
+LINK_ID_HEX = 8  # a link's id in buttons: the first 32 bits of its hash
 _DRAFT_ID = re.compile(r"(-?[0-9]{1,20})-([A-Za-z0-9_-]{8})")
 
 
@@ -74,3 +77,46 @@ class DraftRecord(BaseModel):
     def visible_to(self, user_id: int) -> bool:
         """The owner and the collaborators may see the draft."""
         return user_id == self.owner or user_id in self.collaborators
+
+
+class ShareKind(StrEnum):
+    VIEW = "view"  # read-only: overview, preview, export
+    COPY = "copy"  # the colleague gets a copy of their own
+    EDIT = "edit"  # the colleague becomes a collaborator
+
+
+def link_id_of(hashed: str) -> int:
+    return int(hashed[:LINK_ID_HEX], 16)
+
+
+class ShareDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = SHARE_SCHEMA_VERSION
+
+
+class ShareRecord(ShareDoc):
+    """One link. ``expires_at`` ``None``: until revoked."""
+
+    token_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    draft_id: str
+    kind: ShareKind
+    created_by: int
+    created_at: AwareDatetime
+    expires_at: AwareDatetime | None = None
+    opened_by: list[int] = Field(default_factory=list)
+
+    @property
+    def link_id(self) -> int:
+        return link_id_of(self.token_hash)
+
+    def live_at(self, now: datetime) -> bool:
+        return self.expires_at is None or now < self.expires_at
+
+
+class DraftShares(ShareDoc):
+    """One draft's live links (hashes, oldest first) and the names of people who used them."""
+
+    draft_id: str
+    links: list[str] = Field(default_factory=list)
+    names: dict[int, str] = Field(default_factory=dict)

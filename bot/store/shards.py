@@ -37,8 +37,8 @@ from typing import TypeVar
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from bot.atomic import fsync_dir
 from bot.store.errors import StoreCorrupt
+from bot.store.files import fsync_dir
 from bot.store.locks import KeyedLocks
 from bot.store.slots import slot_paths
 from bot.store.storage import (

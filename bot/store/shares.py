@@ -12,7 +12,7 @@ parameter (``A-Z a-z 0-9 _ -``, at most 64). Only its hash is stored, so a copy 
 opens nothing. Every link has a ``link_id``, the first 32 bits of its hash, unique among the
 links of its draft: buttons name a link by it (the hash does not fit in 64 bytes of data).
 
-Two kinds of documents, written atomically (``bot.atomic``), UTF-8 JSON with
+Two kinds of documents, written atomically (``bot.store.files``), UTF-8 JSON with
 ``ensure_ascii=False`` and a ``schema_version``::
 
     <data_dir>/shares/<first 2 hex>/<sha256 hex>.json    one link: draft, kind, expiry, opened by
@@ -36,20 +36,27 @@ import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
-from bot.atomic import fsync_dir, write_atomic
 from bot.store.errors import StoreCorrupt
+from bot.store.files import fsync_dir, write_atomic
 from bot.store.locks import KeyedLocks
-from bot.store.models import owner_of, utc_now
+from bot.store.models import (
+    LINK_ID_HEX,
+    SHARE_SCHEMA_VERSION,
+    DraftShares,
+    ShareDoc,
+    ShareKind,
+    ShareRecord,
+    link_id_of,
+    owner_of,
+    utc_now,
+)
 
-SHARE_SCHEMA_VERSION = 1
 TOKEN_BYTES = 24  # 192 bits → 32 characters of token_urlsafe
-LINK_ID_HEX = 8  # a link's id in buttons: the first 32 bits of its hash
 MAX_OPENED = 200  # people remembered per link
 MAX_NAME = 64
 _HASH = re.compile(r"[0-9a-f]{64}")
@@ -59,12 +66,6 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-class ShareKind(StrEnum):
-    VIEW = "view"  # read-only: overview, preview, export
-    COPY = "copy"  # the colleague gets a copy of their own
-    EDIT = "edit"  # the colleague becomes a collaborator
-
-
 def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
@@ -72,93 +73,6 @@ def new_token() -> str:
 def token_hash(token: str) -> str:
     """The SHA-256 (hex) under which a link is kept; any text hashes, malformed or not."""
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def link_id_of(hashed: str) -> int:
-    return int(hashed[:LINK_ID_HEX], 16)
-
-
-class _Doc(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    schema_version: int = SHARE_SCHEMA_VERSION
-
-
-class ShareRecord(_Doc):
-    """One link. ``expires_at`` ``None``: until revoked."""
-
-    token_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
-    draft_id: str
-    kind: ShareKind
-    created_by: int
-    created_at: AwareDatetime
-    expires_at: AwareDatetime | None = None
-    opened_by: list[int] = Field(default_factory=list)
-
-    @property
-    def link_id(self) -> int:
-        return link_id_of(self.token_hash)
-
-    def live_at(self, now: datetime) -> bool:
-        return self.expires_at is None or now < self.expires_at
-
-
-class DraftShares(_Doc):
-    """One draft's live links (hashes, oldest first) and the names of people who used them."""
-
-    draft_id: str
-    links: list[str] = Field(default_factory=list)
-    names: dict[int, str] = Field(default_factory=dict)
-
-
-class ShareStore(Protocol):
-    """Links to drafts; every implementation passes the same test suite."""
-
-    def now(self) -> datetime:
-        """The store's clock (expiry is measured by it)."""
-        ...
-
-    def create(
-        self, draft_id: str, kind: ShareKind, created_by: int, ttl: timedelta | None
-    ) -> tuple[str, ShareRecord]:
-        """A new link, live for ``ttl`` (``None``: until revoked); the token and the record."""
-        ...
-
-    def find(self, token: str) -> ShareRecord | None:
-        """The live link the token opens; ``None`` for unknown, revoked and expired alike."""
-        ...
-
-    def get(self, hashed: str) -> ShareRecord | None:
-        """The live link with this hash, or ``None``."""
-        ...
-
-    def for_draft(self, draft_id: str) -> list[ShareRecord]:
-        """The draft's live links, oldest first (expired ones are dropped on the way)."""
-        ...
-
-    def set_expiry(self, hashed: str, ttl: timedelta | None) -> ShareRecord | None:
-        """Make a live link expire ``ttl`` from now (``None``: never); ``None`` if it is gone."""
-        ...
-
-    def revoke(self, hashed: str) -> bool:
-        """The link opens nothing from now on; ``False`` if it was not live."""
-        ...
-
-    def revoke_all(self, draft_id: str) -> int:
-        """Forget every link and name of a draft (the draft is deleted); how many links."""
-        ...
-
-    def opened(self, hashed: str, user_id: int, name: str) -> None:
-        """Remember that ``user_id`` (called ``name``) opened the link."""
-        ...
-
-    def remember_name(self, draft_id: str, user_id: int, name: str) -> None:
-        """Remember what to call ``user_id`` on the draft's access screen."""
-        ...
-
-    def names(self, draft_id: str) -> dict[int, str]:
-        """Names of the people who shared or opened the draft's links."""
-        ...
 
 
 class Blobs(Protocol):
@@ -214,12 +128,12 @@ def _draft_key(draft_id: str) -> str:
     return f"drafts/{draft_id.encode('utf-8').hex()}.json"
 
 
-def _encode(doc: _Doc) -> bytes:
+def _encode(doc: ShareDoc) -> bytes:
     data = doc.model_dump(mode="json")
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def _decode(raw: bytes, model: type[_Doc], where: str) -> Any:
+def _decode(raw: bytes, model: type[ShareDoc], where: str) -> Any:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except ValueError as exc:

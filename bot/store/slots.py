@@ -49,7 +49,7 @@ import zlib
 from pathlib import Path
 from typing import Final, NamedTuple
 
-from bot.atomic import fsync_dir
+from bot.store.files import fsync_dir
 
 SECOND_SUFFIX: Final = ".b.json"
 _HEADER: Final = re.compile(rb'\{"_slot": \{"seq": (\d{1,19}), "crc32": (\d{1,10})\},\n')

@@ -11,11 +11,11 @@
 
 Every admin method takes the actor first (a chat user id, or an ``Operator`` from the CLI) and
 checks the admin list at that moment (``PermissionDenied("not_admin")``); ``ADMIN_ACTIONS``
-names them all. A preview is stored under ``<data_dir>/library/pending/<token>.json`` so that a
-confirmation may arrive in another process; only the admin who asked for it can apply it, within
-``PENDING_TTL``, and only if no other change was applied meanwhile
-(``ConflictError("library_changed")``: preview again). Applied changes are audited with the
-clauses before and after.
+names them all. A preview is stored under ``<data_dir>/library/pending/<token>.json``
+(``bot.curation._pending``) so that a confirmation may arrive in another process; only the
+admin who asked for it can apply it, within ``PENDING_TTL``, and only if no other change was
+applied meanwhile (``ConflictError("library_changed")``: preview again). Applied changes are
+audited with the clauses before and after.
 
 An upload is one topic file (``snippets/README.md``): the clauses it lists are added or replaced
 whole, the others stay; ``retired: true`` retires one; topic fields it leaves out keep their
@@ -28,55 +28,44 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
-import secrets
 import threading
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import yaml
-from jinja2 import TemplateSyntaxError
-from pydantic import BaseModel, ConfigDict, ValidationError
-
-from bot.admin.audit import AuditLog, Clock, utc_now
-from bot.admin.roles import Actor, AdminInfo, AdminRegistry, actor_id, actor_label
-from bot.atomic import write_atomic
-from bot.compose.context import BUILTIN_NAMES, Region
-from bot.compose.render import variables_used
+from bot.compose.context import Region
 from bot.config import Settings
-from bot.errors import ConflictError, InputError, NotFoundError
-from bot.library.candidate import Source, build_library, check_renders
-from bot.library.dump import export_library, topic_yaml
-from bot.library.library import Library
-from bot.library.loader import LibraryError, Problem, load_library
-from bot.library.models import MIN_YEAR, Clause, ClauseKind, Level, Topic
-from bot.library.overlay import (
-    EMPTY,
-    Change,
-    ChangeSummary,
-    SetTopic,
-    TopicMeta,
-    UpsertClause,
-    summarise,
+from bot.curation._audit import AuditLog, Clock, utc_now
+from bot.curation._candidate import build_library
+from bot.curation._changes import (
+    ChangePreview,
+    ChangeRejected,
+    Draft,
+    NewClause,
+    edited_data,
+    new_clause_draft,
+    replacement_draft,
+    upload_draft,
 )
-from bot.library.revisions import Effective, Revision, RevisionAction, RevisionInfo, RevisionLog
-from bot.library.stats import AdminStats, UsageStats, summarise_usage
-from bot.library.upload import parse_upload
-from bot.search.analysis import SEARCH_FILE, SearchFile
+from bot.curation._dump import export_library, topic_yaml
+from bot.curation._overlay import EMPTY
+from bot.curation._pending import Pending, PendingChanges
+from bot.curation._preview import check_draft, sample_region
+from bot.curation._revisions import Effective, Revision, RevisionAction, RevisionInfo, RevisionLog
+from bot.curation._roles import Actor, AdminInfo, AdminRegistry, actor_id, actor_label
+from bot.curation._stats import AdminStats, UsageStats, summarise_usage
+from bot.curation._upload import parse_upload
+from bot.errors import ConflictError, InputError, NotFoundError
+from bot.library.library import Library
+from bot.library.loader import LibraryError, load_library
+from bot.library.models import Clause
 from bot.search.misses import Miss
-from bot.search.preview import Preview, neutral_region, preview
+from bot.search.preview import Preview, preview
 
 log = logging.getLogger(__name__)
 
-PENDING_DIR = "pending"  # under <data_dir>/library
-PENDING_TTL = timedelta(hours=24)
-MAX_SAMPLES = 3  # clauses rendered in a preview
 MAX_AUDITED_CLAUSES = 20  # clauses written out in full in one audit line
-CHAT_SOURCE = "chat"  # the "file" named in problems with what an admin typed
-_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 # Every method that needs an admin (the test enumerates them, with arguments).
 ADMIN_ACTIONS = (
@@ -86,88 +75,6 @@ ADMIN_ACTIONS = (
     "add_clause", "edit_clause_text", "retire_clause", "restore_clause", "rollback",
     "history", "render_preview", "topic_file", "stats_summary", "export",
 )
-
-
-class ChangeRejected(InputError):
-    """The change breaks a rule of the library; ``problems`` lists every one."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("change_rejected", count=len(problems))
-        self.problems = problems
-
-
-@dataclass(frozen=True)
-class NewClause:
-    """What the guided 新增条款 dialogue collects. Variables the text uses are declared with
-    the library's existing spec of that name; an unknown one is a problem."""
-
-    topic: str
-    kind: ClauseKind
-    title: str
-    text: str = ""
-    years: tuple[int, int | None] = (MIN_YEAR, None)
-    levels: tuple[Level, ...] = tuple(Level)
-    keywords: tuple[str, ...] = ()
-    default: bool = True
-    order: int | None = None  # default: after the topic's last clause of the same kind
-    id: str | None = None  # default: <topic>.added_<n>
-
-
-@dataclass(frozen=True)
-class Sample:
-    """A changed clause rendered for the sample region and year (what the admin confirms)."""
-
-    clause_id: str
-    title: str
-    text: str
-    year: int
-
-
-@dataclass(frozen=True)
-class ChangePreview:
-    """What a change would do. ``token`` is None when there are problems or nothing changes."""
-
-    action: RevisionAction
-    summary: ChangeSummary
-    problems: list[Problem]
-    samples: list[Sample]
-    base_revision: int
-    token: str | None = None
-    note: str = ""
-    rollback_to: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.token is not None
-
-
-class _Pending(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    schema_version: Literal[1] = 1
-    token: str
-    author: str
-    author_id: int | None
-    created_at: datetime
-    base_revision: int
-    action: RevisionAction
-    note: str = ""
-    rollback_to: int | None = None
-    summary: ChangeSummary
-    changes: list[Change]
-
-
-@dataclass
-class _Draft:
-    """A change being prepared."""
-
-    action: RevisionAction
-    changes: list[Change]
-    sources: dict[str, Source] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    note: str = ""
-    rollback_to: int | None = None
-    check: list[str] = field(default_factory=list)  # clauses typed in the chat: run all checks
 
 
 class LibraryService:
@@ -194,7 +101,7 @@ class LibraryService:
         self._log = revisions
         self._snippets_dir = snippets_dir
         self._clock = clock
-        self._pending_dir = revisions.directory / PENDING_DIR
+        self._pending = PendingChanges(revisions.directory, clock)
         self._lock = threading.Lock()
         self._subscribers: list[Callable[[Library], None]] = []
         self._generation = 0
@@ -298,35 +205,14 @@ class LibraryService:
         """Check an uploaded topic file in full; nothing changes until ``apply``."""
         self._begin(actor)
         parsed = parse_upload(filename, data)
-        draft = _Draft(action or RevisionAction.UPLOAD, [], problems=list(parsed.problems),
-                       note=parsed.name)
-        if parsed.topic is not None:
-            topic = parsed.topic
-            draft.sources[topic.id] = Source(parsed.name, topic.lines)
-            meta = _topic_meta(topic, self.library.topics.get(topic.id), parsed.keys)
-            if meta is not None:
-                draft.changes.append(SetTopic(topic=meta))
-            for clause in topic.clauses:
-                if self.library.clause(clause.id) != clause:
-                    draft.changes.append(UpsertClause(topic=topic.id, clause=clause))
-        return self._preview(actor, draft)
+        return self._preview(actor, upload_draft(self.library, parsed,
+                                                 action or RevisionAction.UPLOAD))
 
     def preview_new_clause(
         self, actor: Actor, new: NewClause, *, sample_year: int | None = None
     ) -> ChangePreview:
         self._begin(actor)
-        if new.topic not in self.library.topics:
-            raise InputError("unknown_topic", topic=new.topic,
-                             choices=",".join(sorted(self.library.topics)))
-        data = self._new_clause_data(new)
-        draft = _Draft(RevisionAction.ADD, [])
-        clause = _clause(data, draft.problems)
-        if clause is not None:
-            draft.changes.append(UpsertClause(topic=new.topic, clause=clause))
-            draft.check.append(clause.id)
-        if clause is not None and self.library.clause(clause.id) is not None:
-            draft.problems.append(Problem(CHAT_SOURCE, clause.id, "id", "id is already in use"))
-        return self._preview(actor, draft, sample_year)
+        return self._preview(actor, new_clause_draft(self.library, new), sample_year)
 
     def preview_edit(
         self,
@@ -340,15 +226,7 @@ class LibraryService:
     ) -> ChangePreview:
         """New text and/or title of one wording (0: the main one, i: ``variants[i - 1]``)."""
         self._begin(actor)
-        clause = self._clause(clause_id)
-        if not 0 <= variant <= len(clause.variants):
-            raise InputError("variant_unknown", clause_id=clause_id, variant=variant)
-        data = clause.model_dump(mode="json")
-        wording = data if variant == 0 else data["variants"][variant - 1]
-        if text is not None:
-            wording["text"] = text
-        if title is not None:
-            wording["title"] = title
+        data = edited_data(self._clause(clause_id), text, title, variant)
         return self._preview_replacement(actor, RevisionAction.EDIT, clause_id, data, sample_year)
 
     def preview_retire(self, actor: Actor, clause_id: str) -> ChangePreview:
@@ -369,7 +247,7 @@ class LibraryService:
         if not 0 <= number <= self.revision:
             raise InputError("revision_unknown", number=number, latest=self.revision)
         changes = self._effective.overlay.changes_to(self._log.overlay_at(number))
-        draft = _Draft(RevisionAction.ROLLBACK, changes, rollback_to=number)
+        draft = Draft(RevisionAction.ROLLBACK, changes, rollback_to=number)
         return self._preview(actor, draft)
 
     # -- applying ---------------------------------------------------------------------------
@@ -377,9 +255,9 @@ class LibraryService:
     def apply(self, actor: Actor, token: str) -> RevisionInfo:
         """Apply a previewed change as a new revision, live at once (after 确认)."""
         self.admins.require_admin(actor)
-        pending = self._take_pending(actor, token)
+        pending = self._pending.take(actor, token)
         info, before, after = self._commit(actor, pending)
-        self._discard_file(token)
+        self._pending.discard(token)
         self._audit_revision(actor, info, before, after)
         self._notify()
         return info
@@ -388,8 +266,8 @@ class LibraryService:
         """Forget a preview (取消). Unknown tokens are ignored."""
         self.admins.require_admin(actor)
         with contextlib.suppress(NotFoundError):
-            self._take_pending(actor, token)
-            self._discard_file(token)
+            self._pending.take(actor, token)
+            self._pending.discard(token)
 
     def add_clause(self, actor: Actor, new: NewClause) -> RevisionInfo:
         return self._apply_now(actor, self.preview_new_clause(actor, new))
@@ -501,36 +379,6 @@ class LibraryService:
             raise NotFoundError("clause_not_found", clause_id=clause_id)
         return clause
 
-    def _new_clause_data(self, new: NewClause) -> dict[str, Any]:
-        topic = self.library.topics[new.topic]
-        same_kind = [c.order for c in topic.clauses if c.kind is new.kind]
-        return {
-            "id": new.id or self._next_clause_id(new.topic),
-            "kind": new.kind.value,
-            "title": new.title,
-            "text": new.text,
-            "years": list(new.years),
-            "levels": [level.value for level in new.levels],
-            "vars": self._known_vars(new.title, new.text),
-            "keywords": list(new.keywords),
-            "default": new.default,
-            "order": new.order if new.order is not None else max(same_kind, default=0) + 1,
-        }
-
-    def _next_clause_id(self, topic_id: str) -> str:
-        pattern = re.compile(rf"^{re.escape(topic_id)}\.added_(\d+)$")
-        taken = [int(m.group(1)) for c in self.library.clauses() if (m := pattern.match(c.id))]
-        return f"{topic_id}.added_{max(taken, default=0) + 1}"
-
-    def _known_vars(self, *sources: str) -> dict[str, Any]:
-        used: set[str] = set()
-        for source in sources:
-            with contextlib.suppress(TemplateSyntaxError):
-                used |= variables_used(source)
-        specs = self.library.vars
-        return {n: specs[n].model_dump(mode="json") for n in sorted(used - BUILTIN_NAMES)
-                if n in specs}
-
     def _preview_replacement(
         self,
         actor: Actor,
@@ -539,45 +387,19 @@ class LibraryService:
         data: dict[str, Any],
         sample_year: int | None,
     ) -> ChangePreview:
-        topic = self.library.topic_of(clause_id)
-        assert topic is not None
-        draft = _Draft(action, [])
-        clause = _clause(data, draft.problems)
-        if clause is not None and clause != self.library.clause(clause_id):
-            draft.changes.append(UpsertClause(topic=topic.id, clause=clause))
-            draft.check.append(clause.id)
+        draft = replacement_draft(self.library, action, clause_id, data)
         return self._preview(actor, draft, sample_year)
 
     def _preview(
-        self, actor: Actor, draft: _Draft, sample_year: int | None = None
+        self, actor: Actor, draft: Draft, sample_year: int | None = None
     ) -> ChangePreview:
         current = self._effective
-        problems = list(draft.problems)
-        summary = ChangeSummary()
-        samples: list[Sample] = []
-        if not problems:
-            candidate, problems = build_library(
-                self._base, current.overlay.apply(draft.changes), draft.sources, draft.check)
-            summary = summarise(current.library, candidate)
-            shown = [*summary.added, *summary.changed, *summary.restored]
-            if not problems:
-                problems = check_renders(candidate, shown, self.sample_region, draft.sources)
-            if not problems:
-                samples = self._samples(candidate, shown[:MAX_SAMPLES], sample_year)
+        checked = check_draft(self._base, current, draft, self.sample_region, sample_year)
         token = None
-        if not problems and not summary.is_empty():
-            token = self._save_pending(actor, draft, summary, current.revision)
-        return ChangePreview(draft.action, summary, problems, samples, current.revision, token,
-                             draft.note, draft.rollback_to)
-
-    def _samples(self, library: Library, ids: list[str], year: int | None) -> list[Sample]:
-        out: list[Sample] = []
-        for clause_id in ids:
-            clause = library.clause(clause_id)
-            if clause is not None:
-                shown = preview(library, clause, self.sample_region, year)
-                out.append(Sample(clause_id, shown.title, shown.text, shown.year))
-        return out
+        if not checked.problems and not checked.summary.is_empty():
+            token = self._pending.save(actor, draft, checked.summary, current.revision)
+        return ChangePreview(draft.action, checked.summary, checked.problems, checked.samples,
+                             current.revision, token, draft.note, draft.rollback_to)
 
     def _apply_now(self, actor: Actor, preview_: ChangePreview) -> RevisionInfo:
         if preview_.problems:
@@ -587,7 +409,7 @@ class LibraryService:
         return self.apply(actor, preview_.token)
 
     def _commit(
-        self, actor: Actor, pending: _Pending
+        self, actor: Actor, pending: Pending
     ) -> tuple[RevisionInfo, Library, Library]:
         with self._log.locked(), self._lock:
             self._catch_up()
@@ -629,79 +451,6 @@ class LibraryService:
             after=state(after, info.number) | {"summary": info.summary.model_dump()},
         )
 
-    # -- pending previews -------------------------------------------------------------------
-
-    def _save_pending(
-        self, actor: Actor, draft: _Draft, summary: ChangeSummary, base_revision: int
-    ) -> str:
-        self._sweep_pending()
-        token = secrets.token_urlsafe(16)
-        pending = _Pending(
-            token=token, author=actor_label(actor), author_id=actor_id(actor),
-            created_at=self._clock(), base_revision=base_revision, action=draft.action,
-            note=draft.note, rollback_to=draft.rollback_to, summary=summary,
-            changes=draft.changes,
-        )
-        data = pending.model_dump_json().encode("utf-8")
-        write_atomic(self._pending_dir / f"{token}.json", data)
-        return token
-
-    def _take_pending(self, actor: Actor, token: str) -> _Pending:
-        if not _TOKEN_RE.match(token):
-            raise NotFoundError("change_expired")
-        try:
-            text = (self._pending_dir / f"{token}.json").read_text(encoding="utf-8")
-            pending = _Pending.model_validate_json(text)
-        except (OSError, ValidationError) as exc:
-            raise NotFoundError("change_expired") from exc
-        expired = self._clock() - pending.created_at > PENDING_TTL
-        if pending.author != actor_label(actor) or expired:
-            raise NotFoundError("change_expired")
-        return pending
-
-    def _discard_file(self, token: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            (self._pending_dir / f"{token}.json").unlink()
-
-    def _sweep_pending(self) -> None:
-        cutoff = (self._clock() - PENDING_TTL).timestamp()
-        for path in self._pending_dir.glob("*.json"):
-            with contextlib.suppress(OSError):
-                if path.stat().st_mtime < cutoff:
-                    path.unlink()
-
-
-def _clause(data: Mapping[str, Any], problems: list[Problem]) -> Clause | None:
-    """Validate clause data; schema errors become problems naming the clause and field."""
-    try:
-        return Clause.model_validate(data)
-    except ValidationError as exc:
-        clause_id = str(data.get("id", ""))
-        for err in exc.errors():
-            fld = ".".join(map(str, err["loc"])) or "clause"
-            problems.append(Problem(CHAT_SOURCE, clause_id, fld, err["msg"]))
-        return None
-
-
-def _topic_meta(topic: Topic, current: Topic | None, keys: frozenset[str]) -> TopicMeta | None:
-    """The topic metadata an upload sets, or None if it changes nothing. Fields the file
-    leaves out (order, priority, keywords) keep their current values."""
-    meta = TopicMeta.of(topic)
-    if current is None:
-        return meta
-    old = TopicMeta.of(current)
-    wanted = old.model_copy(update={
-        name: getattr(meta, name) for name in ("name", "order", "priority", "keywords")
-        if name in keys
-    })
-    return wanted if wanted != old else None
-
 
 def _dump(clause: Clause | None) -> dict[str, Any] | None:
     return clause.model_dump(mode="json") if clause is not None else None
-
-
-def sample_region(snippets_dir: Path) -> Region:
-    """The neutral region of ``_search.yaml`` (本市), used to render previews."""
-    raw = yaml.safe_load((snippets_dir / SEARCH_FILE).read_text(encoding="utf-8"))
-    return neutral_region(SearchFile.model_validate(raw).neutral_region)

@@ -1,7 +1,7 @@
 """What a clause template may contain: ``{{ name }}``, ``{{ era.field }}`` and ``{% if %}``.
 
 Clause templates already render in Jinja2's ``ImmutableSandboxedEnvironment``
-(``bot.compose.render``). Templates that admins type in the chat or upload get a stricter check
+(``bot.library.templates``). Templates that admins type in the chat or upload get a stricter check
 before they are accepted, by a walk over the parsed template (``jinja2.nodes``), so a curator
 can never write code, only wording:
 
@@ -20,7 +20,7 @@ can never write code, only wording:
 
 Without loops, calls or string arithmetic a template's output is at most its own length plus the
 values it prints, so it always ends quickly; ``MAX_OUTPUT_CHARS`` caps a rendered sample too
-(``bot.library.candidate``). The shipped library passes this policy (a test keeps it so).
+(``bot.curation._candidate``). The shipped library passes this policy (a test keeps it so).
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from collections.abc import Iterator
 
 from jinja2 import TemplateSyntaxError, nodes
 
-from bot.compose.render import parse
 from bot.library.models import Clause
+from bot.library.templates import parse
 
 MAX_TEMPLATE_CHARS = 5000
 MAX_OUTPUT_CHARS = 5000

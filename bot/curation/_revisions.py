@@ -2,7 +2,7 @@
 
 Every applied change is one revision file (JSON, ``ensure_ascii=False``, ``schema_version``),
 written atomically and never changed again. A revision holds its author, time, action and a
-summary, and its ``changes`` (``bot.library.overlay.Change``): full clauses to upsert, clauses
+summary, and its ``changes`` (``bot.curation._overlay.Change``): full clauses to upsert, clauses
 to revert to the shipped text, topic metadata. The effective library is the shipped
 ``snippets/`` plus revisions 1..N applied in order; revision 0 is the shipped library itself.
 
@@ -14,7 +14,6 @@ number, and write N + 1; readers need no lock (a file appears whole or not at al
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
@@ -29,12 +28,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.atomic import write_atomic
 from bot.config import Settings
-from bot.library.candidate import build_library
+from bot.curation._candidate import build_library
+from bot.curation._overlay import EMPTY, Change, ChangeSummary, Overlay
 from bot.library.library import Library
 from bot.library.loader import LibraryError, Problem, load_library
-from bot.library.overlay import EMPTY, Change, ChangeSummary, Overlay
+from bot.store.files import exclusive_lock, write_atomic
 
 SCHEMA_VERSION = 1
 LIBRARY_DIR = "library"  # under the data directory
@@ -118,14 +117,8 @@ class RevisionLog:
     @contextmanager
     def locked(self) -> Iterator[None]:
         """Exclude other writers, in this process and in others."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        with self._thread_lock:
-            fd = os.open(self.directory / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                yield
-            finally:
-                os.close(fd)  # closing releases the flock
+        with exclusive_lock(self.directory / ".lock", self._thread_lock):
+            yield
 
     def append(self, revision: Revision) -> None:
         """Write the next revision; hold ``locked()`` around reading the head and this."""

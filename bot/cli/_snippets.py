@@ -1,5 +1,6 @@
-"""``planbot snippets export|import|history|rollback``: the admins' library from the command line.
+"""``planbot snippets``: check the library; the admins' library from the command line.
 
+    planbot snippets validate [--dir DIR]          check every file, list every problem
     planbot snippets export DIR                    the effective library as files ready to commit
     planbot snippets import FILE [--yes]           a topic file, with the same checks as an upload
     planbot snippets history [--limit N] [--json]  revisions, newest first
@@ -19,16 +20,18 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.admin.roles import Operator
 from bot.config import Settings
 from bot.errors import InputError
+from bot.library.loader import LibraryError, load_library
 
-if TYPE_CHECKING:  # the service pulls in the search package: imported when a command runs
-    from bot.library.curation import ChangePreview, LibraryService
+if TYPE_CHECKING:  # curation pulls in the search package: imported when a command runs
+    from bot.curation import ChangePreview, LibraryService, Operator
 
 
 def add_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The subcommands above, under ``planbot snippets``."""
+    validate = sub.add_parser("validate", help="check every file, list every problem")
+    validate.add_argument("--dir", type=Path, default=None, help="library directory")
     export = sub.add_parser("export", help="write the effective library (base + revisions)")
     export.add_argument("dir", type=Path, help="directory to write the YAML files into")
     imp = sub.add_parser("import", help="apply a topic file with the upload checks")
@@ -44,14 +47,28 @@ def add_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _open(settings: Settings) -> LibraryService:
-    from bot.library.curation import LibraryService
+    from bot.curation import LibraryService
 
     return LibraryService.open(settings)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    handlers = {"export": export, "import": import_file, "history": history, "rollback": rollback}
+    handlers = {"validate": validate, "export": export, "import": import_file,
+                "history": history, "rollback": rollback}
     return handlers[args.snippets_command](args, settings)
+
+
+def validate(args: argparse.Namespace, settings: Settings) -> int:
+    directory = args.dir or settings.snippets_dir
+    try:
+        library = load_library(directory)
+    except LibraryError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"{len(exc.problems)} problem(s)")
+        return 1
+    print(f"ok: {len(library.topics)} topics, {len(library)} clauses, {len(library.kinds)} kinds")
+    return 0
 
 
 def export(args: argparse.Namespace, settings: Settings) -> int:
@@ -76,7 +93,7 @@ def import_file(args: argparse.Namespace, settings: Settings) -> int:
                          reason=exc.strerror or type(exc).__name__) from exc
     service = _open(settings)
     actor = _operator(args)
-    from bot.library.revisions import RevisionAction
+    from bot.curation import RevisionAction
 
     preview = service.preview_upload(actor, args.file.name, data, action=RevisionAction.IMPORT)
     return _finish(service, actor, preview, args.yes)
@@ -130,5 +147,7 @@ def _summary(summary: dict[str, list[str]]) -> str:
 
 
 def _operator(args: argparse.Namespace) -> Operator:
+    from bot.curation import Operator
+
     name = getattr(args, "author", None) or getpass.getuser()
     return Operator(name)

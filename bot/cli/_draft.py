@@ -1,86 +1,25 @@
-"""What each ``planbot`` subcommand does (the parser and error translation are in ``cli``)."""
+"""``planbot draft``: a plan without any chat, as Markdown, text, JSON or Word."""
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
-import logging
-import os
 import sys
 from pathlib import Path
 
-from bot.atomic import write_atomic
 from bot.compose.assemble import PlanRequest, assemble_plan, default_order
-from bot.compose.plan import NumberingStyle, Plan
+from bot.compose.plan import Layout, NumberingStyle, Plan
 from bot.compose.regions import pick_region
 from bot.compose.targets import normalise_target, parse_year
 from bot.config import Settings
+from bot.curation import load_effective_library
 from bot.errors import InputError
 from bot.export.text import plan_to_markdown, plan_to_text
 from bot.library.kinds import PlanKind
 from bot.library.library import Library
-from bot.library.loader import LibraryError, load_library
 from bot.library.models import Level
-from bot.library.revisions import load_effective_library
 from bot.messages import Messages
-
-
-def topics(args: argparse.Namespace, settings: Settings) -> int:
-    library = load_effective_library(settings)
-    rows = [{"id": t.id, "name": t.name} for t in library.priority_topics()]
-    if args.json:
-        _print_json(rows)
-    else:
-        width = max(len(r["id"]) for r in rows)
-        for row in rows:
-            print(f"{row['id']:<{width}}  {row['name']}")
-    return 0
-
-
-def kinds(args: argparse.Namespace, settings: Settings) -> int:
-    library = load_effective_library(settings)
-    rows = [
-        {
-            "id": k.id,
-            "name": k.name,
-            "aliases": k.aliases,
-            "asks_priorities": k.asks_priorities,
-            "topics": [{"id": t.id, "name": t.name} for t in library.kind_topics(k)],
-        }
-        for k in library.kinds.values()
-    ]
-    if args.json:
-        _print_json(rows)
-        return 0
-    width = max(len(str(r["id"])) for r in rows)
-    for kind in library.kinds.values():
-        sections = "、".join(t.name for t in library.kind_topics(kind))
-        print(f"{kind.id:<{width}}  {kind.name}  {sections}".rstrip())
-    return 0
-
-
-def snippets(args: argparse.Namespace, settings: Settings) -> int:
-    if args.snippets_command != "validate":
-        from bot.library.cli import run as library_command
-
-        return library_command(args, settings)
-    directory = args.dir or settings.snippets_dir
-    try:
-        library = load_library(directory)
-    except LibraryError as exc:
-        for problem in exc.problems:
-            print(problem)
-        print(f"{len(exc.problems)} problem(s)")
-        return 1
-    print(f"ok: {len(library.topics)} topics, {len(library)} clauses, {len(library.kinds)} kinds")
-    return 0
-
-
-def search(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.search.cli import search as search_command
-
-    return search_command(args, settings)
+from bot.store.files import write_atomic
 
 
 def draft(args: argparse.Namespace, settings: Settings) -> int:
@@ -105,11 +44,13 @@ def build_request(args: argparse.Namespace, library: Library) -> PlanRequest:
         raise InputError("unknown_kind", kind=args.kind,
                          choices="、".join(k.name for k in library.kinds.values()))
     chosen = kind_topics_arg(args.topics, kind, library)
+    if args.topics is not None and args.topics.strip() == "all":
+        chosen = [t.id for t in library.priority_topics(year, region.level)]
     return PlanRequest(
         region=region, year=year, kind=kind.id,
         topics=chosen if args.keep_order else default_order(chosen),
         targets=parse_targets(args.target, library), style=NumberingStyle(args.style),
-        bureau=args.bureau,
+        bureau=args.bureau, layout=Layout(args.layout),
     )
 
 
@@ -184,41 +125,3 @@ def _emit(plan: Plan, fmt: str, output: Path | None) -> None:
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise InputError("output_write_failed", path=str(output), reason=reason) from exc
-
-
-def run(args: argparse.Namespace, settings: Settings) -> int:
-    return telegram(args, settings) if settings.bot_token else console(args, settings)
-
-
-def console(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.adapters.console import run_console
-    from bot.app import build_engine
-
-    if "PLANBOT_LOG_LEVEL" not in os.environ:  # keep the dialogue readable: warnings only
-        logging.getLogger().setLevel(logging.WARNING)
-
-    return run_console(build_engine(settings, search=True), sys.stdin, sys.stdout)
-
-
-def telegram(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.adapters.telegram import run_polling
-    from bot.app import build_engine
-
-    if not settings.bot_token:
-        raise InputError("bot_token_missing")
-    engine = build_engine(settings, search=True)  # search dictionary loaded before any thread
-    engine.warm_up()  # templates compiled once, before workers fork, not by their first users
-    # the library, the index and the gazetteer live as long as the process: keep them out of
-    # the collector's way (shorter full collections; forked workers keep sharing their pages)
-    gc.collect()
-    gc.freeze()
-    if settings.workers > 1:
-        from bot.adapters.workers import run_workers
-
-        return run_workers(settings, engine, settings.workers)
-    run_polling(settings, engine)
-    return 0
-
-
-def _print_json(data: object) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))

@@ -18,19 +18,32 @@ User errors are translated here, in one place: one line in Chinese and English, 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot.cli._snippets import add_arguments as add_snippets_commands
+from bot.compose.plan import Layout
 from bot.config import Settings
 from bot.errors import PlanbotError
-from bot.library.cli import add_arguments as add_library_commands
 from bot.library.loader import LibraryError
 from bot.messages import Messages
 
 EXIT_USAGE = 2
 Handler = Callable[[argparse.Namespace, Settings], int]
+# command → (module of this package, function): imported when the command runs
+COMMANDS: dict[str, tuple[str, str]] = {
+    "topics": ("_listing", "topics"),
+    "kinds": ("_listing", "kinds"),
+    "draft": ("_draft", "draft"),
+    "snippets": ("_snippets", "run"),
+    "search": ("_search", "search"),
+    "run": ("_run", "run"),
+    "console": ("_run", "console"),
+    "telegram": ("_run", "telegram"),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,11 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--json", action="store_true", help="machine-readable output")
     _add_draft(sub.add_parser("draft", help="draft a plan without any chat"))
     snippets = sub.add_parser("snippets", help="the clause library")
-    snippets_sub = snippets.add_subparsers(dest="snippets_command", required=True)
-    validate = snippets_sub.add_parser("validate", help="check every file, list every problem")
-    validate.add_argument("--dir", type=Path, default=None, help="library directory")
-    add_library_commands(snippets_sub)
-    _add_search(sub.add_parser("search", help="find clauses (see bot/search/cli.py)"))
+    add_snippets_commands(snippets.add_subparsers(dest="snippets_command", required=True))
+    _add_search(sub.add_parser("search", help="find clauses (see bot/cli/_search.py)"))
     sub.add_parser("run", help="Telegram if BOT_TOKEN is set, otherwise the terminal dialogue")
     sub.add_parser("console", help="the dialogue in the terminal")
     sub.add_parser("telegram", help="the bot on Telegram (long polling)")
@@ -57,6 +67,9 @@ def _add_draft(p: argparse.ArgumentParser) -> None:
     p.add_argument("--level", choices=["province", "city", "county", "district"],
                    help="level of a region that is not in the dataset")
     p.add_argument("--year", required=True, help="plan year (2000–2035)")
+    p.add_argument("--layout", choices=[x.value for x in Layout], default=Layout.THEMES.value,
+                   help="annual plans: priorities in thematic sections (default) or one section "
+                   "per topic")
     p.add_argument("--topics", help="comma-separated topic ids, or 'all' (annual plans only; "
                    "a special-purpose kind has its own sections)")
     p.add_argument("--kind", default="工作要点", help="plan kind, by name or id (see `kinds`)")
@@ -102,16 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from bot import commands
-
-    handlers: dict[str, Handler] = {
-        "topics": commands.topics,
-        "kinds": commands.kinds,
-        "draft": commands.draft,
-        "snippets": commands.snippets,
-        "search": commands.search,
-        "run": commands.run,
-        "console": commands.console,
-        "telegram": commands.telegram,
-    }
-    return handlers[args.command](args, settings)
+    """Run the command; its module (and what it needs) is imported only now."""
+    module, name = COMMANDS[args.command]
+    handler: Handler = getattr(importlib.import_module(f"bot.cli.{module}"), name)
+    return handler(args, settings)

@@ -25,8 +25,7 @@ from bot.errors import InputError
 from bot.library.library import Library
 from bot.library.loader import load_library
 from bot.messages import Messages
-from bot.search.index import MAX_LIMIT, Hit, is_good
-from bot.search.service import SearchService
+from bot.search import MAX_LIMIT, MISSES_FILE, Hit, MissLog, SearchService, is_good
 
 
 def search(args: argparse.Namespace, settings: Settings) -> int:
@@ -112,8 +111,6 @@ def _print_table(results: list[dict[str, Any]]) -> None:
 
 
 def _misses(settings: Settings, limit: int, as_json: bool) -> int:
-    from bot.search.misses import MISSES_FILE, MissLog
-
     rows = [
         {"query": m.query, "count": m.count, "last_seen": m.last_seen.isoformat()}
         for m in MissLog(settings.data_dir / MISSES_FILE).misses(limit)

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.atomic import append_atomic
+from bot.store.files import append_atomic
 
 SCHEMA_VERSION = 1
 AUDIT_DIR = "audit"

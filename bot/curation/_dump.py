@@ -10,16 +10,15 @@ directory is a complete library that ``planbot snippets validate --dir`` accepts
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.atomic import write_atomic
+from bot.curation._overlay import TopicMeta
 from bot.library.library import Library
 from bot.library.models import SCHEMA_VERSION, Topic
-from bot.library.overlay import TopicMeta
+from bot.store.files import copy_file, ensure_dir, write_atomic
 
 AUX_PATTERNS = ("_*.yaml", "_*.txt", "kinds/*.yaml")
 _FOLD_AT = 60  # strings longer than this are written as folded blocks (>-) when YAML allows
@@ -75,7 +74,7 @@ def export_library(
     library: Library, base: Library, snippets_dir: Path, directory: Path
 ) -> list[Path]:
     """Write ``library`` into ``directory``; return the topic files written from data."""
-    directory.mkdir(parents=True, exist_ok=True)
+    ensure_dir(directory)
     if directory.resolve() != snippets_dir.resolve():
         _copy_aux(snippets_dir, directory)
     written: list[Path] = []
@@ -84,7 +83,7 @@ def export_library(
         target = directory / (shipped.source if shipped else f"{topic.id}.yaml")
         if shipped is not None and _same(shipped, topic):
             if target.resolve() != (snippets_dir / shipped.source).resolve():
-                shutil.copyfile(snippets_dir / shipped.source, target)
+                copy_file(snippets_dir / shipped.source, target)
             continue
         write_atomic(target, topic_yaml(topic).encode("utf-8"))
         written.append(target)
@@ -98,6 +97,4 @@ def _same(a: Topic, b: Topic) -> bool:
 def _copy_aux(source: Path, target: Path) -> None:
     for pattern in AUX_PATTERNS:
         for path in sorted(source.glob(pattern)):
-            dest = target / path.relative_to(source)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, dest)
+            copy_file(path, target / path.relative_to(source))

@@ -7,16 +7,14 @@ check, so a removal takes effect at the next action, in every process. An unread
 leaves only the owners as admins (it fails closed) and is logged.
 
 An ``Actor`` is a chat user id (checked) or an ``Operator``: a person at the server's command
-line, who can edit the files anyway, so the CLI is not checked; only ``bot.library.cli`` makes
-one.
+line, who can edit the files anyway, so the CLI is not checked; only the command line
+(``planbot snippets``) makes one.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,9 +24,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from bot.admin.audit import AuditLog, Clock, utc_now
-from bot.atomic import write_atomic
+from bot.curation._audit import AuditLog, Clock, utc_now
 from bot.errors import InputError, PermissionDenied
+from bot.store.files import exclusive_lock, write_atomic
 
 SCHEMA_VERSION = 1
 ADMINS_FILE = "admins.json"
@@ -174,10 +172,5 @@ class AdminRegistry:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path.with_name(ADMINS_FILE + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with exclusive_lock(self.path.with_name(ADMINS_FILE + ".lock")):
             yield
-        finally:
-            os.close(fd)

@@ -2,7 +2,7 @@
 
 The shipped ``snippets/`` files are the base. An overlay maps a clause id to the full clause
 that replaces (or adds to) the base, and a topic id to metadata that replaces (or adds) a topic.
-Revisions (``bot.library.revisions``) are lists of ``Change``; the overlay at revision *k* is
+Revisions (``bot.curation._revisions``) are lists of ``Change``; the overlay at revision *k* is
 the empty overlay with the changes of revisions 1..k applied in order.
 
 The effective library depends only on the base and the overlay as a mapping, never on the

@@ -22,10 +22,10 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
-from bot.admin.audit import Clock, utc_now
-from bot.atomic import append_atomic
+from bot.curation._audit import Clock, utc_now
 from bot.library.library import Library
 from bot.search.misses import Miss
+from bot.store.files import append_atomic
 
 SCHEMA_VERSION = 1
 STATS_DIR = "stats"

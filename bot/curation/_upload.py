@@ -5,7 +5,7 @@ built into Python objects it must be at most ``MAX_UPLOAD_BYTES``, UTF-8, free o
 aliases (``&a`` / ``*a``: a few lines of them expand into billions of nodes) and nested at most
 ``MAX_DEPTH`` deep; after a safe load it may hold at most ``MAX_UPLOAD_CLAUSES`` clauses. Then
 ``load_topic_text`` parses and checks it as it checks a shipped file, with line numbers, except
-that every wording first goes through the template policy (``bot.library.template_policy``)
+that every wording first goes through the template policy (``bot.curation._template_policy``)
 and only a clause that passes it gets the loader's ``check_clause`` (which compiles templates,
 and compiling folds constant expressions such as ``'a' * 10**10``); ``check_across_files``
 finds duplicate ids within the file.
@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from bot.curation._template_policy import clause_violations, template_violations
 from bot.library.loader import (
     Collector,
     IdLines,
@@ -28,7 +29,6 @@ from bot.library.loader import (
     load_topic_text,
 )
 from bot.library.models import Topic
-from bot.library.template_policy import clause_violations, template_violations
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_UPLOAD_CLAUSES = 2000

@@ -1,4 +1,11 @@
-"""Write a file so that a crash at any instant leaves either the old or the new content.
+"""Every file the bot writes goes through here (or through the store's own modules).
+
+Files under the data directory (drafts and sessions aside, which are the store's own) are
+written by the parts that own them (the library revisions, the admin list, the audit and usage
+logs, search misses, the segmentation cache …), always with these helpers: nothing outside
+``bot/store/`` opens a file for writing, renames, deletes or locks one.
+
+Write a file so that a crash at any instant leaves either the old or the new content.
 
 ``write_atomic`` writes a temporary file in the target's directory, fsyncs it, then renames it
 over the target (``os.replace``). What each step buys:
@@ -27,9 +34,26 @@ Creating the temporary file and freeing the replaced one are costly on ext4 (on 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import shutil
 import tempfile
+import threading
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+
+__all__ = [
+    "append_atomic",
+    "copy_file",
+    "ensure_dir",
+    "exclusive_lock",
+    "fsync_dir",
+    "remove",
+    "remove_older",
+    "set_aside",
+    "write_atomic",
+]
 
 
 def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
@@ -85,3 +109,49 @@ def append_atomic(path: Path, data: bytes) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path, thread_lock: threading.Lock | None = None) -> Iterator[None]:
+    """Hold ``flock(path)`` (created if missing, with its directory): excludes other processes;
+    ``thread_lock`` (held around it) excludes this process's other threads too. Not
+    re-entrant: never nest two on one file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with thread_lock if thread_lock is not None else contextlib.nullcontext():
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the flock
+
+
+def remove(path: Path) -> None:
+    """Delete a file; one that is already gone is fine."""
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def remove_older(directory: Path, pattern: str, cutoff: datetime) -> None:
+    """Delete the files of ``directory`` matching ``pattern`` last modified before ``cutoff``
+    (files that cannot be looked at or deleted are left)."""
+    for path in directory.glob(pattern):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff.timestamp():
+                path.unlink()
+
+
+def set_aside(path: Path, suffix: str = ".bad") -> None:
+    """Rename an unreadable file out of the way (``<name>.bad``) so a new one can start."""
+    with contextlib.suppress(OSError):
+        os.replace(path, path.with_name(path.name + suffix))
+
+
+def ensure_dir(directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+
+
+def copy_file(source: Path, target: Path) -> None:
+    """Copy a file byte for byte (its directory created if missing)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 from bot.compose.context import Region, render_context
 from bot.compose.render import render
+from bot.curation._overlay import Overlay, overlay_topics
+from bot.curation._template_policy import MAX_OUTPUT_CHARS, clause_violations
 from bot.library.library import Library
 from bot.library.loader import Collector, Problem, check_across_files, check_clause
 from bot.library.models import MAX_YEAR, Clause, Topic
-from bot.library.overlay import Overlay, overlay_topics
-from bot.library.template_policy import MAX_OUTPUT_CHARS, clause_violations
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,46 @@
+"""``planbot run | console | telegram``: the bot itself, on a transport."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import logging
+import os
+import sys
+
+from bot.config import Settings
+from bot.errors import InputError
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    return telegram(args, settings) if settings.bot_token else console(args, settings)
+
+
+def console(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.adapters.console import run_console
+    from bot.app import build_engine
+
+    if "PLANBOT_LOG_LEVEL" not in os.environ:  # keep the dialogue readable: warnings only
+        logging.getLogger().setLevel(logging.WARNING)
+
+    return run_console(build_engine(settings, search=True), sys.stdin, sys.stdout)
+
+
+def telegram(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.adapters.telegram import run_polling
+    from bot.app import build_engine
+
+    if not settings.bot_token:
+        raise InputError("bot_token_missing")
+    engine = build_engine(settings, search=True)  # search dictionary loaded before any thread
+    engine.warm_up()  # templates compiled once, before workers fork, not by their first users
+    # the library, the index and the gazetteer live as long as the process: keep them out of
+    # the collector's way (shorter full collections; forked workers keep sharing their pages)
+    gc.collect()
+    gc.freeze()
+    if settings.workers > 1:
+        from bot.adapters.workers import run_workers
+
+        return run_workers(settings, engine, settings.workers)
+    run_polling(settings, engine)
+    return 0

@@ -1,0 +1,16 @@
+"""The features of the dialogue, as the engine's router offers events to them (by priority)."""
+
+from __future__ import annotations
+
+from bot.dialogue import admin, asked, clauses, drafting, flow, posting, sharing
+from bot.dialogue.router import Feature
+
+MENU = ("new", "drafts", "clause")  # the features' commands in the chat's menu, in this order
+
+
+def features() -> list[Feature]:
+    """Every feature, new for each engine (a feature may keep a cache)."""
+    return [
+        admin.FEATURE, clauses.feature(), asked.FEATURE, sharing.FEATURE, posting.FEATURE,
+        drafting.FEATURE, flow.FEATURE,
+    ]
