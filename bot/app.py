@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.curation import LibraryService
+from bot.dialogue.draft import word_exporter
 from bot.dialogue.engine import Engine
-from bot.dialogue.export import word_exporter
 from bot.dialogue.turn import Clock
 from bot.library.library import Library
 from bot.messages import Messages

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from bot.compose.plan import NumberingStyle
+from bot.dialogue.draft import EXPORT_FORMATS
 from bot.dialogue.engine import COMMANDS
-from bot.dialogue.interview import LEVELS, REVIEW_ENTRIES
-from bot.dialogue.views import EXPORT_FORMATS
+from bot.dialogue.interview._answers import LEVELS, REVIEW_ENTRIES
 from bot.messages import PROMPTS_DIR, Messages
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
-SOURCES = [*(BOT / "dialogue").glob("*.py"), BOT / "adapters" / "console.py"]
+SOURCES = [*(BOT / "dialogue").rglob("*.py"), BOT / "adapters" / "console.py"]
 MESSAGE_CALLS = {"say", "labelled", "text", "_notice", "InputError", "Rejected", "PlanbotError"}
 
 

@@ -6,9 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.dialogue.actions import _SHAPES, Act, Action, decode, encode
-from bot.dialogue.export import file_stem
-from bot.dialogue.session import NONCE_MODULUS, Interview, Session, dump_session, load_session
+from bot.dialogue.actions import _SHAPES, Action, decode, encode
+from bot.dialogue.codes import Codes as Act
+from bot.dialogue.draft._export import file_stem
+from bot.dialogue.session import NONCE_MODULUS, Session, dump_session, load_session
+from bot.dialogue.state.interview import Interview
 from bot.dialogue.turn import REVISION_MODULUS
 from bot.dialogue.types import MAX_BUTTON_DATA
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.dialogue.actions import Act, encode
+from bot.dialogue.actions import encode
+from bot.dialogue.codes import Codes as Act
 from bot.dialogue.session import Session
 from bot.store import open_store
 from tests.admin_chat import ADMIN, OWNER, USER, admin_engine, service_of

@@ -13,7 +13,8 @@ import itertools
 import secrets
 from pathlib import Path
 
-from bot.dialogue.actions import Act, encode
+from bot.dialogue.actions import encode
+from bot.dialogue.codes import Codes as Act
 from bot.dialogue.engine import Engine
 from bot.dialogue.session import Session
 from bot.store import open_store

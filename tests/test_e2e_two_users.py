@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.dialogue.actions import Act, decode, encode
+from bot.dialogue.actions import decode, encode
+from bot.dialogue.codes import Codes as Act
 from bot.dialogue.engine import Engine
 from bot.dialogue.session import Session
 from bot.messages import Messages

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.curation import UsageEvent
-from bot.dialogue import admin
-from bot.dialogue.actions import Act, encode
-from bot.dialogue.admin_views import USER_TAG
+from bot.dialogue.actions import encode
+from bot.dialogue.admin import _menu as admin
+from bot.dialogue.admin._views import USER_TAG
+from bot.dialogue.codes import Codes as Act
 from bot.dialogue.engine import Engine
 from bot.messages import Messages
 from bot.search import Analyzer

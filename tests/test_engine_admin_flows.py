@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.curation import library_dump
-from bot.dialogue.admin_views import MAX_PROBLEMS
+from bot.dialogue.admin._views import MAX_PROBLEMS
 from bot.dialogue.engine import Engine
 from bot.search import Analyzer
 from tests.admin_chat import (

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.curation import UsageEvent
-from bot.dialogue.actions import Act, encode
+from bot.dialogue.actions import encode
+from bot.dialogue.codes import Codes as Act
+from bot.dialogue.draft import Labels
 from bot.dialogue.engine import Engine
 from bot.dialogue.turn import revision_tag
-from bot.dialogue.views import Labels
 from bot.search import Analyzer
 from tests.admin_chat import service_of
 from tests.chat import Chat

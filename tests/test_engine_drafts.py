@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dialogue.actions import Act, encode
+from bot.dialogue.actions import encode
+from bot.dialogue.codes import Codes as Act
 from bot.dialogue.engine import Engine
 from bot.store import memory_store
 from tests.chat import TODAY, Chat, make_engine, messages, small_library

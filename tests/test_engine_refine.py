@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.compose.plan import Plan
-from bot.dialogue.export import word_exporter
+from bot.dialogue.draft._export import word_exporter
 from bot.export.text import plan_to_markdown, plan_to_text
 from tests.chat import Chat, make_engine
 

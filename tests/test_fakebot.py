@@ -434,7 +434,9 @@ def test_a_waiting_long_poll_is_answered_when_the_server_stops() -> None:
     poller = threading.Thread(target=lambda: answers.append(
         httpx.post(f"{fake.base_url}{fake.token}/getUpdates", data={"timeout": "30"}, timeout=10)))
     poller.start()
-    time.sleep(0.1)
+    deadline = time.monotonic() + 10  # until the poll waits (a loaded machine may take a while)
+    while not fake._poll_wakers and time.monotonic() < deadline:
+        time.sleep(0.01)
     started = time.monotonic()
     fake.stop()
     poller.join(10)

@@ -334,5 +334,5 @@ def test_only_adapters_import_telegram() -> None:
 
 
 def test_the_dialogue_does_not_know_its_adapters() -> None:
-    for path in (BOT / "dialogue").glob("*.py"):
+    for path in (BOT / "dialogue").rglob("*.py"):
         assert not any(m.startswith("bot.adapters") for m in imported_modules(path)), path

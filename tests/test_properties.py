@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from bot.compose.assemble import PlanRequest, assemble_plan
 from bot.compose.gazetteer import resolve_region
-from bot.dialogue.actions import Act, encode
+from bot.dialogue.actions import encode
+from bot.dialogue.codes import Codes as Act
 from bot.dialogue.engine import Engine
 from bot.dialogue.session import NONCE_MODULUS, Session
 from bot.dialogue.types import Button, Event, EventKind, Reply

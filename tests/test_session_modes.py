@@ -7,18 +7,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from bot.dialogue.admin_state import AdminState, AdminStep, AdminTask
-from bot.dialogue.session import (
-    ClauseQuestion,
-    InputKind,
-    Interview,
-    Pending,
-    Screen,
-    Session,
-    View,
-    dump_session,
-    load_session,
-)
+from bot.dialogue.session import Session, dump_session, load_session
+from bot.dialogue.state.admin import AdminState, AdminStep, AdminTask
+from bot.dialogue.state.clauses import ClauseQuestion
+from bot.dialogue.state.draft import InputKind, Pending, Screen, View
+from bot.dialogue.state.interview import Interview
 
 # A session as the first version stored it: an interview under an open draft, a text asked for,
 # the /clause question, the last deletion and the results shown.

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dialogue.actions import Act, encode
-from bot.dialogue.session import InputKind
+from bot.dialogue.actions import encode
+from bot.dialogue.codes import Codes as Act
+from bot.dialogue.state.draft import InputKind
 from bot.store import memory_store
 from tests.share_support import BOT_NAME, Clock, Member, plan_of, seed_draft, share_engine
 

@@ -12,10 +12,11 @@ from datetime import timedelta
 import pytest
 
 from bot.adapters.console import run_console
-from bot.dialogue.actions import Act, encode
-from bot.dialogue.session import Screen
-from bot.dialogue.share_views import EXPIRY_CHOICES, SHARE_KINDS
-from bot.dialogue.views import EXPORT_FORMATS
+from bot.dialogue.actions import encode
+from bot.dialogue.codes import Codes as Act
+from bot.dialogue.draft import EXPORT_FORMATS
+from bot.dialogue.sharing._views import EXPIRY_CHOICES, SHARE_KINDS
+from bot.dialogue.state.draft import Screen
 from bot.messages import Messages
 from bot.store import memory_store
 from tests.share_support import (

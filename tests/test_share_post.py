@@ -10,9 +10,10 @@ import pytest
 from bot.app import build_engine
 from bot.compose.assemble import PlanRequest, assemble_plan
 from bot.compose.gazetteer import resolve_region
-from bot.dialogue.actions import Act, encode
+from bot.dialogue.actions import encode
+from bot.dialogue.codes import Codes as Act
 from bot.dialogue.engine import Engine
-from bot.dialogue.session import Screen
+from bot.dialogue.state.draft import Screen
 from bot.library.library import Library
 from tests.chat import make_engine
 from tests.fakebot.harness import hermetic_settings

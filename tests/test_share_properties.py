@@ -10,7 +10,8 @@ import secrets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.dialogue.actions import Act, encode
+from bot.dialogue.actions import encode
+from bot.dialogue.codes import Codes as Act
 from bot.dialogue.engine import Engine
 from bot.dialogue.session import NONCE_MODULUS, Session
 from bot.dialogue.types import Button, Event, EventKind, Reply

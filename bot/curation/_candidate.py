@@ -23,6 +23,7 @@ from bot.curation._template_policy import MAX_OUTPUT_CHARS, clause_violations
 from bot.library.library import Library
 from bot.library.loader import Collector, Problem, check_across_files, check_clause
 from bot.library.models import MAX_YEAR, Clause, Topic
+from bot.library.titles import check_titles
 
 
 @dataclass(frozen=True)
@@ -56,21 +57,27 @@ def build_library(
         if topic is not None:
             source = sources.get(topic_id)
             line = source.lines.get(clause_id) if source else None
-            check_overlay_clause(clause, topic.source, line, out)
+            check_overlay_clause(clause, topic.source, line, out, base.lint.titles)
     touched = {topic_id for topic_id, _ in overlay.clauses.values()} | set(overlay.topics)
     check_across_files(sorted(topics, key=lambda t: (t.id in touched, t.order, t.id)), out)
     library = Library(topics, base.eras, base.lint, list(base.kinds.values()))
     return library, out.problems
 
 
-def check_overlay_clause(clause: Clause, file: str, line: int | None, out: Collector) -> None:
+def check_overlay_clause(
+    clause: Clause, file: str, line: int | None, out: Collector, titles: list[str] | None = None
+) -> None:
     """The template policy, then, if the clause passes it, the loader's clause checks (which
-    compile the templates: compiling folds constants, so unsafe ones never get that far)."""
+    compile the templates: compiling folds constants, so unsafe ones never get that far), and
+    the titles that must stand in 书名号."""
     refused = clause_violations(clause)
     for fld, reason in refused:
         out.add(file, clause.id, fld, reason, line)
     if not refused:
         check_clause(clause, file, line, out)
+        check_titles(
+            clause, titles or [], lambda fld, msg: out.add(file, clause.id, fld, msg, line)
+        )
 
 
 def check_renders(

@@ -24,7 +24,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from bot.dialogue.actions import Act, Action
+from bot.dialogue.actions import Action, Code
+from bot.dialogue.codes.common import Common
 from bot.dialogue.turn import Deps, Rejected, Turn
 from bot.dialogue.types import Event, EventKind, InlineAnswer, Reply
 from bot.errors import InputError
@@ -35,7 +36,7 @@ Press = Callable[[Turn, Action], list[Reply]]
 Typed = Callable[[Turn, str], Replies]
 Inline = Callable[[Deps, Event], InlineAnswer]
 HOOKS = ("back", "skip", "cancel", "help")
-_HOOK_ACTS = {Act.BACK: "back", Act.CANCEL: "cancel"}  # buttons that work like the command
+_HOOK_ACTS: dict[Code, str] = {Common.BACK: "back", Common.CANCEL: "cancel"}  # like the command
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class Feature:
 
     name: str
     priority: int
-    acts: frozenset[Act] = frozenset()
+    acts: frozenset[Code] = frozenset()
     press: Press | None = None
     claims: Callable[[Turn, Action], bool] | None = None  # default: the act is one of ``acts``
     keeps_input: bool = False  # its presses leave what another feature waits for alone
@@ -82,7 +83,7 @@ class Router:
 
     def __init__(self, features: Iterable[Feature]) -> None:
         self.features = tuple(sorted(features, key=lambda f: f.priority))
-        owners: dict[Act, str] = {}
+        owners: dict[Code, str] = {}
         for feature in self.features:
             for act in feature.acts:
                 assert act not in owners, (act, owners.get(act), feature.name)

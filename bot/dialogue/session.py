@@ -1,12 +1,12 @@
 """A user's dialogue state, stored as plain JSON in the ``SessionStore`` and loaded on every event.
 
-What the user is doing is one stack of modes (``bot.dialogue.mode``), bottom first:
+What the user is doing is one stack of modes (``bot.dialogue.state``), bottom first:
 
 - ``interview``: the user is answering the questions of a new draft;
 - ``view``: the user is looking at a draft, or at the list of drafts;
 - ``pending``: the bot waits for a text (new wording of an item, a draft name, a target value);
 - ``clause_question``: /clause without keywords waits for them;
-- ``admin``: an admin prepares a change of the clause library (``bot.dialogue.admin_state``);
+- ``admin``: an admin prepares a change of the clause library (``bot.dialogue.state.admin``);
 - none: idle.
 
 The top one is the current mode; /back and /cancel leave it. An interview survives a visit to the
@@ -22,146 +22,19 @@ modes' layers), ``clauses.asking`` for the question for keywords. Nothing to mig
 from __future__ import annotations
 
 import logging
-import secrets
-from enum import StrEnum
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
-from bot.compose.context import Region
-from bot.compose.plan import Item, NumberingStyle
-from bot.dialogue.admin_state import AdminState
-from bot.dialogue.mode import Mode
+from bot.dialogue.state.admin import AdminState
+from bot.dialogue.state.clauses import ClauseQuestion, ClauseSearch
+from bot.dialogue.state.draft import Pending, Undo, View
+from bot.dialogue.state.interview import Interview
+from bot.dialogue.state.mode import Mode, Part
 
 SESSION_VERSION: Literal[1] = 1
 NONCE_MODULUS = 36**3  # the nonce is three base-36 characters in a button
-MAX_HISTORY = 60
-
 log = logging.getLogger(__name__)
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-
-class RegionChoice(_Model):
-    """A typed region name waiting for the user: pick a candidate, or (none found) a level or
-    one of the ``similar`` known regions (the same name at another level)."""
-
-    name: str
-    candidates: list[Region] = Field(default_factory=list)
-    province: str = ""
-    similar: list[Region] = Field(default_factory=list)
-
-
-class Interview(Mode):
-    """The answers of a new draft, and where the user is among the questions."""
-
-    KEY = "interview"
-    LAYER = 10
-
-    region: Region | None = None
-    region_choice: RegionChoice | None = None
-    year: int | None = None
-    kind: str | None = None
-    topics: list[str] = Field(default_factory=list)  # in the order tapped
-    topics_done: bool = False
-    targets: dict[str, str] = Field(default_factory=dict)
-    skipped: list[str] = Field(default_factory=list)  # 跳过: the line stays, with 【待填】
-    left_out: list[str] = Field(default_factory=list)  # 全部跳过: no line in the draft
-    style: NumberingStyle | None = None
-    history: list[str] = Field(default_factory=list)  # steps left, oldest first (for /back)
-    revisit: list[str] = Field(default_factory=list)  # answered steps to ask again first
-    page: int = Field(default=0, ge=0)  # page of the priority buttons
-    # Marks the draft this interview creates, so a crash between saving the draft and saving the
-    # session cannot turn a second press of 生成草稿 into a duplicate draft.
-    key: str = Field(default_factory=lambda: secrets.token_hex(8))
-
-
-class Screen(StrEnum):
-    LIST = "list"
-    OVERVIEW = "overview"
-    SECTION = "section"
-    ITEM = "item"
-    ADD = "add"
-    TODO = "todo"
-    EXPORT = "export"
-    DELETE = "delete"  # asking to confirm the deletion of a draft
-    SHARE = "share"  # who has access, the links; ``page``: expiry choice for new links
-    SHARE_LINK = "share_link"  # one link (``link``: its id): expiry, revoke
-    SHARED = "shared"  # a draft opened by a view link (``grant``: the link's hash), read only
-
-
-class View(Mode):
-    """Which draft screen the user is on (for /back, /help and after an error)."""
-
-    KEY = "view"
-    LAYER = 20
-
-    screen: Screen
-    draft_id: str = ""
-    section: int = Field(default=0, ge=0)
-    item: int = Field(default=0, ge=0)
-    page: int = Field(default=0, ge=0)
-    link: int = Field(default=0, ge=0)
-    grant: str = ""
-
-
-class InputKind(StrEnum):
-    EDIT = "edit"  # new text of an item
-    RENAME = "rename"  # new name of a draft
-    TITLE = "title"  # new title of a plan
-    FILL = "fill"  # a value for a declared variable (``key``)
-    REGION = "region"  # the real name of a placeholder region
-
-
-class Pending(Mode):
-    """The bot waits for a text about one draft, as it was at ``revision``.
-
-    ``base``: the item's text when the user asked to edit it (to find the item again if the
-    draft changed meanwhile). ``text``: the user's text, kept while the bot asks whether to
-    apply it over a newer revision (``bot.dialogue.conflict``).
-    """
-
-    KEY = "pending"
-    LAYER = 30
-
-    kind: InputKind
-    draft_id: str
-    revision: int = Field(ge=0)
-    section: int = Field(default=0, ge=0)
-    item: int = Field(default=0, ge=0)
-    key: str = ""
-    base: str = ""
-    text: str = ""
-
-
-class Undo(_Model):
-    """The last deleted item, to put back where it was."""
-
-    draft_id: str
-    section_id: str
-    index: int = Field(ge=0)
-    item: Item
-
-
-class ClauseSearch(_Model):
-    """/clause: the keywords, the page shown and its clause ids (buttons carry an index into
-    ``ids``); ``draft_id``: the draft open when the user searched (its year filters the results
-    and its context renders them; "" when none was open). A note, not a mode."""
-
-    query: str = ""
-    page: int = Field(default=0, ge=0)
-    ids: list[str] = Field(default_factory=list)
-    more: bool = False
-    draft_id: str = ""
-
-
-class ClauseQuestion(Mode):
-    """/clause without keywords: the next text is the query (stored as ``clauses.asking``)."""
-
-    KEY = "clause_question"
-    LAYER = 40
 
 
 AnyMode = Interview | View | Pending | ClauseQuestion | AdminState
@@ -170,7 +43,7 @@ M = TypeVar("M", bound=Mode)
 _ASKING = "asking"  # the stored mark of the clause question, in ``clauses``
 
 
-class Session(_Model):
+class Session(Part):
     schema_version: Literal[1] = SESSION_VERSION
     nonce: int = Field(default=0, ge=0, lt=NONCE_MODULUS)
     modes: list[AnyMode] = Field(default_factory=list)  # the stack, bottom first

@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.compose.plan import Plan
-from bot.dialogue.actions import Act, encode
+from bot.dialogue.actions import Code, encode
 from bot.dialogue.session import Session
 from bot.dialogue.types import Button, Event, EventKind, Reply
 from bot.errors import PlanbotError
@@ -98,10 +98,10 @@ class Turn:
     def error(self, exc: PlanbotError) -> str:
         return self.deps.messages.error(exc)
 
-    def button(self, text: str, act: Act, *args: str | int) -> Button:
+    def button(self, text: str, act: Code, *args: str | int) -> Button:
         return Button(text=text, data=encode(self.session.nonce, act, *args))
 
-    def labelled(self, message_id: str, act: Act, *args: str | int, **params: Any) -> Button:
+    def labelled(self, message_id: str, act: Code, *args: str | int, **params: Any) -> Button:
         """A button whose label is a catalogue text."""
         return self.button(self.say(message_id, **params), act, *args)
 

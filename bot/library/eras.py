@@ -112,3 +112,7 @@ class LintFile(_Strict):
     schema_version: Literal[1]
     rules: list[LintRule]
     always: list[LintRule]
+    # bare titles of laws, documents and plans: a clause names them only in 书名号 (library/titles)
+    titles: list[str] = []
+    # fixed 提法 a plan repeats by design (the repeated-passage check passes over them)
+    formulas: list[str] = []

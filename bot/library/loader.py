@@ -21,6 +21,7 @@ from bot.library.kinds import PlanKind
 from bot.library.library import Library
 from bot.library.models import MAX_YEAR, MIN_YEAR, Clause, ClauseKind, Topic, TopicFile, VarSpec
 from bot.library.templates import BUILTIN_NAMES, variables_used
+from bot.library.titles import check_titles
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10× faster
 ERAS_FILE = "_eras.yaml"
@@ -74,6 +75,8 @@ def load_library(directory: Path) -> Library:
     check_across_files(topics, out)
     eras = _load_aux(directory / ERAS_FILE, EraFile, out)
     lint = _load_aux(directory / LINT_FILE, LintFile, out)
+    if lint is not None:
+        check_library_titles(topics, lint.titles, out)
     headings = {c.id for t in topics for c in t.clauses if c.kind is ClauseKind.HEADING}
     kinds = load_kinds(directory / KINDS_DIR, {t.id for t in topics}, out, headings)
     if out.problems:
@@ -211,6 +214,19 @@ def _check_wording(clause: Clause, prefix: str, title: str, text: str, add: Any)
     if clause.kind is not ClauseKind.HEADING:
         for name in sorted(declared - used):
             add(f"{prefix}text", f"declared variable '{name}' is not used")
+
+
+def check_library_titles(topics: Iterable[Topic], titles: list[str], out: _Collector) -> None:
+    """Every listed title a clause names stands in 书名号 (``bot.library.titles``)."""
+    for topic in topics:
+        for clause in topic.clauses:
+            line = topic.lines.get(clause.id)
+
+            def add(fld: str, message: str, clause_id: str = clause.id, at: int | None = line,
+                    source: str = topic.source) -> None:
+                out.add(source, clause_id, fld, message, at)
+
+            check_titles(clause, titles, add)
 
 
 def check_across_files(topics: Iterable[Topic], out: _Collector) -> None:

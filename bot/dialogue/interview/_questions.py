@@ -1,0 +1,208 @@
+"""The screens of the interview: one question per step, and the review of all answers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.compose.assemble import default_order
+from bot.dialogue.codes.common import Common
+from bot.dialogue.codes.interview import InterviewAct as Act
+from bot.dialogue.interview._answers import (
+    DEFAULT_KIND,
+    KIND,
+    LEVELS,
+    REGION,
+    REVIEW,
+    REVIEW_ENTRIES,
+    STYLE,
+    STYLES,
+    TARGETS,
+    TOPICS,
+    YEAR,
+    asks_priorities,
+    chosen_kind,
+    current_step,
+    revisiting,
+    target_key,
+    target_vars,
+)
+from bot.dialogue.state.interview import Interview
+from bot.dialogue.turn import Turn, rows
+from bot.dialogue.types import Button, Reply
+from bot.library.kinds import PlanKind
+from bot.library.models import MAX_YEAR, MIN_YEAR
+
+MAIN_STEPS = (REGION, YEAR, KIND, TOPICS, TARGETS, STYLE)
+
+
+def ask(turn: Turn, iv: Interview, *, typing_year: bool = False) -> Reply:
+    """The current question of the interview (or the review when everything is answered)."""
+    step = current_step(iv, turn.library)
+    if step == REGION:
+        return _region(turn, iv)
+    if step == YEAR:
+        return _year(turn, iv, typing_year)
+    if step == KIND:
+        return _kind(turn, iv)
+    if step == TOPICS:
+        return _topics(turn, iv)
+    if step == STYLE:
+        return _style(turn, iv)
+    if step == REVIEW:
+        return _review(turn, iv)
+    key = target_key(step)
+    assert key is not None, step
+    return _target(turn, iv, key)
+
+
+def _progress(turn: Turn, iv: Interview, step: str) -> dict[str, int]:
+    """Where the question stands among the main steps (the targets count as one)."""
+    steps = [s for s in MAIN_STEPS if s != TOPICS or asks_priorities(iv, turn.library)]
+    return {"n": steps.index(step) + 1, "total": len(steps)}
+
+
+def _nav(turn: Turn, iv: Interview) -> list[Button]:
+    """上一步 (when there is one) and 保持不变 (when a question is asked again)."""
+    row = []
+    if iv.history or iv.region_choice is not None:
+        row.append(turn.labelled("btn_back", Common.BACK))
+    if revisiting(iv, turn.library):
+        row.append(turn.labelled("btn_keep", Act.KEEP))
+    return row
+
+
+def _region(turn: Turn, iv: Interview) -> Reply:
+    choice = iv.region_choice
+    if choice is not None and choice.candidates:
+        text = turn.screen("region_choices", typed=choice.name, count=len(choice.candidates))
+        picks = [
+            turn.button(region.label(), Act.REGION_PICK, index)
+            for index, region in enumerate(choice.candidates)
+        ]
+        return turn.reply(text, [*rows(picks, 1), _nav(turn, iv)])
+    if choice is not None:
+        levels = [
+            turn.labelled(f"btn_level_{level.value}", Act.REGION_LEVEL, index)
+            for index, level in enumerate(LEVELS)
+        ]
+        similar = [
+            turn.button(region.label(), Act.REGION_SIMILAR, index)
+            for index, region in enumerate(choice.similar)
+        ]
+        text = turn.screen("region_level", typed=choice.name, similar=len(similar))
+        return turn.reply(text, [*rows(similar, 1), levels, _nav(turn, iv)])
+    current = iv.region.label() if iv.region else ""
+    fresh = not iv.history and iv.region is None
+    text = turn.screen("ask_region", fresh=fresh, current=current, **_progress(turn, iv, REGION))
+    return turn.reply(text, [_nav(turn, iv)])
+
+
+def year_choices(today: date) -> list[int]:
+    """This year and next year, where they are plan years the library covers."""
+    return [y for y in (today.year, today.year + 1) if MIN_YEAR <= y <= MAX_YEAR]
+
+
+def _year(turn: Turn, iv: Interview, typing: bool) -> Reply:
+    today = turn.deps.clock()
+    buttons = [
+        turn.labelled("btn_year_this" if year == today.year else "btn_year_next", Act.YEAR,
+                      year, year=year)
+        for year in year_choices(today)
+    ]
+    if not typing:
+        buttons.append(turn.labelled("btn_year_other", Act.YEAR_OTHER))
+    text = turn.screen("ask_year", typing=typing, current=iv.year or "", min=MIN_YEAR,
+                       max=MAX_YEAR, **_progress(turn, iv, YEAR))
+    return turn.reply(text, [buttons, _nav(turn, iv)])
+
+
+def _kind(turn: Turn, iv: Interview) -> Reply:
+    kinds = kind_choices(turn)
+    buttons = [turn.button(kind.name, Act.KIND, index) for index, kind in enumerate(kinds)]
+    current = turn.library.kinds[iv.kind].name if iv.kind in turn.library.kinds else ""
+    text = turn.screen("ask_kind", current=current, **_progress(turn, iv, KIND))
+    return turn.reply(text, [buttons, _nav(turn, iv)])
+
+
+def kind_choices(turn: Turn) -> list[PlanKind]:
+    """The plan kinds in the library's order; among equals, the usual one first."""
+    kinds = list(turn.library.kinds.values())
+    return sorted(kinds, key=lambda kind: (kind.order, kind.id != DEFAULT_KIND))
+
+
+def topic_pages(turn: Turn) -> int:
+    count = len(turn.library.priority_topics())
+    return max(1, -(-count // turn.deps.page_size))
+
+
+def _topics(turn: Turn, iv: Interview) -> Reply:
+    topics = turn.library.priority_topics()
+    size, pages = turn.deps.page_size, topic_pages(turn)
+    page = min(iv.page, pages - 1)
+    toggles = [
+        turn.labelled("btn_topic_on" if topic.id in iv.topics else "btn_topic_off", Act.TOPIC,
+                      index, name=topic.name)
+        for index, topic in enumerate(topics)
+        if page * size <= index < (page + 1) * size
+    ]
+    paging = []
+    if page > 0:
+        paging.append(turn.labelled("btn_prev_page", Act.TOPIC_PAGE, page - 1))
+    if page < pages - 1:
+        paging.append(turn.labelled("btn_next_page", Act.TOPIC_PAGE, page + 1))
+    finish = [turn.labelled("btn_select_all", Act.TOPIC_ALL),
+              turn.labelled("btn_done", Act.TOPICS_DONE)]
+    names = {t.id: t.name for t in topics}
+    chosen = [names[t] for t in iv.topics if t in names]
+    text = turn.screen("ask_topics", chosen=chosen, page=page + 1, pages=pages,
+                       **_progress(turn, iv, TOPICS))
+    return turn.reply(text, [*rows(toggles, 2), paging, finish, _nav(turn, iv)])
+
+
+def _target(turn: Turn, iv: Interview, key: str) -> Reply:
+    declared = target_vars(iv, turn.library)
+    spec = declared[key]
+    skips = [turn.labelled("btn_skip", Act.SKIP), turn.labelled("btn_skip_all", Act.SKIP_ALL)]
+    text = turn.screen(
+        "ask_target", label=spec.label, type=spec.type.value, unit=spec.unit,
+        limit=spec.max_length or 0, current=iv.targets.get(key, ""),
+        index=list(declared).index(key) + 1, count=len(declared), **_progress(turn, iv, TARGETS),
+    )
+    return turn.reply(text, [skips, _nav(turn, iv)])
+
+
+def _style(turn: Turn, iv: Interview) -> Reply:
+    buttons = [
+        turn.labelled(f"btn_style_{style.value}", Act.STYLE, index)
+        for index, style in enumerate(STYLES)
+    ]
+    current = turn.say(f"style_{iv.style.value}") if iv.style else ""
+    text = turn.screen("ask_style", current=current, **_progress(turn, iv, STYLE))
+    return turn.reply(text, [buttons, _nav(turn, iv)])
+
+
+def _review(turn: Turn, iv: Interview) -> Reply:
+    library = turn.library
+    declared = target_vars(iv, library)
+    kind = chosen_kind(iv, library)
+    asks = asks_priorities(iv, library)
+    topics = library.kind_topics(kind, default_order(iv.topics)) if kind else []
+    text = turn.screen(
+        "review",
+        region=iv.region.label() if iv.region else "",
+        year=iv.year,
+        kind=kind.name if kind else "",
+        topics=[t.name for t in topics],
+        fixed=not asks,
+        targets=[{"label": spec.label, "value": iv.targets.get(key, ""), "type": spec.type.value,
+                  "left_out": key in iv.left_out}
+                 for key, spec in declared.items()],
+        style=turn.say(f"style_{(iv.style or STYLES[0]).value}"),
+    )
+    changes = [
+        turn.labelled(f"btn_change_{entry}", Act.CHANGE, index)
+        for index, entry in enumerate(REVIEW_ENTRIES)
+        if (entry != TARGETS or declared) and (entry != TOPICS or asks)
+    ]
+    generate = [turn.labelled("btn_generate", Act.GENERATE)]
+    return turn.reply(text, [*rows(changes, 3), generate, _nav(turn, iv)])
