@@ -64,6 +64,12 @@ from bot.library.library import Library
 from bot.library.models import Clause, ClauseKind, Level, Topic
 from bot.search.analysis import Analyzer, QueryTerm, plain_text
 
+__all__ = [
+    "BULK_CLAUSES", "GOOD_COVERAGE", "K1", "KEYWORD_WEIGHT", "MAX_LIMIT", "TITLE_PREVIEW",
+    "TITLE_WEIGHT", "B", "Hit", "SearchIndex", "is_good",
+]
+
+
 K1 = 1.2
 B = 0.5
 TITLE_WEIGHT = 3.0
