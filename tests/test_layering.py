@@ -33,9 +33,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "bot.adapters": frozenset({
         "bot.dialogue", "bot.compose", "bot.store", "bot.config", "bot.errors", "bot.messages",
     }),
-    "bot.dialogue": frozenset({
+    "bot.dialogue": frozenset({  # settings are passed down to it, never read (bot.app does)
         "bot.curation", "bot.compose", "bot.search", "bot.library", "bot.export", "bot.store",
-        "bot.config", "bot.errors", "bot.messages",
+        "bot.errors", "bot.messages",
     }),
     "bot.curation": frozenset({
         "bot.compose", "bot.search", "bot.library", "bot.store", "bot.config", "bot.errors",
@@ -43,7 +43,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "bot.search": frozenset({
         "bot.compose", "bot.library", "bot.store", "bot.config", "bot.errors",
     }),
-    "bot.export": frozenset({"bot.compose", "bot.library", "bot.errors"}),
+    "bot.export": frozenset({"bot.compose", "bot.errors"}),  # a plan in, bytes out
     "bot.compose": frozenset({"bot.library", "bot.errors"}),
     "bot.library": frozenset({"bot.errors"}),  # the ground floor
     "bot.store": frozenset({"bot.errors"}),
