@@ -95,7 +95,7 @@ def _topics_from_text(turn: Turn, iv: Interview, text: str) -> None:
     if said in _words(turn, "topics_all_words"):
         q.select_all(iv, turn.library)
         return
-    topics = turn.library.priority_topics()
+    topics = q.offered_topics(iv, turn.library)
     by_name = {t.name: t.id for t in topics} | {t.id: t.id for t in topics}
     words = [w for w in _SEPARATORS.split(text) if w]
     unknown = [w for w in words if w not in by_name]
@@ -134,9 +134,9 @@ def on_button(turn: Turn, iv: Interview, action: Action) -> list[Reply]:
     elif act is Act.KIND:
         q.answer_kind(iv, _pick([k.id for k in kind_choices(turn)], number))
     elif act is Act.TOPIC:
-        q.toggle_topic(iv, _pick([t.id for t in library.priority_topics()], number))
+        q.toggle_topic(iv, _pick([t.id for t in q.offered_topics(iv, library)], number))
     elif act is Act.TOPIC_PAGE:
-        iv.page = _pick(list(range(topic_pages(turn))), number)
+        iv.page = _pick(list(range(topic_pages(turn, iv))), number)
     elif act is Act.TOPIC_ALL:
         q.select_all(iv, library)
     elif act is Act.TOPICS_DONE:

@@ -22,6 +22,7 @@ from bot.dialogue.interview._answers import (
     asks_priorities,
     chosen_kind,
     current_step,
+    offered_topics,
     revisiting,
     target_key,
     target_vars,
@@ -130,14 +131,14 @@ def kind_choices(turn: Turn) -> list[PlanKind]:
     return sorted(kinds, key=lambda kind: (kind.order, kind.id != DEFAULT_KIND))
 
 
-def topic_pages(turn: Turn) -> int:
-    count = len(turn.library.priority_topics())
+def topic_pages(turn: Turn, iv: Interview) -> int:
+    count = len(offered_topics(iv, turn.library))
     return max(1, -(-count // turn.deps.page_size))
 
 
 def _topics(turn: Turn, iv: Interview) -> Reply:
-    topics = turn.library.priority_topics()
-    size, pages = turn.deps.page_size, topic_pages(turn)
+    topics = offered_topics(iv, turn.library)
+    size, pages = turn.deps.page_size, topic_pages(turn, iv)
     page = min(iv.page, pages - 1)
     toggles = [
         turn.labelled("btn_topic_on" if topic.id in iv.topics else "btn_topic_off", Act.TOPIC,
