@@ -11,6 +11,7 @@ from bot.compose.plan import NumberingStyle, Plan, SectionRole
 from bot.dialogue.engine import Engine
 from bot.dialogue.types import EventKind
 from bot.library.library import Library
+from bot.library.models import Level
 from bot.messages import Messages
 from bot.store import memory_store, open_store
 from tests.chat import Chat, make_engine
@@ -56,10 +57,11 @@ def test_happy_path_with_the_shipped_library(library: Library) -> None:
     assert chat.labels[:2] == ["2025年（今年）", "2026年（明年）"]
     chat.press("2026年（明年）")
     chat.press("工作要点")
-    assert "第1/3页" in chat.text  # 19 priorities and more, 8 a page
+    pages = -(-len(library.priority_topics(2026, Level.CITY)) // 8)  # 8 priorities a page
+    assert f"第1/{pages}页" in chat.text
     chat.press("学前教育")
     chat.press("下一页")
-    assert "第2/3页" in chat.text
+    assert f"第2/{pages}页" in chat.text
     chat.press("教师队伍建设")
     chat.press("上一页")
     chat.press("党的建设")

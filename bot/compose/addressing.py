@@ -25,6 +25,9 @@ from dataclasses import dataclass
 from bot.compose.region import Region
 from bot.library.models import Level
 
+__all__ = ["addressing", "default_bureau"]
+
+
 MUNICIPALITIES = frozenset({"北京市", "上海市", "天津市", "重庆市"})
 _COMMISSION_DISTRICTS = frozenset({"北京市", "重庆市"})  # their districts and counties: 教育委员会
 

@@ -23,6 +23,9 @@ from bot.library.kinds import KindSection, PlanKind, Theme
 from bot.library.library import Library
 from bot.library.models import Clause, ClauseKind
 
+__all__ = ["Composer", "PlanRequest", "assemble_plan", "default_order"]
+
+
 LEADING_TOPIC = "party"
 NUMBERED_KINDS = frozenset({ClauseKind.TASK, ClauseKind.TARGET, ClauseKind.SAFEGUARD})
 

@@ -38,6 +38,12 @@ from bot.compose.context import Region
 from bot.compose.render import Missing
 from bot.library.models import Level
 
+__all__ = [
+    "MatchStatus", "RegionMatch", "preload", "region_from_parts", "resolve_region",
+    "similar_regions",
+]
+
+
 # --- data-like constants ------------------------------------------------------------------
 # Division type as the dataset names it → (level, suffixes stripped for the short name).
 _TYPES: dict[str, tuple[Level, tuple[str, ...]]] = {

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from bot.compose.plan import Plan
 from bot.library.eras import LintFile
 
+__all__ = ["lint_plan", "lint_text"]
+
+
 
 @dataclass(frozen=True)
 class LintFinding:

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 from bot.compose.plan import NumberingStyle, Plan, SectionRole
 
+__all__ = ["PARAGRAPH", "SECTION", "TITLE", "Line", "chinese_number", "label", "lines"]
+
+
 _DIGITS = "零一二三四五六七八九"
 
 

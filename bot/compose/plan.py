@@ -12,7 +12,12 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.compose.context import Region
-from bot.library.kinds import SectionRole as SectionRole  # re-exported: sections have roles
+from bot.library.kinds import SectionRole
+
+__all__ = [
+    "PLACEHOLDER_RE", "Item", "Layout", "Note", "NumberingStyle", "Plan", "Section", "SectionRole",
+]
+
 
 PLAN_SCHEMA_VERSION = 1
 PLACEHOLDER_RE = re.compile(r"【待填：([^】]*)】")

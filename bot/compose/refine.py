@@ -14,6 +14,13 @@ from bot.errors import InputError
 from bot.library.library import Library
 from bot.library.models import Clause, ClauseKind
 
+__all__ = [
+    "MAX_ITEM_TEXT", "MAX_NAME", "add_clause", "addable", "checked_text", "clause_of",
+    "composer_for", "delete_item", "edit_item", "move_item", "restore_item", "swap_heading",
+    "swap_wording", "wording_count",
+]
+
+
 MAX_ITEM_TEXT = 2000
 MAX_NAME = 60
 _ADDABLE = {

@@ -6,6 +6,9 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.library.models import Level
 
+__all__ = ["Region"]
+
+
 
 class Region(BaseModel):
     """A resolved region. ``name`` is the short name (清远), ``full_name`` the official one."""

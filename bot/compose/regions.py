@@ -7,6 +7,9 @@ from bot.compose.gazetteer import MatchStatus, resolve_region
 from bot.errors import InputError
 from bot.library.models import Level
 
+__all__ = ["MAX_REGION_TEXT", "pick_region"]
+
+
 MAX_REGION_TEXT = 40
 
 

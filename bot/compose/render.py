@@ -15,6 +15,9 @@ from jinja2 import Template
 from bot.library.models import VarSpec, VarType
 from bot.library.templates import environment
 
+__all__ = ["Missing", "compile_template", "render", "warm_up"]
+
+
 # Whitespace touching a non-ASCII character is an artefact of YAML line folding.
 _WS_RE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 

@@ -8,6 +8,9 @@ from datetime import date
 from bot.errors import InputError
 from bot.library.models import MAX_YEAR, MIN_YEAR, VarSpec, VarType
 
+__all__ = ["normalise_target", "parse_year"]
+
+
 MAX_TEXT_VALUE = 60
 _NUMBER_RE = re.compile(r"^\d+(\.\d+)?$")
 

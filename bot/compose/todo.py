@@ -18,6 +18,9 @@ from bot.compose.targets import normalise_target
 from bot.errors import InputError
 from bot.library.library import Library
 
+__all__ = ["REGION_KEY", "FillResult", "TodoEntry", "fill_region", "fill_target", "todo"]
+
+
 REGION_KEY = "@region"  # the to-do entry of a placeholder region (某县 → 【待填：县名】)
 
 @dataclass(frozen=True)

@@ -166,26 +166,29 @@ def summarise(before: Library, after: Library) -> ChangeSummary:
     """Compare two libraries clause by clause and topic by topic."""
     out: dict[str, list[str]] = {name: [] for name in ChangeSummary.model_fields}
     for clause_id in sorted({c.id for c in before.clauses()} | {c.id for c in after.clauses()}):
-        old, new = before.clause(clause_id), after.clause(clause_id)
-        if old is None:
-            out["added"].append(clause_id)
-        elif new is None:
-            out["removed"].append(clause_id)
-        elif new.retired and not old.retired:
-            out["retired"].append(clause_id)
-        elif old.retired and not new.retired:
-            out["restored"].append(clause_id)
-        elif old != new:
-            out["changed"].append(clause_id)
+        change = _clause_change(before.clause(clause_id), after.clause(clause_id))
+        if change:
+            out[change].append(clause_id)
     for topic_id in sorted(set(before.topics) | set(after.topics)):
-        old_topic, new_topic = before.topics.get(topic_id), after.topics.get(topic_id)
-        if old_topic is None:
-            out["topics_added"].append(topic_id)
-        elif new_topic is None:
-            out["topics_removed"].append(topic_id)
-        elif TopicMeta.of(old_topic) != TopicMeta.of(new_topic):
-            out["topics_changed"].append(topic_id)
+        change = _topic_change(before.topics.get(topic_id), after.topics.get(topic_id))
+        if change:
+            out[change].append(topic_id)
     return ChangeSummary(**out)
+
+
+def _clause_change(old: Clause | None, new: Clause | None) -> str:
+    """The ``ChangeSummary`` field a clause goes in ("" when it did not change)."""
+    if old is None or new is None:
+        return "added" if old is None else "removed"
+    if new.retired != old.retired:
+        return "retired" if new.retired else "restored"
+    return "changed" if old != new else ""
+
+
+def _topic_change(old: Topic | None, new: Topic | None) -> str:
+    if old is None or new is None:
+        return "topics_added" if old is None else "topics_removed"
+    return "topics_changed" if TopicMeta.of(old) != TopicMeta.of(new) else ""
 
 
 def library_dump(library: Library) -> dict[str, object]:

@@ -10,6 +10,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+__all__ = ["EraFile", "Eras", "LintFile"]
+
+
 ERA_FIELDS = (
     "spirit", "thought", "discourse", "political", "mission",
     "all_round", "year_role", "milestone", "campaign",

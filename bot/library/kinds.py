@@ -20,6 +20,9 @@ from bot.library.models import ClauseKind, Level, VarSpec
 if TYPE_CHECKING:
     from bot.library.library import Library
 
+__all__ = ["KindSection", "PlanKind", "SectionRole", "Theme"]
+
+
 
 class SectionRole(StrEnum):
     """What a section of a plan is (a kind lists its sections by role; ``bot.compose.plan``

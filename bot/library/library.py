@@ -9,6 +9,9 @@ from bot.library.eras import Eras, LintFile
 from bot.library.kinds import PlanKind
 from bot.library.models import Clause, ClauseKind, Level, Topic, VarSpec
 
+__all__ = ["Library"]
+
+
 
 class Library:
     def __init__(

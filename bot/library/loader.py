@@ -23,6 +23,12 @@ from bot.library.models import MAX_YEAR, MIN_YEAR, Clause, ClauseKind, Topic, To
 from bot.library.templates import BUILTIN_NAMES, variables_used
 from bot.library.titles import check_titles
 
+__all__ = [
+    "Collector", "IdLines", "LibraryError", "Problem", "check_across_files", "check_clause",
+    "load_library", "load_topic_text",
+]
+
+
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10× faster
 ERAS_FILE = "_eras.yaml"
 LINT_FILE = "_lint.yaml"

@@ -10,6 +10,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+__all__ = [
+    "MAX_YEAR", "MIN_YEAR", "SCHEMA_VERSION", "Clause", "ClauseKind", "Level", "Topic",
+    "TopicFile", "VarSpec", "VarType", "Variant",
+]
+
+
 SCHEMA_VERSION = 1
 MIN_YEAR = 2000
 MAX_YEAR = 2035

@@ -25,6 +25,12 @@ from bot.library.models import Level, VarSpec
 from bot.search.normalise import normalise, runs
 from bot.search.segment import MEMO_LIMIT, Segmenter, load_dictionary
 
+__all__ = [
+    "CACHE_DIR", "SEARCH_FILE", "SYNONYMS_FILE", "USERDICT_FILE", "Analyzer", "NeutralRegion",
+    "QueryTerm", "SearchFile", "SynonymFile", "plain_text", "synonym_map",
+]
+
+
 USERDICT_FILE = "_userdict.txt"
 SYNONYMS_FILE = "_synonyms.yaml"
 SEARCH_FILE = "_search.yaml"

@@ -15,6 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.search.index import SearchIndex
 
+__all__ = ["evaluate", "load_cases"]
+
+
 
 class EvalCase(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -26,6 +26,9 @@ from typing import Any
 from bot.search.normalise import normalise
 from bot.store.files import set_aside, write_atomic
 
+__all__ = ["MAX_ENTRIES", "MISSES_FILE", "Miss", "MissLog"]
+
+
 SCHEMA_VERSION = 1
 MISSES_FILE = "search_misses.json"
 MAX_ENTRIES = 1000

@@ -21,6 +21,9 @@ from typing import Any
 
 import opencc
 
+__all__ = ["HAN_RUN", "fold", "normalise", "runs"]
+
+
 # Han characters (CJK unified ideographs and extension A) and ASCII letters/digits.
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 TOKEN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[a-z0-9]+")

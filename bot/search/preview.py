@@ -18,6 +18,9 @@ from bot.library.library import Library
 from bot.library.models import MAX_YEAR, Clause
 from bot.search.analysis import NeutralRegion
 
+__all__ = ["Preview", "neutral_region", "preview", "preview_year"]
+
+
 DEFAULT_KIND = "work_points"
 
 

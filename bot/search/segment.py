@@ -74,6 +74,13 @@ import numpy as np
 
 from bot.store.files import ensure_dir, write_atomic
 
+__all__ = [
+    "CACHE_FILE", "DICTIONARY_FILE", "FORMAT", "MEMO_LIMIT", "USER_FREQ", "Dictionary",
+    "JiebaLexicon", "Segmenter", "dictionary_key", "jieba_tokenizer", "load_dictionary",
+    "read_userdict", "rust_cutter",
+]
+
+
 logger = logging.getLogger(__name__)
 
 DICTIONARY_FILE = "dictionary.bin"  # ours, in the cache folder

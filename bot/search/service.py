@@ -22,6 +22,9 @@ from bot.search.index import Hit, SearchIndex, is_good
 from bot.search.misses import MISSES_FILE, Miss, MissLog
 from bot.search.preview import Preview, neutral_region, preview
 
+__all__ = ["SearchService"]
+
+
 log = logging.getLogger(__name__)
 
 

@@ -8,6 +8,9 @@ from typing import Any, Protocol
 
 from bot.store.models import DraftRecord, ShareKind, ShareRecord
 
+__all__ = ["DraftStore", "SessionStore", "ShareStore", "Store"]
+
+
 
 class DraftStore(Protocol):
     """Drafts, sharded by owner. Access control is the caller's, helped by ``list_for``."""

@@ -14,6 +14,13 @@ from typing import Any, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+__all__ = [
+    "DRAFT_SCHEMA_VERSION", "LINK_ID_HEX", "SESSION_SCHEMA_VERSION", "SHARE_SCHEMA_VERSION",
+    "DraftRecord", "DraftShares", "ShareDoc", "ShareKind", "ShareRecord", "link_id_of",
+    "new_draft_id", "owner_of", "utc_now",
+]
+
+
 DRAFT_SCHEMA_VERSION = 1
 SESSION_SCHEMA_VERSION = 1
 SHARE_SCHEMA_VERSION = 1
