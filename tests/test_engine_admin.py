@@ -10,7 +10,7 @@ import pytest
 from bot.curation import UsageEvent
 from bot.dialogue.actions import encode
 from bot.dialogue.admin import _menu as admin
-from bot.dialogue.admin._views import USER_TAG
+from bot.dialogue.admin._admins import USER_TAG
 from bot.dialogue.codes import Codes as Act
 from bot.dialogue.engine import Engine
 from bot.messages import Messages

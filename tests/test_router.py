@@ -8,6 +8,7 @@ from bot.dialogue.actions import all_codes
 from bot.dialogue.codes import ENUMS, Codes, Common
 from bot.dialogue.features import features
 from bot.dialogue.router import Router
+from bot.dialogue.session import MODES
 from tests.test_layering import imports_in
 
 DIALOGUE = Path(__file__).resolve().parent.parent / "bot" / "dialogue"
@@ -68,3 +69,9 @@ def test_a_feature_package_keeps_its_private_modules() -> None:
     assert leaks == []
     for name in FEATURES:
         assert (DIALOGUE / name / "__init__.py").read_text(encoding="utf-8").count("__all__")
+
+
+def test_each_mode_of_the_session_is_registered_by_one_feature() -> None:
+    registered = [feature.mode for feature in features() if feature.mode is not None]
+    assert len(registered) == len(set(registered))
+    assert set(registered) == set(MODES)

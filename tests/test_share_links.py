@@ -15,7 +15,7 @@ from bot.adapters.console import run_console
 from bot.dialogue.actions import encode
 from bot.dialogue.codes import Codes as Act
 from bot.dialogue.draft import EXPORT_FORMATS
-from bot.dialogue.sharing._views import EXPIRY_CHOICES, SHARE_KINDS
+from bot.dialogue.sharing._common import EXPIRY_CHOICES, SHARE_KINDS
 from bot.dialogue.state.draft import Screen
 from bot.messages import Messages
 from bot.store import memory_store

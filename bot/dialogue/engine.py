@@ -4,7 +4,9 @@
     replies = engine.handle(Event(user_id=7, chat_id=7, kind=EventKind.COMMAND, command="new"))
 
 The user's session is loaded from the store on every event and saved after it, under the user's
-transaction lock, so another process can serve the next event. A press on a stale or forged
+transaction lock, so another process can serve the next event. In between, the router offers the
+event to the features by priority (``bot.dialogue.router``, ``bot.dialogue.features``); the
+engine names none of them. A press on a stale or forged
 button changes nothing and gets a short notice; a ``PlanbotError`` becomes the message from
 ``prompts/`` and loses nothing; anything else is logged and answered politely.
 """

@@ -5,6 +5,7 @@ In the spirit of python-telegram-bot's handler groups: a feature's handler looks
 either answers it (a list of replies) or lets it go on (``None``). What a feature registers:
 
 - ``acts``: its button codes (a press of one goes to its ``press``; ``claims`` may take others);
+- ``mode``: the kind of mode it puts on the session's stack (``bot.dialogue.state``), if any;
 - ``commands``: its slash commands;
 - ``text``, ``file``: a typed message, an uploaded document;
 - ``screen``: what the user is looking at in this feature, shown again (after /help, an error);
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.common import Common
+from bot.dialogue.state.mode import Mode
 from bot.dialogue.turn import Deps, Rejected, Turn
 from bot.dialogue.types import Event, EventKind, InlineAnswer, Reply
 from bot.errors import InputError
@@ -46,6 +48,7 @@ class Feature:
     name: str
     priority: int
     acts: frozenset[Code] = frozenset()
+    mode: type[Mode] | None = None
     press: Press | None = None
     claims: Callable[[Turn, Action], bool] | None = None  # default: the act is one of ``acts``
     keeps_input: bool = False  # its presses leave what another feature waits for alone

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from bot.compose.refine import checked_text
 from bot.curation import ChangePreview, LibraryService, NewClause, RevisionAction
-from bot.dialogue.actions import Action
+from bot.dialogue.actions import Action, Code
 from bot.dialogue.admin._views import confirm_buttons, preview_text, problems_reply, summary_text
 from bot.dialogue.codes.admin import AdminAct
 from bot.dialogue.codes.common import Common
@@ -137,17 +137,7 @@ def _new_screen(turn: Turn, st: AdminState, note: str) -> Reply:
     topic = library.topics.get(st.topic)
     buttons: list[list[Button]] = []
     if st.step is AdminStep.TOPIC:
-        topics = list(library.topics.values())
-        pages = max(1, -(-len(topics) // TOPIC_PAGE))
-        page = min(st.page, pages - 1)
-        picks = [turn.button(short(t.name, LABEL), AdminAct.ADMIN_TOPIC, k)
-                 for k, t in enumerate(topics) if page * TOPIC_PAGE <= k < (page + 1) * TOPIC_PAGE]
-        paging = []
-        if page > 0:
-            paging.append(turn.labelled("btn_prev_page", AdminAct.ADMIN_TOPIC_PAGE, page - 1))
-        if page < pages - 1:
-            paging.append(turn.labelled("btn_next_page", AdminAct.ADMIN_TOPIC_PAGE, page + 1))
-        buttons = [*rows(picks, 2), paging]
+        buttons = _topic_buttons(turn, st)
     elif st.step is AdminStep.KIND:
         buttons = rows([turn.labelled(f"admin_kind_{k.value}", AdminAct.ADMIN_KIND, n)
                         for n, k in enumerate(KINDS)], 3)
@@ -168,6 +158,21 @@ def _new_screen(turn: Turn, st: AdminState, note: str) -> Reply:
         all_levels=len(st.levels) == len(LEVELS), page=st.page + 1,
     )
     return turn.reply(text, [*buttons, _nav(turn, st)])
+
+
+def _topic_buttons(turn: Turn, st: AdminState) -> list[list[Button]]:
+    """A page of the topics to pick from, and the buttons to the other pages."""
+    topics = list(turn.library.topics.values())
+    pages = max(1, -(-len(topics) // TOPIC_PAGE))
+    page = min(st.page, pages - 1)
+    picks = [turn.button(short(t.name, LABEL), AdminAct.ADMIN_TOPIC, k)
+             for k, t in enumerate(topics) if page * TOPIC_PAGE <= k < (page + 1) * TOPIC_PAGE]
+    paging = []
+    if page > 0:
+        paging.append(turn.labelled("btn_prev_page", AdminAct.ADMIN_TOPIC_PAGE, page - 1))
+    if page < pages - 1:
+        paging.append(turn.labelled("btn_next_page", AdminAct.ADMIN_TOPIC_PAGE, page + 1))
+    return [*rows(picks, 2), paging]
 
 
 def _find_screen(turn: Turn, st: AdminState, note: str) -> Reply:
@@ -245,32 +250,58 @@ def on_button(turn: Turn, action: Action) -> list[Reply]:
     """A press in a guided change (the state says which presses fit)."""
     require_admin(turn)
     st = state(turn)
-    act, number = action.act, (action.ints[0] if action.ints else 0)
-    if act is AdminAct.ADMIN_CONFIRM and st.step is AdminStep.CONFIRM:
-        return confirm(turn)
-    if act is AdminAct.ADMIN_DISCARD and st.step is AdminStep.CONFIRM:
-        return discard(turn)
-    if act is AdminAct.ADMIN_PICK and st.step is AdminStep.FIND:
-        return pick(turn, st, _index(st.candidates, number))
-    if act is AdminAct.ADMIN_TOPIC and st.step is AdminStep.TOPIC:
-        st.topic = _index(list(turn.library.topics), number)
-        st.step = AdminStep.KIND
-    elif act is AdminAct.ADMIN_TOPIC_PAGE and st.step is AdminStep.TOPIC:
-        st.page = _index(list(range(-(-len(turn.library.topics) // TOPIC_PAGE))), number)
-    elif act is AdminAct.ADMIN_KIND and st.step is AdminStep.KIND:
-        st.kind = _index(list(KINDS), number).value
-        st.step = AdminStep.TITLE
-    elif act is InterviewAct.SKIP and st.step is AdminStep.TITLE:
-        st.title, st.step = "", AdminStep.TEXT
-    elif act is AdminAct.ADMIN_LEVEL and st.step is AdminStep.SCOPE:
-        _toggle(st, _index(list(LEVELS), number))
-    elif act is AdminAct.ADMIN_ANY_YEAR and st.step is AdminStep.SCOPE:
-        st.year_from, st.year_to = MIN_YEAR, None
-    elif act is AdminAct.ADMIN_NEXT and st.step is AdminStep.SCOPE:
-        return preview_new(turn, st)
-    else:
+    found = _PRESSES.get(action.act)
+    if found is None or found[0] is not st.step:
         raise Rejected("button_invalid")
-    return [screen(turn)]
+    shown = found[1](turn, st, action.ints[0] if action.ints else 0)
+    return shown if shown is not None else [screen(turn)]
+
+
+def _pick(turn: Turn, st: AdminState, number: int) -> list[Reply]:
+    return pick(turn, st, _index(st.candidates, number))
+
+
+def _level(st: AdminState, number: int) -> None:
+    _toggle(st, _index(list(LEVELS), number))
+
+
+def _topic(turn: Turn, st: AdminState, number: int) -> None:
+    st.topic = _index(list(turn.library.topics), number)
+    st.step = AdminStep.KIND
+
+
+def _topic_page(turn: Turn, st: AdminState, number: int) -> None:
+    st.page = _index(list(range(-(-len(turn.library.topics) // TOPIC_PAGE))), number)
+
+
+def _kind(turn: Turn, st: AdminState, number: int) -> None:
+    st.kind = _index(list(KINDS), number).value
+    st.step = AdminStep.TITLE
+
+
+def _no_title(turn: Turn, st: AdminState, number: int) -> None:
+    st.title, st.step = "", AdminStep.TEXT
+
+
+def _any_year(turn: Turn, st: AdminState, number: int) -> None:
+    st.year_from, st.year_to = MIN_YEAR, None
+
+
+# A button → the step it fits, and what it does (turn, state, the button's number); None: the
+# step's question again.
+_Press = Callable[[Turn, AdminState, int], list[Reply] | None]
+_PRESSES: dict[Code, tuple[AdminStep, _Press]] = {
+    AdminAct.ADMIN_CONFIRM: (AdminStep.CONFIRM, lambda turn, st, n: confirm(turn)),
+    AdminAct.ADMIN_DISCARD: (AdminStep.CONFIRM, lambda turn, st, n: discard(turn)),
+    AdminAct.ADMIN_PICK: (AdminStep.FIND, lambda turn, st, n: _pick(turn, st, n)),
+    AdminAct.ADMIN_TOPIC: (AdminStep.TOPIC, _topic),
+    AdminAct.ADMIN_TOPIC_PAGE: (AdminStep.TOPIC, _topic_page),
+    AdminAct.ADMIN_KIND: (AdminStep.KIND, _kind),
+    InterviewAct.SKIP: (AdminStep.TITLE, _no_title),
+    AdminAct.ADMIN_LEVEL: (AdminStep.SCOPE, lambda turn, st, n: _level(st, n)),
+    AdminAct.ADMIN_ANY_YEAR: (AdminStep.SCOPE, _any_year),
+    AdminAct.ADMIN_NEXT: (AdminStep.SCOPE, lambda turn, st, n: preview_new(turn, st)),
+}
 
 
 def _index(options: list[T], index: int) -> T:

@@ -4,10 +4,10 @@ clause library (``bot.curation.LibraryService``).
     /admin                           the menu (admins' commands are not in the public command menu)
     /clause_new, /clause_edit, /clause_retire, /clause_restore   guided changes (admin_flow.py)
     a YAML document                  a topic file: its problems, or its preview and 确认
-    /admin_history                   revisions, paged, 回滚到此版本
-    /admin_stats                     what users insert, swap away, edit, and search in vain
+    /admin_history                   revisions, paged, 回滚到此版本 (_history)
+    /admin_stats                     what users insert, swap away, edit, and search in vain (_stats)
     /admin_file <topic>              a topic as a file to edit and send back
-    /admins, /admin_add <id>, /admin_remove <id>   who is an admin (owners add and remove)
+    /admins, /admin_add <id>, /admin_remove <id>   who is an admin (_admins)
     /whoami                          anyone: their user id, to give to an owner
 
 The feature comes first for every event (``FEATURE``): it handles what is an admin's and lets the
@@ -20,20 +20,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.dialogue.actions import Action, Code
+from bot.dialogue.admin import _admins, _history
 from bot.dialogue.admin import _editor as admin_flow
-from bot.dialogue.admin import _views as admin_views
+from bot.dialogue.admin._admins import add_admin, admins, remove_admin
 from bot.dialogue.admin._editor import require_admin
+from bot.dialogue.admin._history import history
+from bot.dialogue.admin._stats import stats
 from bot.dialogue.codes.admin import AdminAct
 from bot.dialogue.codes.interview import InterviewAct
 from bot.dialogue.router import Feature
-from bot.dialogue.state.admin import AdminTask
+from bot.dialogue.state.admin import AdminState, AdminTask
 from bot.dialogue.turn import Rejected, Turn, rows
 from bot.dialogue.types import Document, EventKind, Reply
 from bot.errors import InputError
 
 Command = Callable[[Turn], list[Reply]]
 Handler = Callable[[Turn, Action], list[Reply]]
-MISSES_SHOWN = 10
 FLOW_ACTS = frozenset({
     AdminAct.ADMIN_TOPIC, AdminAct.ADMIN_TOPIC_PAGE, AdminAct.ADMIN_KIND, AdminAct.ADMIN_LEVEL,
     AdminAct.ADMIN_ANY_YEAR, AdminAct.ADMIN_NEXT, AdminAct.ADMIN_PICK, AdminAct.ADMIN_CONFIRM,
@@ -129,73 +131,6 @@ def whoami(turn: Turn) -> list[Reply]:
     return [Reply(text=turn.say("whoami", user_id=turn.user_id, admin=admin, owner=owner))]
 
 
-# --- history and statistics ----------------------------------------------------------------------
-
-
-def history(turn: Turn, page: int = 0) -> list[Reply]:
-    service = require_admin(turn)
-    return [admin_views.history(turn, service, page)]
-
-
-def _history_page(turn: Turn, action: Action) -> list[Reply]:
-    return history(turn, action.ints[0])
-
-
-def _rollback(turn: Turn, action: Action) -> list[Reply]:
-    return admin_flow.rollback(turn, action.ints[0])
-
-
-def stats(turn: Turn) -> list[Reply]:
-    service = require_admin(turn)
-    search = turn.deps.search
-    misses = search.misses(MISSES_SHOWN) if search is not None else []
-    return [admin_views.stats(turn, service.stats_summary(turn.user_id, misses))]
-
-
-# --- who is an admin -----------------------------------------------------------------------------
-
-
-def admins(turn: Turn, *, note: str = "") -> list[Reply]:
-    service = require_admin(turn)
-    return [admin_views.admins(turn, service, service.list_admins(turn.user_id), note=note)]
-
-
-def add_admin(turn: Turn) -> list[Reply]:
-    service = require_admin(turn)
-    user_id = _user_id(turn.event.text)
-    added = service.add_admin(turn.user_id, user_id)
-    return admins(turn, note=turn.say("admin_added" if added else "admin_unchanged",
-                                      user_id=user_id))
-
-
-def remove_admin(turn: Turn) -> list[Reply]:
-    return _remove(turn, _user_id(turn.event.text))
-
-
-def _remove_pressed(turn: Turn, action: Action) -> list[Reply]:
-    service = require_admin(turn)
-    tag = action.ints[0]
-    found = [a.user_id for a in service.list_admins(turn.user_id)
-             if not a.owner and a.user_id % admin_views.USER_TAG == tag]
-    if len(found) != 1:
-        return admins(turn, note=turn.say("admin_gone"))
-    return _remove(turn, found[0])
-
-
-def _remove(turn: Turn, user_id: int) -> list[Reply]:
-    service = require_admin(turn)
-    removed = service.remove_admin(turn.user_id, user_id)
-    return admins(turn, note=turn.say("admin_removed" if removed else "admin_unchanged",
-                                      user_id=user_id))
-
-
-def _user_id(text: str) -> int:
-    value = text.strip()
-    if not value.isdigit() or len(value) > 20:
-        raise InputError("admin_user_id_invalid")
-    return int(value)
-
-
 # --- tables --------------------------------------------------------------------------------------
 
 _MENU: tuple[tuple[str, Command], ...] = (
@@ -234,16 +169,13 @@ IN_TASK: dict[str, Command] = {
 }
 
 BUTTONS: dict[Code, Handler] = {
-    AdminAct.ADMIN_MENU: _menu_entry,
-    AdminAct.ADMIN_HISTORY: _history_page,
-    AdminAct.ADMIN_ROLLBACK: _rollback,
-    AdminAct.ADMIN_REMOVE: _remove_pressed,
+    AdminAct.ADMIN_MENU: _menu_entry, **_history.PRESSES, **_admins.PRESSES,
 }
 ADMIN_ACTS = frozenset(BUTTONS) | FLOW_ACTS
 PRIORITY = 10  # before everything: an admin's task takes the texts and presses it waits for
 
 FEATURE = Feature(
-    name="admin", priority=PRIORITY, acts=ADMIN_ACTS, press=_press, claims=_claims,
+    name="admin", priority=PRIORITY, acts=ADMIN_ACTS, mode=AdminState, press=_press, claims=_claims,
     keeps_input=True, commands=COMMANDS, text=_text, file=_file,
     screen=current, back=_in_task("back"), skip=_in_task("skip"), cancel=_in_task("cancel"),
     help=_in_task("help"), otherwise=_elsewhere,

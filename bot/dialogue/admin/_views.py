@@ -1,5 +1,5 @@
-"""The admins' screens that show what the library service returns: a change preview (or its
-problems), the revision history, usage statistics and the admin list.
+"""What the admins' screens share: a change preview (or its problems), a summary of a change,
+who made it. (The history, statistics and admin list are ``_history``, ``_stats``, ``_admins``.)
 
 Problems are listed one a line with file:line, clause id and field; more than
 ``MAX_PROBLEMS`` are cut, with the full list attached as a text file.
@@ -7,32 +7,27 @@ Problems are listed one a line with file:line, clause id and field; more than
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from bot.curation import (
     CHAT_SOURCE,
-    AdminInfo,
-    AdminStats,
     ChangePreview,
     ChangeSummary,
     LibraryService,
     RevisionAction,
-    RevisionInfo,
 )
+from bot.dialogue.actions import Action
 from bot.dialogue.codes.admin import AdminAct
 from bot.dialogue.codes.common import Common
-from bot.dialogue.layout import DISPLAY_TZ, short
 from bot.dialogue.state.admin import AdminStep
-from bot.dialogue.turn import Turn, rows
+from bot.dialogue.turn import Turn
 from bot.dialogue.types import Button, Document, Reply
 from bot.library.loader import Problem
-from bot.search.misses import Miss
 
 MAX_PROBLEMS = 30  # listed in the chat; all of them go into an attached text file
-HISTORY_PAGE = 8
 MAX_IDS = 20  # clause ids listed per kind of change
 LABEL = 24
-USER_TAG = 36**7  # an admin's id as a button carries it (see AdminAct.ADMIN_REMOVE)
+Handler = Callable[[Turn, Action], list[Reply]]
 USER_PREFIX = "user:"  # bot.curation.actor_label of a chat user
 
 
@@ -94,30 +89,6 @@ def confirm_buttons(turn: Turn, back: AdminStep | None) -> list[list[Button]]:
 # --- history ---------------------------------------------------------------------------------
 
 
-def history(turn: Turn, service: LibraryService, page: int) -> Reply:
-    """Revisions newest first, ``HISTORY_PAGE`` a page; 回滚到第N版 for each older one."""
-    latest = service.revision
-    pages = max(1, -(-(latest + 1) // HISTORY_PAGE))
-    page = min(page, pages - 1)
-    infos = service.history(turn.user_id, limit=HISTORY_PAGE, offset=page * HISTORY_PAGE)
-    entries = [{"line": revision_line(turn, info), "summary": summary_text(turn, info.summary)}
-               for info in infos]
-    shipped = (page + 1) * HISTORY_PAGE > latest  # revision 0 is on this page
-    numbers = [info.number for info in infos if info.number < latest]
-    if shipped and latest > 0:
-        numbers.append(0)
-    buttons = [turn.labelled("btn_admin_rollback", AdminAct.ADMIN_ROLLBACK, n, number=n)
-               for n in numbers]
-    paging = []
-    if page > 0:
-        paging.append(turn.labelled("btn_prev_page", AdminAct.ADMIN_HISTORY, page - 1))
-    if page < pages - 1:
-        paging.append(turn.labelled("btn_next_page", AdminAct.ADMIN_HISTORY, page + 1))
-    text = turn.screen("admin_history", entries=entries, latest=latest, shipped=shipped,
-                       page=page + 1, pages=pages)
-    return turn.reply(text, [*rows(buttons, 2), paging])
-
-
 def author(turn: Turn, label: str, user_id: int | None = None) -> str:
     """``user:42`` (a chat user) or ``cli:name`` (the command line), as people read it."""
     if user_id is None and label.startswith(USER_PREFIX) and label[len(USER_PREFIX):].isdigit():
@@ -125,43 +96,3 @@ def author(turn: Turn, label: str, user_id: int | None = None) -> str:
     return turn.say("admin_author", user_id=user_id, label=label)
 
 
-def revision_line(turn: Turn, info: RevisionInfo) -> str:
-    return turn.say(
-        "admin_revision", number=info.number, author=author(turn, info.author, info.author_id),
-        at=info.at.astimezone(DISPLAY_TZ).strftime("%Y-%m-%d %H:%M"),
-        action=turn.say(f"admin_action_{info.action.value}"), rollback_to=info.rollback_to,
-        note=info.note,
-    )
-
-
-# --- statistics and admins ---------------------------------------------------------------------
-
-
-def stats(turn: Turn, summary: AdminStats) -> Reply:
-    def counts(items: list[Any]) -> list[dict[str, Any]]:
-        return [{"id": c.id, "label": c.label, "count": c.count} for c in items]
-
-    def misses(items: list[Miss]) -> list[dict[str, Any]]:
-        return [{"query": m.query, "count": m.count,
-                 "when": m.last_seen.astimezone(DISPLAY_TZ).strftime("%m-%d")} for m in items]
-
-    text = turn.screen(
-        "admin_stats", inserted=counts(summary.inserted), swapped=counts(summary.swapped_away),
-        edited=counts(summary.edited), misses=misses(summary.misses),
-        drafts=counts(summary.drafts_per_topic), searching=turn.deps.search is not None,
-    )
-    return turn.reply(text)
-
-
-def admins(
-    turn: Turn, service: LibraryService, listed: list[AdminInfo], *, note: str = ""
-) -> Reply:
-    owner = service.is_owner(turn.user_id)
-    entries = [{"id": a.user_id, "owner": a.owner, "added_by": author(turn, a.added_by or ""),
-                "added_at": a.added_at.astimezone(DISPLAY_TZ).strftime("%Y-%m-%d")
-                if a.added_at else "", "me": a.user_id == turn.user_id} for a in listed]
-    removes = [turn.labelled("btn_admin_remove", AdminAct.ADMIN_REMOVE, a.user_id % USER_TAG,
-                             user_id=short(str(a.user_id), LABEL))
-               for a in listed if owner and not a.owner]
-    text = turn.screen("admin_admins", note=note, admins=entries, owner=owner)
-    return turn.reply(text, rows(removes, 2))

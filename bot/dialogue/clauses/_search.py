@@ -395,21 +395,28 @@ class Popular:
 
 
 def _popular(deps: Deps, library: Library) -> list[str]:
+    out = []
+    for clause_id in dict.fromkeys([*_most_inserted(deps), *_curated(library)]):
+        clause = library.clause(clause_id)
+        if clause is not None and not clause.retired and clause.kind in SEARCHED:
+            out.append(clause_id)
+    return out
+
+
+def _most_inserted(deps: Deps) -> list[str]:
     counts = deps.curation.usage.counts()[UsageEvent.INSERTED] if deps.curation else None
-    used = [i for i, _ in sorted((counts or {}).items(), key=lambda c: (-c[1], c[0]))]
+    return [i for i, _ in sorted((counts or {}).items(), key=lambda c: (-c[1], c[0]))]
+
+
+def _curated(library: Library) -> list[str]:
+    """Each topic's first default task, then the other default tasks, then the other defaults."""
     tasks = [
         [c.id for c in sorted(topic.clauses, key=lambda c: c.order)
          if c.default and c.kind is ClauseKind.TASK]
         for topic in library.topics.values()
     ]
     others = [c.id for c in library.clauses() if c.default]
-    curated = [ids[0] for ids in tasks if ids] + [i for ids in tasks for i in ids[1:]] + others
-    out = []
-    for clause_id in dict.fromkeys([*used, *curated]):
-        clause = library.clause(clause_id)
-        if clause is not None and not clause.retired and clause.kind in SEARCHED:
-            out.append(clause_id)
-    return out
+    return [ids[0] for ids in tasks if ids] + [i for ids in tasks for i in ids[1:]] + others
 
 
 def inline_answer(deps: Deps, event: Event, popular: Popular) -> InlineAnswer:
@@ -462,7 +469,8 @@ def feature() -> Feature:
     """/clause and inline mode (a new cache of the popular clauses for each engine)."""
     popular = Popular()
     return Feature(
-        name="clauses", priority=PRIORITY, acts=frozenset(HANDLERS), press=on_button,
+        name="clauses", priority=PRIORITY, acts=frozenset(HANDLERS), mode=ClauseQuestion,
+        press=on_button,
         commands={"clause": command}, text=_text, screen=_screen, first=_first,
         inline=lambda deps, event: inline_answer(deps, event, popular),
     )

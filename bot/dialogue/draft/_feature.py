@@ -26,6 +26,7 @@ from bot.dialogue.state.draft import Screen, View
 from bot.dialogue.turn import Rejected, Turn
 from bot.dialogue.types import Reply
 from bot.errors import InputError
+from bot.store.models import DraftRecord
 
 PRIORITY = 40  # after what the bot waits for; before the interview an open draft hides
 PRESSES: dict[Code, Handler] = {
@@ -49,15 +50,21 @@ def show(turn: Turn) -> Reply:
         record = turn.draft(view.draft_id)
     except Rejected:
         return drafts_list(turn, note=turn.say("draft_gone"))
+    return _again(turn, view, record)
+
+
+def _again(turn: Turn, view: View, record: DraftRecord) -> Reply:
+    """The view's screen of the draft; the overview if what it showed is gone."""
     sections = load_plan(record).sections
     s = view.section if view.section < len(sections) else None
     i = view.item if s is not None and view.item < len(sections[s].items) else None
-    if view.screen is Screen.ITEM and s is not None and i is not None:
-        return item_view(turn, record, s, i)
-    if view.screen in (Screen.SECTION, Screen.ITEM) and s is not None:
-        return section_view(turn, record, s)
-    if view.screen is Screen.ADD and s is not None:
-        return add_menu(turn, record, s)
+    if s is not None:
+        if view.screen is Screen.ITEM and i is not None:
+            return item_view(turn, record, s, i)
+        if view.screen in (Screen.SECTION, Screen.ITEM):
+            return section_view(turn, record, s)
+        if view.screen is Screen.ADD:
+            return add_menu(turn, record, s)
     if view.screen is Screen.TODO:
         return todo_view(turn, record)
     if view.screen is Screen.EXPORT:
@@ -128,7 +135,7 @@ def _help(turn: Turn) -> list[Reply] | None:
 
 
 FEATURE = Feature(
-    name="draft", priority=PRIORITY, acts=frozenset(DraftAct), press=_press,
+    name="draft", priority=PRIORITY, acts=frozenset(DraftAct), mode=View, press=_press,
     commands={"drafts": _drafts},
     text=_text, screen=lambda turn: [show(turn)] if _open(turn) else None,
     back=_back, skip=_skip, cancel=_cancel, help=_help,

@@ -57,7 +57,7 @@ def _interrupted(turn: Turn) -> None:
 
 
 FEATURE = Feature(
-    name="input", priority=PRIORITY, acts=conflict.ACTS, press=conflict.on_button,
+    name="input", priority=PRIORITY, acts=conflict.ACTS, mode=Pending, press=conflict.on_button,
     keeps_input=True, text=_text, screen=_screen, words=_words,
     back=_stopped(None), skip=_stopped("input_skipped"), cancel=_stopped("input_cancelled"),
     help=_help, interrupted=_interrupted,

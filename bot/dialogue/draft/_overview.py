@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.compose.plan import PLACEHOLDER_RE, SectionRole
+from bot.compose.plan import PLACEHOLDER_RE, Plan, SectionRole
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.draft import DraftAct
 from bot.dialogue.codes.sharing import ShareAct
@@ -11,7 +11,7 @@ from bot.dialogue.draft._wordings import newer_items
 from bot.dialogue.layout import LABEL, short
 from bot.dialogue.state.draft import Screen
 from bot.dialogue.turn import Turn, revision_tag, rows
-from bot.dialogue.types import Reply
+from bot.dialogue.types import Button, Reply
 from bot.export.text import plan_to_text
 from bot.store.models import DraftRecord
 
@@ -49,21 +49,26 @@ def overview(turn: Turn, record: DraftRecord, *, note: str = "", fresh: bool = F
             + plan.sections[n.section].items[n.item].title, LABEL))
         for n in newer[:MAX_NEWER_BUTTONS]
     ]
-    tools = [turn.labelled("btn_preview", DraftAct.PREVIEW, record.id),
+    return turn.reply(text, [*rows(open_section, 1), *rows(see_newer, 1),
+                             *_tools(turn, record, plan)])
+
+
+def _tools(turn: Turn, record: DraftRecord, plan: Plan) -> list[list[Button]]:
+    """The overview's buttons below the sections: preview, export, share, to-do list, …"""
+    rev = revision_tag(record)
+    files = [turn.labelled("btn_preview", DraftAct.PREVIEW, record.id),
              turn.labelled("btn_export", DraftAct.EXPORT_MENU, record.id)]
     if record.owner == turn.user_id:  # only the owner shares (sharing/)
-        tools.append(turn.labelled("btn_share", ShareAct.SHARE, record.id, DEFAULT_EXPIRY))
-    return turn.reply(text, [
-        *rows(open_section, 1),
-        *rows(see_newer, 1),
-        tools,
+        files.append(turn.labelled("btn_share", ShareAct.SHARE, record.id, DEFAULT_EXPIRY))
+    return [
+        files,
         [turn.labelled("btn_todo", DraftAct.TODO, record.id, rev, count=len(plan.placeholders())),
          turn.labelled("btn_title", DraftAct.TITLE, record.id, rev)],
         [turn.labelled("btn_rename", DraftAct.RENAME, record.id, rev),
          turn.labelled("btn_copy", DraftAct.COPY, record.id),
          turn.labelled("btn_drop", DraftAct.DROP, record.id)],
         [turn.labelled("btn_drafts", DraftAct.LIST, 0)],
-    ])
+    ]
 
 
 def _open(turn: Turn, action: Action) -> list[Reply]:

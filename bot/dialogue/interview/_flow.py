@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import TypeVar
 
 from bot.compose.assemble import assemble_plan
 from bot.dialogue import usage
@@ -11,7 +10,7 @@ from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.interview import InterviewAct as Act
 from bot.dialogue.draft import overview, stamp
 from bot.dialogue.interview import _answers as q
-from bot.dialogue.interview._questions import ask, kind_choices, topic_pages
+from bot.dialogue.interview._questions import PRESSES, ask
 from bot.dialogue.router import Feature
 from bot.dialogue.state.draft import Screen, View
 from bot.dialogue.state.interview import Interview
@@ -29,7 +28,6 @@ _STEP_OF: dict[Code, str] = {
 }
 INTERVIEW_ACTS = frozenset({*_STEP_OF, Act.SKIP, Act.SKIP_ALL, Act.KEEP})
 _SEPARATORS = re.compile(r"[、，,；;\s]+")
-T = TypeVar("T")
 # catalogue entries listing the words for this year, next year, last year
 _RELATIVE_YEARS = {"year_this_words": 0, "year_next_words": 1, "year_last_words": -1}
 
@@ -95,6 +93,13 @@ def _topics_from_text(turn: Turn, iv: Interview, text: str) -> None:
     if said in _words(turn, "topics_all_words"):
         q.select_all(iv, turn.library)
         return
+    for topic_id in _typed_topics(turn, text):
+        if topic_id not in iv.topics:
+            q.toggle_topic(iv, topic_id)
+
+
+def _typed_topics(turn: Turn, text: str) -> list[str]:
+    """The priorities named in ``text`` (by name or id); ``topic_text_unknown`` for another word."""
     topics = turn.library.priority_topics()
     by_name = {t.name: t.id for t in topics} | {t.id: t.id for t in topics}
     words = [w for w in _SEPARATORS.split(text) if w]
@@ -102,9 +107,7 @@ def _topics_from_text(turn: Turn, iv: Interview, text: str) -> None:
     if not words or unknown:
         raise InputError("topic_text_unknown", word=unknown[0] if unknown else text.strip(),
                          choices="、".join(t.name for t in topics))
-    for word in words:
-        if by_name[word] not in iv.topics:
-            q.toggle_topic(iv, by_name[word])
+    return [by_name[word] for word in words]
 
 
 def _words(turn: Turn, message_id: str) -> set[str]:
@@ -113,51 +116,17 @@ def _words(turn: Turn, message_id: str) -> set[str]:
 
 
 def on_button(turn: Turn, iv: Interview, action: Action) -> list[Reply]:
-    library = turn.library
-    step = q.current_step(iv, library)
+    step = q.current_step(iv, turn.library)
     if action.act in _STEP_OF and _STEP_OF[action.act] != step:
         raise Rejected("button_invalid")
-    number = action.ints[0] if action.ints else 0
-    act = action.act
-    if act is Act.YEAR_OTHER:
+    if action.act is Act.YEAR_OTHER:
         return [ask(turn, iv, typing_year=True)]
-    if act is Act.GENERATE:
+    if action.act is Act.GENERATE:
         return generate(turn, iv)
-    if act is Act.REGION_PICK and not q.pick_candidate(iv, number):
-        raise Rejected("button_invalid")
-    if act is Act.REGION_LEVEL and not q.pick_level(iv, number):
-        raise Rejected("button_invalid")
-    if act is Act.REGION_SIMILAR and not q.pick_similar(iv, number):
-        raise Rejected("button_invalid")
-    if act is Act.YEAR:
-        q.answer_year(iv, str(number))
-    elif act is Act.KIND:
-        q.answer_kind(iv, _pick([k.id for k in kind_choices(turn)], number))
-    elif act is Act.TOPIC:
-        q.toggle_topic(iv, _pick([t.id for t in library.priority_topics()], number))
-    elif act is Act.TOPIC_PAGE:
-        iv.page = _pick(list(range(topic_pages(turn))), number)
-    elif act is Act.TOPIC_ALL:
-        q.select_all(iv, library)
-    elif act is Act.TOPICS_DONE:
-        q.finish_topics(iv)
-    elif act is Act.STYLE:
-        q.answer_style(iv, _pick(list(q.STYLES), number))
-    elif act is Act.CHANGE:
-        q.change(iv, library, _pick(list(q.REVIEW_ENTRIES), number))
-    elif act is Act.SKIP:
-        q.skip(iv, library)
-    elif act is Act.SKIP_ALL:
-        q.skip_all_targets(iv, library)
-    elif act is Act.KEEP:
-        q.keep(iv, library)
+    answer = PRESSES.get(action.act)
+    if answer is not None:
+        answer(turn, iv, action.ints[0] if action.ints else 0)
     return [ask(turn, iv)]
-
-
-def _pick(options: list[T], index: int) -> T:
-    if not 0 <= index < len(options):
-        raise Rejected("button_invalid")
-    return options[index]
 
 
 def back(turn: Turn, iv: Interview) -> list[Reply]:
@@ -244,7 +213,7 @@ def _help(turn: Turn) -> list[Reply] | None:
 
 
 FEATURE = Feature(
-    name="interview", priority=PRIORITY,
+    name="interview", priority=PRIORITY, mode=Interview,
     acts=frozenset(Act), press=_press, keeps_input=True,
     commands={"new": start}, text=_text, screen=_screen,
     back=_back, skip=_skip, cancel=_cancel, help=_help,

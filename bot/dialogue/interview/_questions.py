@@ -1,12 +1,17 @@
-"""The screens of the interview: one question per step, and the review of all answers."""
+"""The screens of the interview (one question per step, the review of all answers) and what
+their buttons answer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from bot.compose.assemble import default_order
+from bot.dialogue.actions import Code
 from bot.dialogue.codes.common import Common
 from bot.dialogue.codes.interview import InterviewAct as Act
+from bot.dialogue.interview import _answers as q
 from bot.dialogue.interview._answers import (
     DEFAULT_KIND,
     KIND,
@@ -27,7 +32,7 @@ from bot.dialogue.interview._answers import (
     target_vars,
 )
 from bot.dialogue.state.interview import Interview
-from bot.dialogue.turn import Turn, rows
+from bot.dialogue.turn import Rejected, Turn, rows
 from bot.dialogue.types import Button, Reply
 from bot.library.kinds import PlanKind
 from bot.library.models import MAX_YEAR, MIN_YEAR
@@ -206,3 +211,52 @@ def _review(turn: Turn, iv: Interview) -> Reply:
     ]
     generate = [turn.labelled("btn_generate", Act.GENERATE)]
     return turn.reply(text, [*rows(changes, 3), generate, _nav(turn, iv)])
+
+
+# --- what the buttons of these screens do ------------------------------------------------------
+
+
+T = TypeVar("T")
+
+
+def _picked(found: bool) -> None:
+    if not found:
+        raise Rejected("button_invalid")
+
+
+def _topic_page(turn: Turn, iv: Interview, page: int) -> None:
+    iv.page = _pick(list(range(topic_pages(turn))), page)
+
+
+# What a button of these screens answers: (turn, interview, the button's number) → the
+# interview changed (``_flow.on_button`` checks first that the button is the current question's).
+PRESSES: dict[Code, Callable[[Turn, Interview, int], None]] = {
+    # region
+    Act.REGION_PICK: lambda turn, iv, n: _picked(q.pick_candidate(iv, n)),
+    Act.REGION_LEVEL: lambda turn, iv, n: _picked(q.pick_level(iv, n)),
+    Act.REGION_SIMILAR: lambda turn, iv, n: _picked(q.pick_similar(iv, n)),
+    # year (其他年份 only asks to type it, in _flow)
+    Act.YEAR: lambda turn, iv, n: q.answer_year(iv, str(n)),
+    # kind
+    Act.KIND: lambda turn, iv, n: q.answer_kind(iv, _pick([k.id for k in kind_choices(turn)], n)),
+    # priorities
+    Act.TOPIC: lambda turn, iv, n: q.toggle_topic(
+        iv, _pick([t.id for t in turn.library.priority_topics()], n)),
+    Act.TOPIC_PAGE: lambda turn, iv, n: _topic_page(turn, iv, n),
+    Act.TOPIC_ALL: lambda turn, iv, n: q.select_all(iv, turn.library),
+    Act.TOPICS_DONE: lambda turn, iv, n: q.finish_topics(iv),
+    # numbering style
+    Act.STYLE: lambda turn, iv, n: q.answer_style(iv, _pick(list(q.STYLES), n)),
+    # review (生成草稿 is _flow.generate)
+    Act.CHANGE: lambda turn, iv, n: q.change(iv, turn.library, _pick(list(q.REVIEW_ENTRIES), n)),
+    # targets, and 保持不变 on a question asked again
+    Act.SKIP: lambda turn, iv, n: q.skip(iv, turn.library),
+    Act.SKIP_ALL: lambda turn, iv, n: q.skip_all_targets(iv, turn.library),
+    Act.KEEP: lambda turn, iv, n: q.keep(iv, turn.library),
+}
+
+
+def _pick(options: list[T], index: int) -> T:
+    if not 0 <= index < len(options):
+        raise Rejected("button_invalid")
+    return options[index]

@@ -16,7 +16,7 @@ from bot.dialogue.codes.sharing import PostAct
 from bot.dialogue.draft import export_document, load_plan
 from bot.dialogue.layout import LABEL, short
 from bot.dialogue.router import Feature
-from bot.dialogue.sharing._views import placeholder_count, summaries
+from bot.dialogue.sharing._common import placeholder_count, summaries
 from bot.dialogue.turn import Turn, rows
 from bot.dialogue.types import Event, EventKind, Reply
 
