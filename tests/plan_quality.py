@@ -58,7 +58,8 @@ def plan_for(library: Library, kind: str, level: Level, year: int) -> Plan:
 
 def fixed_wording(library: Library, plan: Plan) -> list[str]:
     """The era wording, the formulas and the level words (各县（市、区）和市直学校 …)."""
-    era = library.eras.lookup(plan.year).wording
+    era = dict(library.eras.lookup(plan.year).wording)
+    era.pop("milestone")  # the year's closing aim is said once (a closing line must not echo it)
     words = addressing(plan.region, plan.bureau)
     level = [words.subs, words.sub_bureaus, words.direct_schools, words.schools, words.bureau]
     return [*era.values(), *library.lint.formulas, *level]
@@ -95,8 +96,11 @@ def problems(library: Library, plan: Plan, kind: str, level: Level) -> Iterator[
 
 
 def matrix(library: Library) -> Iterator[tuple[str, Level, int, Plan]]:
+    """Every kind at every level that writes it, in every year of ``YEARS``."""
     for kind in library.kinds:
         for level in PLACES:
+            if not library.kinds[kind].fits(level):
+                continue
             for year in YEARS:
                 yield kind, level, year, plan_for(library, kind, level, year)
 

@@ -668,3 +668,18 @@ def test_priorities_offered_fit_the_level(library: Library, region: str, offered
     assert any("高等教育" in label for label in _all_topic_labels(chat)) is offered
     chat.say("全选")
     assert ("高等教育" in chat.text) is offered
+
+
+def test_a_province_is_offered_the_kinds_a_province_writes(library: Library) -> None:
+    """The special kinds are written for 市、县、区: a province gets 工作要点 and 工作计划, and a
+    special kind typed is refused with the reason."""
+    chat = Chat(make_engine(library=library))
+    chat.cmd("new")
+    chat.say("广东省")
+    chat.press("2026年")
+    assert chat.has_button("工作要点") and chat.has_button("工作计划")
+    assert not chat.has_button("人才工作计划") and not chat.has_button("学校安全工作计划")
+    chat.say("人才工作计划")
+    assert "省级请选“工作要点”或“工作计划”" in chat.text
+    chat.press("工作要点")
+    assert "重点工作" in chat.text

@@ -68,6 +68,11 @@ class Composer:
                 kind=request.kind,
                 choices="、".join(k.name for k in library.kinds.values()),
             )
+        if not kind.fits(request.region.level):
+            raise InputError(
+                "kind_level", kind=kind.name, level=request.region.level.value,
+                levels=[level.value for level in kind.levels],
+            )
         self.kind: PlanKind = kind
         self.era = library.eras.lookup(request.year)
         self.bureau = request.bureau or default_bureau(request.region)

@@ -120,6 +120,8 @@ class PlanKind(BaseModel):
     sections: list[KindSection]
     # the thematic grouping of the chosen priorities (the default layout where a kind has it)
     themes: list[Theme] = Field(default_factory=list)
+    # the bureaus that write this kind of plan (a special kind's clauses are written for these)
+    levels: list[Level] = Field(default_factory=lambda: list(Level), min_length=1)
 
     @model_validator(mode="after")
     def _themes_fit(self) -> PlanKind:
@@ -137,6 +139,10 @@ class PlanKind(BaseModel):
         if len({t.id for t in self.themes}) != len(self.themes):
             raise ValueError("two themes have the same id")
         return self
+
+    def fits(self, level: Level) -> bool:
+        """Whether a bureau of this level writes this kind of plan."""
+        return level in self.levels
 
     def theme_of(self, topic: str) -> Theme | None:
         return next((t for t in self.themes if topic in t.topics), None)

@@ -184,9 +184,6 @@ class SearchIndex:
         scores = self._scores(plan, lo, hi)
         if year is not None or level is not None or kinds:
             scores *= self._allowed(lo, hi, year, level, kinds)
-        # hits carry scores to 4 decimals: scores equal at that precision (float noise apart)
-        # are ties, ranked in library order, as the user sees them
-        np.round(scores, SCORE_DIGITS, out=scores)
         page = _top(scores, offset + min(limit, MAX_LIMIT))[offset:]
         coverage = self._coverage(page + lo, terms)
         return [

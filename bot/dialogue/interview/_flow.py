@@ -63,6 +63,9 @@ def on_text(turn: Turn, iv: Interview, text: str) -> list[Reply]:
         kind = library.kind(text)
         if kind is None:
             raise InputError("use_buttons")
+        if iv.region is not None and not kind.fits(iv.region.level):
+            raise InputError("kind_level", kind=kind.name, level=iv.region.level.value,
+                             levels=[level.value for level in kind.levels])
         q.answer_kind(iv, kind.id)
     elif step == q.TOPICS:
         _topics_from_text(turn, iv, text)

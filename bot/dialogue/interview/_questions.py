@@ -123,16 +123,18 @@ def _year(turn: Turn, iv: Interview, typing: bool) -> Reply:
 
 
 def _kind(turn: Turn, iv: Interview) -> Reply:
-    kinds = kind_choices(turn)
+    kinds = kind_choices(turn, iv)
     buttons = [turn.button(kind.name, Act.KIND, index) for index, kind in enumerate(kinds)]
     current = turn.library.kinds[iv.kind].name if iv.kind in turn.library.kinds else ""
     text = turn.screen("ask_kind", current=current, **_progress(turn, iv, KIND))
     return turn.reply(text, [buttons, _nav(turn, iv)])
 
 
-def kind_choices(turn: Turn) -> list[PlanKind]:
-    """The plan kinds in the library's order; among equals, the usual one first."""
-    kinds = list(turn.library.kinds.values())
+def kind_choices(turn: Turn, iv: Interview) -> list[PlanKind]:
+    """The plan kinds a bureau of the region's level writes, in the library's order; among
+    equals, the usual one first."""
+    level = iv.region.level if iv.region is not None else None
+    kinds = [k for k in turn.library.kinds.values() if level is None or k.fits(level)]
     return sorted(kinds, key=lambda kind: (kind.order, kind.id != DEFAULT_KIND))
 
 
@@ -239,7 +241,8 @@ PRESSES: dict[Code, Callable[[Turn, Interview, int], None]] = {
     # year (其他年份 only asks to type it, in _flow)
     Act.YEAR: lambda turn, iv, n: q.answer_year(iv, str(n)),
     # kind
-    Act.KIND: lambda turn, iv, n: q.answer_kind(iv, _pick([k.id for k in kind_choices(turn)], n)),
+    Act.KIND: lambda turn, iv, n: q.answer_kind(
+        iv, _pick([k.id for k in kind_choices(turn, iv)], n)),
     # priorities
     Act.TOPIC: lambda turn, iv, n: q.toggle_topic(
         iv, _pick([t.id for t in offered_topics(iv, turn.library)], n)),
