@@ -2,8 +2,8 @@
 
 A plan says each thing once. ``repeated_passages`` finds every run of ``length`` characters (15
 by default) that two items of one plan share, the fixed 提法 aside: the year's era wording (the
-guiding thought, the congress spirit …) and the library's standing formulas (``_lint.yaml``
-``formulas``), which a plan repeats by design.
+guiding thought, the congress spirit …), the library's standing formulas (``_lint.yaml``
+``formulas``) and the titles of documents in 书名号, which a plan may cite twice.
 
 >>> text = "组织开展校园安全隐患排查整治专项行动"
 >>> [r.passage for r in find_repeats([text, "年内" + text], length=15)]
@@ -12,6 +12,7 @@ guiding thought, the congress spirit …) and the library's standing formulas (`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from bot.compose.plan import Plan
 
 PASSAGE = 15
 _CUT = "\x00"
+_TITLE = re.compile(r"《[^《》]*》")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ def find_repeats(texts: Sequence[str], fixed: Iterable[str] = (), length: int = 
     for index, text in enumerate(texts):
         for phrase in phrases:
             text = text.replace(phrase, _CUT)
+        text = _TITLE.sub(_CUT, text)
         for start in range(len(text) - length + 1):
             run = text[start : start + length]
             if _CUT in run:
