@@ -211,8 +211,9 @@ def test_targets_vars_ask_only_what_the_kind_uses(library: Library) -> None:
     points = library.kinds["work_points"]
     chosen = ["party", "preschool"]
     expected: dict[str, object] = {}
-    for topic in chosen:
+    for topic in ["general", *chosen]:  # 总体要求 has slots too (本地发展战略)
         expected.update(library.topic_vars(topic, 2025, Level.COUNTY))
+    assert "general_local_strategy" in expected
     assert points.targets_vars(library, 2025, Level.COUNTY, chosen) == expected
     safety = library.kinds["safety_plan"]
     assert "safety_key_kitchen_rate" in safety.targets_vars(library, 2019, Level.CITY)
