@@ -6,10 +6,10 @@ shape and what it gets wrong (the same checks tests/test_plan_quality.py asserts
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator
 
+from bot.compose.addressing import addressing
 from bot.compose.assemble import PlanRequest, assemble_plan
 from bot.compose.gazetteer import resolve_region
 from bot.compose.plan import Plan, SectionRole
@@ -57,8 +57,11 @@ def plan_for(library: Library, kind: str, level: Level, year: int) -> Plan:
 
 
 def fixed_wording(library: Library, plan: Plan) -> list[str]:
+    """The era wording, the formulas and the level words (各县（市、区）和市直学校 …)."""
     era = library.eras.lookup(plan.year).wording
-    return [*era.values(), *library.lint.formulas]
+    words = addressing(plan.region, plan.bureau)
+    level = [words.subs, words.sub_bureaus, words.direct_schools, words.schools, words.bureau]
+    return [*era.values(), *library.lint.formulas, *level]
 
 
 def top_sections(plan: Plan) -> list[int]:
@@ -86,7 +89,8 @@ def problems(library: Library, plan: Plan, kind: str, level: Level) -> Iterator[
         yield f"none of the level's addressees: {'、'.join(OWN[level])}"
     for title in unquoted(text, library.lint.titles):
         yield f"title without 书名号: {title}"
-    if re.search(r"各学校", text) and text.count("各学校") > 3:
+    # a county runs its schools (各学校 is its word); a city or a province addresses its units
+    if level in (Level.CITY, Level.PROVINCE) and text.count("各学校") > 3:
         yield f"各学校 ×{text.count('各学校')}"
 
 

@@ -647,3 +647,24 @@ def test_words_not_on_the_screen_are_answers(chat: Chat) -> None:
     chat.cmd("new")
     chat.say("完成")
     assert "没有找到“完成”" in chat.text
+
+
+def _all_topic_labels(chat: Chat) -> list[str]:
+    labels = list(chat.labels)
+    while chat.has_button("下一页"):
+        chat.press("下一页")
+        labels += chat.labels
+    return labels
+
+
+@pytest.mark.parametrize(("region", "offered"), [("清远市", True), ("修文县", False)])
+def test_priorities_offered_fit_the_level(library: Library, region: str, offered: bool) -> None:
+    """高等教育 is a city's and a province's priority, not a county's: not offered, not in 全选."""
+    chat = Chat(make_engine(library=library))
+    chat.cmd("new")
+    chat.say(region)
+    chat.press("2026年")
+    chat.press("工作要点")
+    assert any("高等教育" in label for label in _all_topic_labels(chat)) is offered
+    chat.say("全选")
+    assert ("高等教育" in chat.text) is offered

@@ -184,6 +184,9 @@ class SearchIndex:
         scores = self._scores(plan, lo, hi)
         if year is not None or level is not None or kinds:
             scores *= self._allowed(lo, hi, year, level, kinds)
+        # hits carry scores to 4 decimals: scores equal at that precision (float noise apart)
+        # are ties, ranked in library order, as the user sees them
+        np.round(scores, SCORE_DIGITS, out=scores)
         page = _top(scores, offset + min(limit, MAX_LIMIT))[offset:]
         coverage = self._coverage(page + lo, terms)
         return [
@@ -240,7 +243,7 @@ class SearchIndex:
             topic=topic.id,
             topic_name=topic.name,
             title=display_title(clause),
-            score=round(score, 4),
+            score=round(score, SCORE_DIGITS),
             kind=clause.kind,
             coverage=round(coverage, 4),
         )
@@ -268,6 +271,9 @@ class SearchIndex:
     def _idf_of(self, term: str) -> float:
         tid = self._vocab.get(term)
         return float(self._idf[tid]) if tid is not None else self._max_idf
+
+
+SCORE_DIGITS = 4  # a hit's score and coverage, as shown and compared
 
 
 def _top(scores: _Floats, k: int) -> npt.NDArray[np.intp]:

@@ -19,7 +19,7 @@ from bot.dialogue.state.interview import MAX_HISTORY, Interview, RegionChoice
 from bot.errors import InputError
 from bot.library.kinds import PlanKind
 from bot.library.library import Library
-from bot.library.models import Level, VarSpec
+from bot.library.models import Level, Topic, VarSpec
 
 REGION, YEAR, KIND, TOPICS, STYLE, REVIEW = "region", "year", "kind", "topics", "style", "review"
 TARGETS = "targets"  # the group of target questions, on the review screen
@@ -252,9 +252,17 @@ def toggle_topic(iv: Interview, topic_id: str) -> None:
         iv.topics = [*iv.topics, topic_id]
 
 
+def offered_topics(iv: Interview, library: Library) -> list[Topic]:
+    """The priorities the user can choose: those with tasks for the year and the region's level
+    once both are known (高等教育 is not a county's)."""
+    if iv.year is None or iv.region is None:
+        return library.priority_topics()
+    return library.priority_topics(iv.year, iv.region.level)
+
+
 def select_all(iv: Interview, library: Library) -> None:
     """Every priority: the ones chosen keep their place, the others follow in default order."""
-    rest = [t.id for t in library.priority_topics() if t.id not in iv.topics]
+    rest = [t.id for t in offered_topics(iv, library) if t.id not in iv.topics]
     iv.topics = [*iv.topics, *rest]
 
 

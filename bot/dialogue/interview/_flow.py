@@ -93,14 +93,14 @@ def _topics_from_text(turn: Turn, iv: Interview, text: str) -> None:
     if said in _words(turn, "topics_all_words"):
         q.select_all(iv, turn.library)
         return
-    for topic_id in _typed_topics(turn, text):
+    for topic_id in _typed_topics(turn, iv, text):
         if topic_id not in iv.topics:
             q.toggle_topic(iv, topic_id)
 
 
-def _typed_topics(turn: Turn, text: str) -> list[str]:
+def _typed_topics(turn: Turn, iv: Interview, text: str) -> list[str]:
     """The priorities named in ``text`` (by name or id); ``topic_text_unknown`` for another word."""
-    topics = turn.library.priority_topics()
+    topics = q.offered_topics(iv, turn.library)
     by_name = {t.name: t.id for t in topics} | {t.id: t.id for t in topics}
     words = [w for w in _SEPARATORS.split(text) if w]
     unknown = [w for w in words if w not in by_name]

@@ -27,6 +27,7 @@ from bot.dialogue.interview._answers import (
     asks_priorities,
     chosen_kind,
     current_step,
+    offered_topics,
     revisiting,
     target_key,
     target_vars,
@@ -135,14 +136,14 @@ def kind_choices(turn: Turn) -> list[PlanKind]:
     return sorted(kinds, key=lambda kind: (kind.order, kind.id != DEFAULT_KIND))
 
 
-def topic_pages(turn: Turn) -> int:
-    count = len(turn.library.priority_topics())
+def topic_pages(turn: Turn, iv: Interview) -> int:
+    count = len(offered_topics(iv, turn.library))
     return max(1, -(-count // turn.deps.page_size))
 
 
 def _topics(turn: Turn, iv: Interview) -> Reply:
-    topics = turn.library.priority_topics()
-    size, pages = turn.deps.page_size, topic_pages(turn)
+    topics = offered_topics(iv, turn.library)
+    size, pages = turn.deps.page_size, topic_pages(turn, iv)
     page = min(iv.page, pages - 1)
     toggles = [
         turn.labelled("btn_topic_on" if topic.id in iv.topics else "btn_topic_off", Act.TOPIC,
@@ -225,7 +226,7 @@ def _picked(found: bool) -> None:
 
 
 def _topic_page(turn: Turn, iv: Interview, page: int) -> None:
-    iv.page = _pick(list(range(topic_pages(turn))), page)
+    iv.page = _pick(list(range(topic_pages(turn, iv))), page)
 
 
 # What a button of these screens answers: (turn, interview, the button's number) → the
@@ -241,7 +242,7 @@ PRESSES: dict[Code, Callable[[Turn, Interview, int], None]] = {
     Act.KIND: lambda turn, iv, n: q.answer_kind(iv, _pick([k.id for k in kind_choices(turn)], n)),
     # priorities
     Act.TOPIC: lambda turn, iv, n: q.toggle_topic(
-        iv, _pick([t.id for t in turn.library.priority_topics()], n)),
+        iv, _pick([t.id for t in offered_topics(iv, turn.library)], n)),
     Act.TOPIC_PAGE: lambda turn, iv, n: _topic_page(turn, iv, n),
     Act.TOPIC_ALL: lambda turn, iv, n: q.select_all(iv, turn.library),
     Act.TOPICS_DONE: lambda turn, iv, n: q.finish_topics(iv),
