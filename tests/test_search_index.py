@@ -120,9 +120,8 @@ def test_scores_are_exact_bm25f_with_every_filter(
             assert [h.score for h in hits] == pytest.approx([s for _, s in expected], abs=1e-3)
             by_id = dict(expected)
             for hit in hits:  # a hit may swap places with one of (nearly) the same score
-                assert hit.clause_id in by_id or hit.score == pytest.approx(
-                    expected[-1][1], abs=1e-3
-                )
+                if hit.clause_id not in by_id:  # (the shown score is rounded to 4 places)
+                    assert hit.score == pytest.approx(expected[-1][1], abs=1e-3)
 
 
 def test_ties_are_broken_by_library_order(
