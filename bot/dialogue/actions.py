@@ -100,19 +100,22 @@ def decode(data: str) -> Action | None:
         return None
     parts = data.split(SEP)
     act = all_codes().get(parts[1]) if len(parts) >= 2 else None
-    if act is None:
+    if act is None or len(parts) - 2 != int(act.draft) + act.ints:
         return None
-    rest = parts[2:]
-    if len(rest) != int(act.draft) + act.ints:
-        return None
-    draft = rest.pop(0) if act.draft else ""
+    draft = parts[2] if act.draft else ""
     if act.draft and owner_of(draft) is None:
         return None
-    numbers = [_int(p) for p in [parts[0], *rest]]
-    if any(n is None for n in numbers):
+    numbers = _numbers([parts[0], *parts[2 + int(act.draft):]])
+    if numbers is None:
         return None
-    nonce, *ints = (n for n in numbers if n is not None)
+    nonce, *ints = numbers
     return Action(nonce, act, draft, tuple(ints))
+
+
+def _numbers(texts: list[str]) -> list[int] | None:
+    """The base-36 numbers, or None if one of them is not one."""
+    numbers = [_int(text) for text in texts]
+    return [n for n in numbers if n is not None] if None not in numbers else None
 
 
 def _b36(number: int) -> str:

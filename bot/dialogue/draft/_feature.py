@@ -11,6 +11,7 @@ list), and /cancel closes the draft.
 
 from __future__ import annotations
 
+from bot.compose.plan import Plan
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.draft import DraftAct
 from bot.dialogue.draft import _add, _asked, _export, _items, _list, _overview, _todo
@@ -55,9 +56,7 @@ def show(turn: Turn) -> Reply:
 
 def _again(turn: Turn, view: View, record: DraftRecord) -> Reply:
     """The view's screen of the draft; the overview if what it showed is gone."""
-    sections = load_plan(record).sections
-    s = view.section if view.section < len(sections) else None
-    i = view.item if s is not None and view.item < len(sections[s].items) else None
+    s, i = _position(view, load_plan(record))
     if s is not None:
         if view.screen is Screen.ITEM and i is not None:
             return item_view(turn, record, s, i)
@@ -72,6 +71,14 @@ def _again(turn: Turn, view: View, record: DraftRecord) -> Reply:
     if view.screen is Screen.DELETE and record.owner == turn.user_id:
         return confirm_drop(turn, record)
     return overview(turn, record)
+
+
+def _position(view: View, plan: Plan) -> tuple[int | None, int | None]:
+    """The view's section and item, where the plan still has them."""
+    sections = plan.sections
+    s = view.section if view.section < len(sections) else None
+    i = view.item if s is not None and view.item < len(sections[s].items) else None
+    return s, i
 
 
 def up(turn: Turn) -> Reply | None:

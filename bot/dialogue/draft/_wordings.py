@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.compose.assemble import Composer
 from bot.compose.plan import Item, Plan
 from bot.compose.refine import clause_of, composer_for
 from bot.dialogue.turn import Turn
 from bot.errors import PlanbotError
+from bot.library.models import Clause
 from bot.store.models import DraftRecord
 
 REVISION_KEY = "library_revision"  # DraftRecord.meta: the library revision the draft is at
@@ -51,7 +53,7 @@ def newer_items(turn: Turn, record: DraftRecord, plan: Plan) -> list[Newer]:
     changed = service.newer_wordings(since)
     if not changed:
         return []
-    composer = None
+    composer: Composer | None = None
     found: list[Newer] = []
     for s, section in enumerate(plan.sections):
         for i, item in enumerate(section.items):
@@ -60,13 +62,19 @@ def newer_items(turn: Turn, record: DraftRecord, plan: Plan) -> list[Newer]:
             if revision is None or clause is None:
                 continue
             composer = composer or composer_for(plan, turn.library)
-            try:
-                wording = composer.render_item(clause, item.variant)
-            except PlanbotError:  # pragma: no cover - the library renders for every plan
-                continue
-            if (wording.title, wording.text) != (item.title, item.text):
+            wording = _rendered(composer, clause, item)
+            if wording is not None:
                 found.append(Newer(s, i, revision, wording))
     return found
+
+
+def _rendered(composer: Composer, clause: Clause, item: Item) -> Item | None:
+    """The clause's wording now, for the item's variant; None if it reads as the item does."""
+    try:
+        wording = composer.render_item(clause, item.variant)
+    except PlanbotError:  # pragma: no cover - the library renders for every plan
+        return None
+    return wording if (wording.title, wording.text) != (item.title, item.text) else None
 
 
 def newer_item(turn: Turn, record: DraftRecord, plan: Plan, s: int, i: int) -> Newer | None:

@@ -285,15 +285,21 @@ def answer_style(iv: Interview, style: NumberingStyle) -> None:
     leave(iv, STYLE)
 
 
+def _required(iv: Interview, asks: bool) -> tuple[Region, int, str]:
+    """The answers every plan needs (and the priorities, for a kind that asks for them)."""
+    if iv.region is None or iv.year is None or iv.kind is None or (asks and not iv.topics):
+        raise InputError("step_required")
+    return iv.region, iv.year, iv.kind
+
+
 def plan_request(iv: Interview, library: Library) -> PlanRequest:
     """What to assemble; only the targets the plan still declares are passed on, those given and
     those passed over (their lines keep a 【待填】 placeholder, as the target question says)."""
     asks = asks_priorities(iv, library)
-    if iv.region is None or iv.year is None or iv.kind is None or (asks and not iv.topics):
-        raise InputError("step_required")
+    region, year, kind = _required(iv, asks)
     declared = target_vars(iv, library)
     return PlanRequest(
-        region=iv.region, year=iv.year, kind=iv.kind,
+        region=region, year=year, kind=kind,
         topics=default_order(iv.topics) if asks else [],
         targets={k: v for k, v in iv.targets.items() if k in declared},
         unknown_targets=[k for k in iv.skipped if k in declared and k not in iv.targets],
