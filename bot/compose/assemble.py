@@ -68,11 +68,6 @@ class Composer:
                 kind=request.kind,
                 choices="、".join(k.name for k in library.kinds.values()),
             )
-        if not kind.fits(request.region.level):
-            raise InputError(
-                "kind_level", kind=kind.name, level=request.region.level.value,
-                levels=[level.value for level in kind.levels],
-            )
         self.kind: PlanKind = kind
         self.era = library.eras.lookup(request.year)
         self.bureau = request.bureau or default_bureau(request.region)
@@ -120,6 +115,7 @@ def assemble_plan(request: PlanRequest, library: Library) -> Plan:
     """The whole plan for the request (see the module docstring)."""
     _check_topics(request, library)
     composer = Composer(library, request)
+    _check_level(composer.kind, request)
     sections: list[Section] = []
     for spec in composer.kind.sections:
         sections.extend(_build(composer, spec))
@@ -135,6 +131,15 @@ def assemble_plan(request: PlanRequest, library: Library) -> Plan:
         targets=dict(request.targets),
         notes=composer.notes(),
     )
+
+
+def _check_level(kind: PlanKind, request: PlanRequest) -> None:
+    """A new plan is of a kind its bureau's level writes (drafts made before stay editable)."""
+    if not kind.fits(request.region.level):
+        raise InputError(
+            "kind_level", kind=kind.name, level=request.region.level.value,
+            levels=[level.value for level in kind.levels],
+        )
 
 
 def _check_topics(request: PlanRequest, library: Library) -> None:
