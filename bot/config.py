@@ -5,10 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import platformdirs
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-ROOT = Path(__file__).resolve().parent.parent
+from bot.shipped import SOURCE_ROOT, in_checkout, shipped_dir
+
+ROOT = SOURCE_ROOT
+
+
+def default_data_dir() -> Path:
+    """The checkout's ``storage/`` when the package runs from a checkout (``make run``: an
+    editable install); otherwise the platform's user data directory (``~/.local/share/planbot``
+    on Linux, ``$XDG_DATA_HOME/planbot`` when that is set)."""
+    if in_checkout():
+        return SOURCE_ROOT / "storage"
+    return platformdirs.user_data_path("planbot", appauthor=False)
 
 
 class Settings(BaseSettings):
@@ -24,9 +36,14 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(), validation_alias="ADMIN_IDS"
     )
-    data_dir: Path = Field(default=ROOT / "storage", validation_alias="PLANBOT_DATA_DIR")
-    snippets_dir: Path = Field(default=ROOT / "snippets", validation_alias="PLANBOT_SNIPPETS_DIR")
-    prompts_dir: Path = Field(default=ROOT / "prompts", validation_alias="PLANBOT_PROMPTS_DIR")
+    data_dir: Path = Field(default_factory=default_data_dir, validation_alias="PLANBOT_DATA_DIR")
+    # shipped inside the package (bot/shipped.py); set these to use another copy
+    snippets_dir: Path = Field(
+        default_factory=lambda: shipped_dir("snippets"), validation_alias="PLANBOT_SNIPPETS_DIR"
+    )
+    prompts_dir: Path = Field(
+        default_factory=lambda: shipped_dir("prompts"), validation_alias="PLANBOT_PROMPTS_DIR"
+    )
     log_level: str = Field(default="INFO", validation_alias="PLANBOT_LOG_LEVEL")
     # processes handling Telegram updates (one more polls); 1: everything in one process
     workers: int = Field(default=1, ge=1, le=64, validation_alias="PLANBOT_WORKERS")

@@ -19,8 +19,9 @@ from jinja2 import FileSystemLoader, StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
 from bot.errors import PlanbotError
+from bot.shipped import shipped_dir
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS_DIR = shipped_dir("prompts")  # the shipped messages (Settings.prompts_dir may differ)
 
 
 class Messages:

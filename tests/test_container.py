@@ -1,21 +1,14 @@
 """The Dockerfile, read without a Docker engine: it installs the project as the README says, runs
 ``planbot telegram`` as a non-root user with ``PLANBOT_DATA_DIR=/data`` on a volume, and the
-package it installs finds its clause library and messages.
-
-``pip install .`` puts ``bot/`` into site-packages, away from ``snippets/`` and ``prompts/``: the
-last test lays the image's files out the same way (the Dockerfile's COPY lines, the package
-alone in a site directory, the Dockerfile's ENV) and runs the installed package there.
+image holds the installed wheel alone (it carries the clause library and the messages).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
-import shutil
-import subprocess
-import sys
+import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -114,40 +107,31 @@ def test_data_directory_is_a_volume() -> None:
     assert re.search(rf"chown (-R )?{user}(:{user})? /data", runs), "the user cannot write /data"
 
 
-def test_the_installed_package_finds_its_library_and_messages(tmp_path: Path) -> None:
-    """Lay out the image: COPY lines under WORKDIR, ``bot/`` alone in site-packages (what
-    ``pip install .`` does), the Dockerfile's ENV; the installed planbot must load the library
-    and the messages from there."""
-    image = tmp_path / "image"
-    workdir = PurePosixPath(named("WORKDIR")[-1].args)
+def stages() -> list[list[Instruction]]:
+    """The instructions of each ``FROM`` stage, in order."""
+    out: list[list[Instruction]] = []
+    for instruction in instructions():
+        if instruction.name == "FROM":
+            out.append([])
+        out[-1].append(instruction)
+    return out
 
-    def inside(path: str) -> Path:
-        full = workdir / path  # an absolute path stays as it is
-        return image / str(full).lstrip("/")
 
-    for copy in named("COPY"):
-        *sources, target = argv(copy.args)
-        for source in sources:
-            src = ROOT / source
-            dest = inside(target) / src.name if target.endswith("/") or len(sources) > 1 \
-                else inside(target)
-            if src.is_dir():
-                shutil.copytree(src, dest, ignore=shutil.ignore_patterns("__pycache__"))
-            else:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(src, dest)
-    site = tmp_path / "site-packages"
-    shutil.copytree(inside("bot"), site / "bot")
-    variables = {key: str(inside(value)) if value.startswith("/") else value
-                 for key, value in env().items()}
-    inside("/data").mkdir(parents=True, exist_ok=True)
-    keep = {k: v for k, v in os.environ.items() if not k.startswith(("PLANBOT_", "BOT_TOKEN"))}
-    done = subprocess.run(
-        [sys.executable, "-P", "-c", "import bot.cli as c; print(c.__file__); "
-         "raise SystemExit(c.main(['snippets', 'validate']))"],
-        env={**keep, **variables, "PYTHONPATH": str(site)}, cwd=inside("."),
-        capture_output=True, text=True, timeout=120, check=False,
-    )
-    assert done.stdout.startswith(str(site / "bot")), done.stdout  # not the source tree's
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "ok:" in done.stdout
+def test_the_image_holds_the_installed_wheel_only() -> None:
+    """The build stage gets what building the wheel reads (pyproject's ``package-dir`` sources
+    among them); the image gets only that wheel. The installed package finds its clause library
+    and messages by itself (``tests/test_wheel.py`` runs one), so no setting points at them."""
+    *builds, final = stages()
+    assert builds, "no build stage"
+    copied = {PurePosixPath(source).name for i in builds[-1] if i.name == "COPY"
+              for source in argv(i.args)[:-1]}
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    mapped = set(project["tool"]["setuptools"]["package-dir"].values())
+    assert {"pyproject.toml", "setup.py", "bot", *mapped} <= copied, copied
+    assert all(i.args.startswith("--from=") for i in final if i.name == "COPY"), final
+    assert not {"PLANBOT_SNIPPETS_DIR", "PLANBOT_PROMPTS_DIR"} & env().keys()
+    [wheel] = [i.args for i in builds[-1] if i.name == "RUN" and "pip wheel" in i.args]
+    target = re.search(r"--wheel-dir (\S+)", wheel)
+    assert target, wheel
+    [install] = [c for i in final if i.name == "RUN" for c in pip_commands(i.args)]
+    assert f"{target.group(1)}/planbot-" in install, install

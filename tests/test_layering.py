@@ -47,8 +47,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "bot.compose": frozenset({"bot.library", "bot.errors"}),
     "bot.library": frozenset({"bot.errors"}),  # the ground floor
     "bot.store": frozenset({"bot.errors"}),
-    "bot.messages": frozenset({"bot.errors"}),
-    "bot.config": frozenset(),
+    "bot.messages": frozenset({"bot.errors", "bot.shipped"}),
+    "bot.config": frozenset({"bot.shipped"}),
+    "bot.shipped": frozenset(),  # where snippets/ and prompts/ are installed
     "bot.errors": frozenset(),
     "bot": frozenset(),
 }

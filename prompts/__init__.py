@@ -1,0 +1,1 @@
+"""The bot's messages, shipped inside the package as ``bot.prompts`` (see ``bot/shipped.py``)."""
