@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.shipped import SOURCE_ROOT, in_checkout, shipped_dir
@@ -47,6 +48,22 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", validation_alias="PLANBOT_LOG_LEVEL")
     # processes handling Telegram updates (one more polls); 1: everything in one process
     workers: int = Field(default=1, ge=1, le=64, validation_alias="PLANBOT_WORKERS")
+
+    # webhook mode (planbot webhook, bot/adapters/webhook.py): where Telegram posts the updates
+    telegram_webhook_url: str = Field(default="", validation_alias="TELEGRAM_WEBHOOK_URL")
+    # the X-Telegram-Bot-Api-Secret-Token every request must carry; empty: derived from the token
+    telegram_webhook_secret: SecretStr = Field(
+        default=SecretStr(""), validation_alias="TELEGRAM_WEBHOOK_SECRET"
+    )
+    webhook_listen: str = Field(default="127.0.0.1", validation_alias="PLANBOT_WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8080, ge=1, le=65535, validation_alias="PLANBOT_WEBHOOK_PORT")
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _secret_chars(cls, value: SecretStr) -> SecretStr:
+        if not re.fullmatch(r"[A-Za-z0-9_-]{0,256}", value.get_secret_value()):
+            raise ValueError("1-256 characters: A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
 
     @field_validator("admin_ids", mode="before")
     @classmethod

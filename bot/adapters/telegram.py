@@ -373,7 +373,8 @@ def build_application(
 ) -> PlanbotApplication:
     """The bot: PTB Application with our callbacks; start it with ``run_polling`` (or, in tests,
     ``initialize``/``post_init``/``start``/``updater.start_polling``). ``polling=False``: no
-    updater and no command menu (a worker process fed by ``bot.adapters.workers``)."""
+    updater, the updates come from elsewhere (a worker process fed by ``bot.adapters.workers``,
+    which sets no command menu; the webhook server of ``bot.adapters.webhook``)."""
     adapter = TelegramAdapter(engine, Messages(settings.prompts_dir))
     bot = LeanBot(
         settings.bot_token,
@@ -382,8 +383,9 @@ def build_application(
         request=AiohttpRequest(REQUEST_POOL),
         get_updates_request=AiohttpRequest(1),
     )
-    builder = ApplicationBuilder().bot(bot).concurrent_updates(True)
-    builder = builder.post_init(adapter.post_init) if polling else builder.updater(None)
+    builder = ApplicationBuilder().bot(bot).concurrent_updates(True).post_init(adapter.post_init)
+    if not polling:
+        builder = builder.updater(None)
     application = builder.build()
     adapter.add_handlers(application)
     return application

@@ -8,7 +8,7 @@ _listing       ``topics``, ``kinds``
 _draft         ``draft``: a plan without any chat
 _snippets      ``snippets validate|export|import|history|rollback``
 _search        ``search``: one query, a batch, the misses
-_run           ``run``, ``console``, ``telegram``
+_run           ``run``, ``console``, ``telegram``, ``webhook``
 =============  ==================================================================================
 
 A command's module is imported only when it runs, so ``planbot topics`` does not load the bot.

@@ -11,6 +11,7 @@
     planbot search "QUERY" [--topic T] [--year Y] [--limit N] [--json] | --batch FILE | --misses
     planbot run                                  Telegram when BOT_TOKEN is set, else the console
     planbot console | telegram                   one adapter explicitly
+    planbot webhook                              Telegram over a webhook (TELEGRAM_WEBHOOK_URL)
 
 User errors are translated here, in one place: one line in Chinese and English, exit status 2.
 """
@@ -43,6 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("_run", "run"),
     "console": ("_run", "console"),
     "telegram": ("_run", "telegram"),
+    "webhook": ("_run", "webhook"),
 }
 
 
@@ -59,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="Telegram if BOT_TOKEN is set, otherwise the terminal dialogue")
     sub.add_parser("console", help="the dialogue in the terminal")
     sub.add_parser("telegram", help="the bot on Telegram (long polling)")
+    sub.add_parser("webhook", help="the bot on Telegram, updates over HTTP (TELEGRAM_WEBHOOK_URL)")
     return parser
 
 

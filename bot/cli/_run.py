@@ -1,4 +1,4 @@
-"""``planbot run | console | telegram``: the bot itself, on a transport."""
+"""``planbot run | console | telegram | webhook``: the bot itself, on a transport."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ import gc
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.errors import InputError
+
+if TYPE_CHECKING:
+    from bot.dialogue.engine import Engine
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -28,6 +32,30 @@ def console(args: argparse.Namespace, settings: Settings) -> int:
 
 def telegram(args: argparse.Namespace, settings: Settings) -> int:
     from bot.adapters.telegram import run_polling
+
+    engine = _bot_engine(settings)
+    if settings.workers > 1:
+        from bot.adapters.workers import run_workers
+
+        return run_workers(settings, engine, settings.workers)
+    run_polling(settings, engine)
+    return 0
+
+
+def webhook(args: argparse.Namespace, settings: Settings) -> int:
+    """Updates over HTTP (``bot/adapters/webhook.py``), in one process: several instances
+    behind the reverse proxy rather than worker processes behind one."""
+    from bot.adapters.webhook import run_webhook
+
+    if not settings.telegram_webhook_url:
+        raise InputError("webhook_url_missing")
+    if settings.workers > 1:
+        raise InputError("webhook_workers", workers=settings.workers)
+    return run_webhook(settings, _bot_engine(settings))
+
+
+def _bot_engine(settings: Settings) -> Engine:
+    """The engine of the Telegram bot, ready before any thread or worker starts."""
     from bot.app import build_engine
 
     if not settings.bot_token:
@@ -38,9 +66,4 @@ def telegram(args: argparse.Namespace, settings: Settings) -> int:
     # the collector's way (shorter full collections; forked workers keep sharing their pages)
     gc.collect()
     gc.freeze()
-    if settings.workers > 1:
-        from bot.adapters.workers import run_workers
-
-        return run_workers(settings, engine, settings.workers)
-    run_polling(settings, engine)
-    return 0
+    return engine

@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 30.0
 STOP_TIMEOUT = 20.0
 # Settings the bot must not take from the developer's environment.
-_HERMETIC = ("ADMIN_IDS", "PLANBOT_SNIPPETS_DIR", "PLANBOT_PROMPTS_DIR")
+_HERMETIC = ("ADMIN_IDS", "PLANBOT_SNIPPETS_DIR", "PLANBOT_PROMPTS_DIR", "PLANBOT_WORKERS",
+             "TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET")
 
 
 class BotProcess:
@@ -45,6 +46,7 @@ class BotProcess:
         log_level: str = "INFO",
         extra_env: dict[str, str] | None = None,
         argv: list[str] | None = None,
+        ready_method: str = "getUpdates",
     ) -> None:
         self.server = server
         self.data_dir = data_dir
@@ -52,6 +54,7 @@ class BotProcess:
         self.log_level = log_level
         self.extra_env = extra_env or {}
         self.argv = argv or [sys.executable, "-m", "bot", "telegram"]  # or under a profiler …
+        self.ready_method = ready_method  # the call that says it is ready (webhook: setWebhook)
         self.process: subprocess.Popen[bytes] | None = None
         self.logs: list[Path] = []
 
@@ -71,7 +74,7 @@ class BotProcess:
         return env
 
     def start(self) -> None:
-        """Start the bot and wait until it asks for updates."""
+        """Start the bot and wait until it asks for updates (calls :attr:`ready_method`)."""
         assert self.process is None or self.process.poll() is not None, "already running"
         seen = len(self.server.calls)
         log = self.log_dir / f"bot-{len(self.logs) + 1}.log"
@@ -90,10 +93,10 @@ class BotProcess:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         calls = self.server.calls
         while process.poll() is None and time.monotonic() < deadline:
-            if self.server.wait_for(lambda: _polled(calls, seen), 0.1):
+            if self.server.wait_for(lambda: _called(calls, seen, self.ready_method), 0.1):
                 return
         self.stop(signal.SIGKILL)
-        raise AssertionError(f"planbot telegram did not start polling:\n{self.log_text()}")
+        raise AssertionError(f"{self.argv} did not call {self.ready_method}:\n{self.log_text()}")
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         """Send ``sig`` and wait for the process to end; its exit status."""
@@ -133,5 +136,5 @@ class BotProcess:
             self.kill()
 
 
-def _polled(calls: list[ApiCall], since: int) -> bool:
-    return any(call.method == "getUpdates" for call in calls[since:])
+def _called(calls: list[ApiCall], since: int, method: str) -> bool:
+    return any(call.method == method and not call.error for call in calls[since:])

@@ -49,6 +49,7 @@ from typing import Any
 import orjson
 
 from tests.fakebot.spec import BotApiSpec, UploadedFile, load_spec
+from tests.fakebot.webhook import Delivery, Webhook, WebhookSender, post
 
 JsonDict = dict[str, Any]
 Params = Mapping[str, object]
@@ -59,6 +60,10 @@ NOT_MODIFIED = (
     " are exactly the same as a current content and reply markup of the message"
 )
 QUERY_INVALID = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active;"
+    " use deleteWebhook to delete the webhook first"
+)
 
 
 class ApiError(Exception):
@@ -230,6 +235,9 @@ class FakeBotApi:
         self.dropped_updates: list[JsonDict] = []
         self.handed_out: dict[int, float] = {}  # update id → when getUpdates last returned it
         self.observers: list[Callable[[ApiCall], None]] = []  # called under the server's lock
+        self.webhook: Webhook | None = None  # what setWebhook registered (tests.fakebot.webhook)
+        self.deliveries: list[Delivery] = []  # every POST of an update to the webhook
+        self._senders: list[WebhookSender] = []  # the current one last
         # "with self._lock" where nobody waits or is woken: Condition's own __enter__ and
         # __exit__ are Python functions wrapping the lock's, a cost on every request
         self._lock = threading.RLock()
@@ -255,7 +263,9 @@ class FakeBotApi:
         self._httpd: _HttpServer | None = None
         self._methods: dict[str, Callable[[Params, Files], object]] = {
             "getMe": lambda params, files: self.bot_user,
-            "deleteWebhook": lambda params, files: True,
+            "setWebhook": self._set_webhook,
+            "deleteWebhook": self._delete_webhook,
+            "getWebhookInfo": self._get_webhook_info,
             "close": lambda params, files: True,
             "logOut": lambda params, files: True,
             "getUpdates": self._get_updates,
@@ -285,6 +295,8 @@ class FakeBotApi:
             self._closing = True
             self._cond.notify_all()
             self._wake_pollers()
+        for sender in self._senders:
+            sender.join(timeout=5)
         if self._httpd is not None:
             self._httpd.stop()
 
@@ -497,6 +509,8 @@ class FakeBotApi:
             return call, ApiError(404, "Not Found")
         if errors:
             return call, ApiError(400, "Bad Request: " + errors[0])
+        if name == "getUpdates" and self.webhook is not None:
+            return call, ApiError(409, WEBHOOK_ACTIVE)
         return call, injected
 
     def _answer(
@@ -603,6 +617,53 @@ class FakeBotApi:
             self._updates.remove(update)
             self.dropped_updates.append(update)
             self._processed.add(update["update_id"])
+
+    def _set_webhook(self, params: Params, files: Files) -> bool:
+        url = str(params["url"])
+        if not url:
+            return self._delete_webhook(params, files)
+        if not url.startswith(("https://", "http://127.0.0.1:")):  # loopback: tests only
+            raise ApiError(400, "Bad Request: bad webhook: HTTPS url must be provided for webhook")
+        allowed = list(_json(params.get("allowed_updates")) or [])
+        webhook = Webhook(url, str(params.get("secret_token", "")),
+                          _int(params.get("max_connections", 40)), allowed)
+        if params.get("drop_pending_updates") in (True, "true"):
+            self._updates.clear()
+        self._allowed_updates = allowed
+        self._replace_sender(webhook)
+        return True
+
+    def _delete_webhook(self, params: Params, files: Files) -> bool:
+        if params.get("drop_pending_updates") in (True, "true"):
+            self._updates.clear()
+        self._replace_sender(None)
+        return True
+
+    def _replace_sender(self, webhook: Webhook | None) -> None:
+        """Stop posting to the old webhook (if any), start posting to ``webhook`` (under the
+        lock: the senders wait for it)."""
+        if self._senders:
+            self._senders[-1].stop()
+        self.webhook = webhook
+        if webhook is not None:
+            sender = WebhookSender(self, webhook)
+            self._senders.append(sender)
+            sender.start()
+
+    def _get_webhook_info(self, params: Params, files: Files) -> JsonDict:
+        if self.webhook is None:
+            return {"url": "", "has_custom_certificate": False,
+                    "pending_update_count": len(self._updates)}
+        return self.webhook.info(len(self._updates))
+
+    def post_to_webhook(self, update: JsonDict, *, secret_token: str | None) -> int:
+        """POST ``update`` to the registered webhook as anyone could (a forged request: no
+        secret header with ``None``, or a wrong one); the HTTP status. Nothing is recorded or
+        queued."""
+        with self._lock:
+            assert self.webhook is not None, "no webhook registered"
+            url = self.webhook.url
+        return post(url, orjson.dumps(update), secret_token)
 
     def _set_my_commands(self, params: Params, files: Files) -> bool:
         self.commands = list(_json(params["commands"]))
