@@ -16,6 +16,10 @@ Telegram's own refusals are imitated where the bot must cope with them: ``messag
 modified``, ``message to edit not found``, ``chat not found``, an unknown callback query id.
 :class:`tests.fakebot.user.SimulatedUser` plays the user's side.
 
+After ``setWebhook`` the server posts the updates to the bot's URL instead of handing them to
+``getUpdates`` (which then fails with 409, as Telegram's does): see :mod:`tests.fakebot.webhook`;
+:meth:`FakeBotApi.post_to_webhook` sends a request of the test's own (a forged one).
+
 When the bot runs in another process (``planbot telegram`` against :attr:`FakeBotApi.base_url`)
 nothing tells the server that an update was handled; ``FakeBotApi(settle=0.2)`` then counts an
 update as handled once the bot has answered in its chat (sent, edited or deleted a message, or
