@@ -1,12 +1,14 @@
-"""``bot.adapters.webhook`` in this process: its secret, its path, and ``serve_webhook`` run twice
+"""``bot.adapters.webhook`` in this process: its secret, its path; ``serve_webhook`` run twice
 at once (two instances on two ports over one engine and one store, as several instances behind
-one entry point will be), each serving the updates posted to it, each stopping on its own."""
+one entry point will be), each serving the updates posted to it, each stopping on its own; and a
+stop while an update is in hand: that update is handled and answered before the server ends."""
 
 from __future__ import annotations
 
 import asyncio
 import re
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +18,8 @@ from pydantic import SecretStr
 
 from bot.adapters.webhook import SECRET_HEADER, serve_webhook, webhook_path, webhook_secret
 from bot.config import Settings
+from bot.dialogue.engine import Engine
+from bot.dialogue.types import Event, InlineAnswer, Reply
 from bot.store import open_store
 from tests.chat import make_engine
 from tests.fakebot import FakeBotApi, SimulatedUser
@@ -110,4 +114,52 @@ def test_two_instances_serve_side_by_side_and_stop_one_by_one(
     asyncio.run(two_instances(server, tmp_path))
     assert len(server.calls_to("setWebhook")) == 2 and server.calls_to("deleteWebhook") == []
     assert len(server.calls_to("setMyCommands")) == 2
+    assert server.violations == []
+
+
+class HeldEngine:
+    """The real engine, whose ``handle`` waits until the test lets it go on."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.entered = threading.Event()
+        self.go_on = threading.Event()
+
+    def handle(self, event: Event) -> list[Reply]:
+        self.entered.set()
+        assert self.go_on.wait(TIMEOUT)
+        return self.engine.handle(event)
+
+    def inline(self, event: Event) -> InlineAnswer:
+        return self.engine.inline(event)
+
+    def commands(self) -> list[tuple[str, str]]:
+        return self.engine.commands()
+
+
+async def stop_with_an_update_in_hand(server: FakeBotApi, tmp_path: Path) -> None:
+    engine = HeldEngine(make_engine(open_store(tmp_path)))
+    settings = instance(server, tmp_path, free_port())
+    stop, ready = asyncio.Event(), asyncio.Event()
+    serving = asyncio.create_task(serve_webhook(settings, engine, stop, ready=ready))
+    await asyncio.wait_for(ready.wait(), TIMEOUT)
+    user = SimulatedUser(server, 7003)
+    url = f"http://127.0.0.1:{settings.webhook_port}/hook"
+    async with aiohttp.ClientSession() as http:
+        posting = asyncio.create_task(http.post(url, json=command(user, 300, "new"),
+                                                headers={SECRET_HEADER: webhook_secret(settings)}))
+        assert await asyncio.to_thread(engine.entered.wait, TIMEOUT)
+        stop.set()  # SIGTERM, as run_webhook turns it into
+        await asyncio.sleep(0.2)
+        assert not serving.done()  # waits for the update in hand
+        engine.go_on.set()
+        answer = await asyncio.wait_for(posting, TIMEOUT)
+        assert answer.status == 200
+        answer.release()
+    await asyncio.wait_for(serving, TIMEOUT)
+    assert "哪个地区" in user.last_message.text
+
+
+def test_a_stop_answers_the_update_in_hand_first(server: FakeBotApi, tmp_path: Path) -> None:
+    asyncio.run(stop_with_an_update_in_hand(server, tmp_path))
     assert server.violations == []
