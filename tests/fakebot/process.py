@@ -35,7 +35,8 @@ _HERMETIC = ("ADMIN_IDS", "PLANBOT_SNIPPETS_DIR", "PLANBOT_PROMPTS_DIR", "PLANBO
 
 
 class BotProcess:
-    """``planbot telegram`` as a child process; :meth:`start` waits until it polls."""
+    """``planbot telegram`` (or ``argv``) as a child process; :meth:`start` waits until it is
+    ready."""
 
     def __init__(
         self,
@@ -109,7 +110,7 @@ class BotProcess:
         except subprocess.TimeoutExpired as exc:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-            message = f"planbot telegram did not stop on {sig}:\n{self.log_text()}"
+            message = f"{self.argv} did not stop on {sig}:\n{self.log_text()}"
             raise AssertionError(message) from exc
 
     def kill(self) -> int:
