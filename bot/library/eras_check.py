@@ -45,7 +45,9 @@ def standing(template: str) -> str:
     return "".join(out)
 
 
-def out_of_years(text: str, years: Iterable[int], rules: Iterable[LintRule]) -> list[tuple[str, int]]:
+def out_of_years(
+    text: str, years: Iterable[int], rules: Iterable[LintRule]
+) -> list[tuple[str, int]]:
     """(term, first year) for every rule whose term the text uses in a year it does not hold."""
     found: list[tuple[str, int]] = []
     years = list(years)
@@ -64,7 +66,8 @@ def check_era_terms(eras: Eras, lint: LintFile, add: Add) -> None:
     for year in range(eras.first_year, eras.latest_year + 2):
         for name, text in eras.lookup(year).wording.items():
             for term, _ in out_of_years(text, [year], lint.rules):
-                add(f"eras[{year}].{name}", f"{term} is not the wording of {year} ({_why(lint, term)})")
+                why = _why(lint, term)
+                add(f"eras[{year}].{name}", f"{term} is not the wording of {year} ({why})")
 
 
 def check_clause_terms(clause: Clause, lint: LintFile, last_year: int, add: Add) -> None:
