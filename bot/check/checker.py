@@ -1,0 +1,44 @@
+"""Every check over one plan: a file's outline, or one of our drafts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.check.findings import Finding, Report
+from bot.check.marks import punctuation
+from bot.check.numbers import numbering
+from bot.check.pieces import Piece, from_outline, from_plan
+from bot.check.regional import repeats, self_reference
+from bot.check.terms import leftovers, out_of_date
+from bot.compose.plan import Plan
+from bot.compose.region import Region
+from bot.library.library import Library
+from bot.reading.outline import Outline
+
+__all__ = ["check_outline", "check_pieces", "check_plan"]
+
+
+def check_outline(
+    outline: Outline, library: Library, *, year: int, region: Region | None = None
+) -> Report:
+    """A plan read from a file, as a plan of ``year`` (and of ``region``, if known)."""
+    findings = check_pieces(from_outline(outline), library, year, region)
+    return Report(outline.title, year, region.full_name if region else "", findings)
+
+
+def check_plan(plan: Plan, library: Library) -> Report:
+    """One of our drafts, for its own year and region (its numbering is computed, so right)."""
+    findings = check_pieces(from_plan(plan), library, plan.year, plan.region)
+    return Report(plan.title, plan.year, plan.region.full_name, findings)
+
+
+def check_pieces(
+    pieces: Sequence[Piece], library: Library, year: int, region: Region | None
+) -> list[Finding]:
+    found = [
+        *out_of_date(pieces, year, library), *leftovers(pieces, library), *numbering(pieces),
+        *punctuation(pieces, library.lint.titles), *repeats(pieces, year, library),
+    ]
+    if region is not None:
+        found.extend(self_reference(pieces, region))
+    return found
