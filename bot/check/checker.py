@@ -10,7 +10,7 @@ from bot.check.numbers import numbering
 from bot.check.pieces import Piece, from_outline, from_plan
 from bot.check.regional import repeats, self_reference
 from bot.check.terms import leftovers, out_of_date
-from bot.compose.plan import Plan
+from bot.compose.plan import PLACEHOLDER_RE, Plan
 from bot.compose.region import Region
 from bot.library.library import Library
 from bot.reading.outline import Outline
@@ -23,7 +23,8 @@ def check_outline(
 ) -> Report:
     """A plan read from a file, as a plan of ``year`` (and of ``region``, if known)."""
     findings = check_pieces(from_outline(outline), library, year, region)
-    return Report(outline.title, year, region.full_name if region else "", findings)
+    named = region is not None and not PLACEHOLDER_RE.search(region.full_name)
+    return Report(outline.title, year, region.full_name if named and region else "", findings)
 
 
 def check_plan(plan: Plan, library: Library) -> Report:

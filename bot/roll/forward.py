@@ -30,9 +30,12 @@ MAX_QUERY = 40
 
 
 class _Hit(Protocol):
-    clause_id: str
-    title: str
-    coverage: float
+    @property
+    def clause_id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def coverage(self) -> float: ...
 
 
 class Searcher(Protocol):
