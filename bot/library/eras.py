@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-__all__ = ["EraFile", "Eras", "LintFile"]
+__all__ = ["EraFile", "Eras", "LintFile", "LintRule"]
 
 
 ERA_FIELDS = (
