@@ -1,8 +1,8 @@
 """Every figure of last year's plan becomes a placeholder that shows it, so no old figure passes
 as new: 巩固率达到99.5% → 巩固率达到【待填：义务教育巩固率（上年：99.5%）】.
 
-A figure is a number with a unit (%, 所, 名, 万元 …); years, dates, numbers inside 书名号 and
-inside a placeholder are not figures. Its label is what the sentence says it measures: the words
+A figure is a number with a unit (%, 所, 名, 万元 …); years, dates, numbers inside 书名号,
+inside a placeholder and inside a short quoted slogan (“4个100%”) are not figures. Its label is what the sentence says it measures: the words
 before it back to the last mark, without the verb (达到, 保持在 …); after a verb of doing
 (新建3所) the thing done is added (新建幼儿园（所）).
 
@@ -23,7 +23,8 @@ _UNITS = (
     "种", "类", "倍", "万", "亿",
 )
 _FIGURE = re.compile(r"(?<![\d.．])(\d+(?:\.\d+)?)\s*(" + "|".join(map(re.escape, _UNITS)) + ")")
-_PROTECTED = re.compile(r"《[^《》]*》|【[^【】]*】")
+_PROTECTED = re.compile(r"《[^《》]*》|【[^【】]*】|“[^“”]{1,12}”")  # titles, placeholders, slogans
+_ANY_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:" + "|".join(map(re.escape, _UNITS)) + ")")
 _DELIMITER = re.compile(r"[，。；：、（）()“”！？\s,;:!?]")
 _VERBS = re.compile(
     r"(达到|保持在|保持|稳定在|提高到|提升到|提高至|提升至|提高|提升|控制在|不低于|不少于|不超过|"
@@ -63,7 +64,7 @@ def placeholders(text: str) -> tuple[str, list[Figure]]:
 
 
 def _label(text: str, match: re.Match[str]) -> str:
-    before = _FIGURE.split(_DELIMITER.split(text[: match.start()])[-1])[-1]
+    before = _ANY_FIGURE.split(_DELIMITER.split(text[: match.start()])[-1])[-1]
     words = _VERBS.sub("", before)
     if not words or _DOING.search(words):
         after = _DELIMITER.split(text[match.end():])[0][:8]
