@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.check import Group, check_outline, check_plan
+from bot.check import Finding, Group, check_outline, check_plan
 from bot.check.words import report_lines, summary
 from bot.cli import main
 from bot.compose.gazetteer import resolve_region
@@ -133,7 +133,7 @@ def test_each_rule_fires_on_a_planted_problem(
     assert (code, found) in findings
 
 
-def _unfilled(library: Library, text: str) -> list[object]:
+def _unfilled(library: Library, text: str) -> list[Finding]:
     outline = read_outline(text.splitlines())
     report = check_outline(outline, library, year=2026, region=COUNTY)
     return [f for f in report.findings if f.group is Group.UNFILLED]
