@@ -44,7 +44,7 @@ def from_outline(outline: Outline) -> list[Piece]:
             path[block.level] = block.label
         where = "".join(path[k] for k in sorted(path))
         heading = (block.level <= 2 and len(block.text) <= _HEADING_MAX
-                   and not any(mark in block.text for mark in "。，；"))
+                   and not any(mark in block.text for mark in "。；"))
         item = block.level != OUTLINE_TITLE and not heading
         out.append(Piece(Place(order, where, block.index), block.level, block.label,
                          block.number, block.style, block.text, item))

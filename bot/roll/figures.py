@@ -2,9 +2,10 @@
 as new: 巩固率达到99.5% → 巩固率达到【待填：义务教育巩固率（上年：99.5%）】.
 
 A figure is a number with a unit (%, 所, 名, 万元 …); years, dates, numbers inside 书名号,
-inside a placeholder and inside a short quoted slogan (“4个100%”) are not figures. Its label is what the sentence says it measures: the words
-before it back to the last mark, without the verb (达到, 保持在 …); after a verb of doing
-(新建3所) the thing done is added (新建幼儿园（所）).
+inside a placeholder and inside a short quoted slogan (“4个100%”) are not figures. Its label
+is what the sentence says it measures: the words before it back to the last mark, without the
+verb (达到, 保持在 …) and the scope (全市 …); after a verb of doing (新建3所) the thing done is
+added.
 
 >>> placeholders("义务教育巩固率达到99.5%，新建3所幼儿园。")[0]
 '义务教育巩固率达到【待填：义务教育巩固率（上年：99.5%）】，新建【待填：新建幼儿园（上年：3所）】幼儿园。'
@@ -33,6 +34,7 @@ _VERBS = re.compile(
 _DOING = re.compile(
     r"(新建|改扩建|新增|培训|招聘|引进|建成|创建|完成|开展|组织|举办|补充|资助|选派|评选|认定)$"
 )
+_LEADING = re.compile(r"^((全|我)[省市县区州旗盟]|年内|到年底|年底前|力争|确保|全年|各地)+")
 MAX_LABEL = 20
 
 
@@ -69,5 +71,5 @@ def _label(text: str, match: re.Match[str]) -> str:
     if not words or _DOING.search(words):
         after = _DELIMITER.split(text[match.end():])[0][:8]
         words = f"{words}{after}" if after else words
-    words = _VERBS.sub("", words) or "数据"
+    words = _LEADING.sub("", _VERBS.sub("", words)) or "数据"
     return words[-MAX_LABEL:].replace("】", "").replace("【", "")
