@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import cache
 
 from bot.library.eras import Eras, LintFile, LintRule
 from bot.library.models import MAX_YEAR, Clause
@@ -75,13 +76,21 @@ def check_clause_terms(clause: Clause, lint: LintFile, last_year: int, add: Add)
     ``last_year``: later years take the last era's wording)."""
     start, end = clause.years
     years = range(start, min(end or MAX_YEAR, last_year) + 1)
+    any_term = _any_term(tuple(rule.pattern for rule in lint.rules))
     for index, wording in enumerate(clause.wordings()):
         prefix = "" if index == 0 else f"variants[{index - 1}]."
         for fld, source in (("title", wording.title or ""), ("text", wording.text)):
+            if not any_term.search(source):  # most wordings name no term: one search for all
+                continue
             for term, year in out_of_years(standing(source), years, lint.rules):
                 add(f"{prefix}{fld}",
                     f"{term} does not fit a {year} plan ({_why(lint, term)}): narrow `years` "
                     "or put the term in {% if year … %}")
+
+
+@cache
+def _any_term(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
 
 def _why(lint: LintFile, term: str) -> str:
