@@ -211,3 +211,15 @@ def test_an_admin_s_topic_file_still_goes_to_the_admin_screens(tmp_path: Path) -
     user = Admin(engine, USER)
     user.file("preschool.yaml", b"schema_version: 1\n")
     assert "不能处理上传的文件" in user.text
+
+
+def test_a_plan_numbered_1_straight_through_keeps_its_style(library: Library) -> None:
+    text = "\n".join(["某县教育局2025年工作计划", "一、加强党建", "1.加强理论学习。组织学习。",
+                      "2.落实责任制。加强管理。", "二、发展学前教育", "3.扩大资源。新建幼儿园2所。",
+                      "全县教育局", "2025年1月"])
+    result = roll_text(library, text, 2026)
+    rendered = plan_to_text(result.plan)
+    assert "　　3.扩大资源。新建幼儿园【待填：新建幼儿园（上年：2所）】。" in rendered
+    assert result.plan.kind == "work_plan" and result.plan.region.level is Level.COUNTY
+    closing = result.plan.sections[-1]
+    assert [i.text for i in closing.items] == ["全县教育局", "2026年1月"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.check.checker import check_plan
-from bot.check.findings import Finding, Group
+from bot.check.findings import Group
 from bot.compose.addressing import default_bureau
 from bot.compose.numbering import lines
 from bot.compose.plan import Item, NumberingStyle, Plan, Section, SectionRole
@@ -81,7 +81,7 @@ def roll_forward(
     plan = Plan(
         title=title, kind=kind, kind_name=library.kinds[kind].name if kind in library.kinds
         else kind, region=region, year=year, bureau=bureau_of(outline) or default_bureau(region),
-        style=_style(raw), sections=sections,
+        style=_style(outline), sections=sections,
     )
     _review(plan, library, changes)
     variants = _variants(plan, library, search, changes) if search is not None else []
@@ -143,8 +143,10 @@ def _topic(raw: RawSection, library: Library) -> str:
     return best.id
 
 
-def _style(raw: list[RawSection]) -> NumberingStyle:
-    return NumberingStyle.HIERARCHICAL
+def _style(outline: Outline) -> NumberingStyle:
+    """一、 with 1. (no （一）) keeps its 1. as the flat style; otherwise 一、（一）."""
+    levels = {b.level for b in outline.numbered()}
+    return NumberingStyle.FLAT if 3 in levels and 2 not in levels else NumberingStyle.HIERARCHICAL
 
 
 def _review(plan: Plan, library: Library, changes: list[Change]) -> None:
@@ -155,18 +157,13 @@ def _review(plan: Plan, library: Library, changes: list[Change]) -> None:
         if finding.group not in REVIEWED:
             continue
         s, i = where.get(finding.place.order, (-1, -1))
-        place = _old_place(plan, s, i, finding)
         if s >= 0 and i >= 0:
             item = plan.sections[s].items[i]
             mark = f"{finding.code}:{finding.found}"
             if mark not in item.review:
                 item.review.append(mark)
-        changes.append(Change(place, "review", finding.found, finding.fix,
+        changes.append(Change(finding.place.path, "review", finding.found, finding.fix,
                               {k: v for k, v in finding.params.items() if k != "context"}))
-
-
-def _old_place(plan: Plan, s: int, i: int, finding: Finding) -> str:
-    return finding.place.path
 
 
 def _variants(plan: Plan, library: Library, search: Searcher, changes: list[Change]
