@@ -186,6 +186,13 @@ def test_in_the_chat_a_document_becomes_a_stored_draft(
     chat.press("采用库中表述")
     item = chat.plan().sections[variant["section"]].items[variant["item"]]
     assert item.clause_id == variant["clause"] and not item.edited
+    offered = len(record.meta["roll"]["variants"])
+    assert offered > 1 and "还有" in chat.text  # the others are offered again, fresh
+    second = record.meta["roll"]["variants"][1]
+    chat.press("采用库中表述")
+    item = chat.plan().sections[second["section"]].items[second["item"]]
+    assert item.clause_id == second["clause"]
+    assert chat.drafts()[0].meta["roll"]["taken"] == [0, 1]
     # and the draft's overview checks it
     chat.press("检查")
     assert "按2026年" in chat.text

@@ -12,7 +12,7 @@ from bot.dialogue.draft import load_plan, overview, save, stamp
 from bot.dialogue.layout import LABEL, short
 from bot.dialogue.state.draft import Screen, View
 from bot.dialogue.turn import Rejected, Turn, revision_tag
-from bot.dialogue.types import MAX_TEXT, Document, Reply
+from bot.dialogue.types import MAX_TEXT, Button, Document, Reply
 from bot.reading import Outline
 from bot.roll import RollResult, roll_forward
 from bot.roll.words import change_lines, roll_summary
@@ -56,14 +56,22 @@ def _changes(turn: Turn, result: RollResult, record: DraftRecord, source: str) -
     name = f"{record.name}-{say('roll_changes_name')}.txt"
     if left:
         lines.append(say("roll_more", count=left, filename=name))
-    rev = revision_tag(record)
-    buttons = [[turn.labelled("btn_roll_variant", CheckAct.ROLL_VARIANT, record.id, rev, k,
-                              title=short(v.title, LABEL))]
-               for k, v in enumerate(result.variants[:MAX_VARIANTS])]
+    buttons = variant_buttons(turn, record)
     content = "\n".join([head, *whole]).encode("utf-8") + b"\n"
     text = "\n".join(lines)[:MAX_TEXT]
     reply = turn.reply(text, buttons, edit=False)
     return reply.model_copy(update={"documents": [Document(filename=name, content=content)]})
+
+
+def variant_buttons(turn: Turn, record: DraftRecord) -> list[list[Button]]:
+    """One button for each close match not taken yet (the first ``MAX_VARIANTS``)."""
+    roll = record.meta.get(ROLL_KEY) or {}
+    taken = set(roll.get("taken") or [])
+    rev = revision_tag(record)
+    offered = [(k, v) for k, v in enumerate(roll.get("variants") or []) if k not in taken]
+    return [[turn.labelled("btn_roll_variant", CheckAct.ROLL_VARIANT, record.id, rev, k,
+                           title=short(str(v.get("title", "")), LABEL))]
+            for k, v in offered[:MAX_VARIANTS]]
 
 
 def take_variant(turn: Turn, action: Action) -> list[Reply]:
@@ -80,6 +88,12 @@ def take_variant(turn: Turn, action: Action) -> list[Reply]:
     if clause is None or not (0 <= s < len(plan.sections) and 0 <= i < len(plan.sections[s].items)):
         raise Rejected("button_invalid")
     plan.sections[s].items[i] = composer_for(plan, turn.library).render_item(clause)
-    saved = save(turn, record, plan)
+    roll = dict(record.meta.get(ROLL_KEY) or {})
+    roll["taken"] = sorted({*(roll.get("taken") or []), index})
+    saved = save(turn, record, plan, meta={ROLL_KEY: roll})
     turn.session.view = View(screen=Screen.OVERVIEW, draft_id=saved.id)
-    return [overview(turn, saved, note=turn.say("variant_taken"))]
+    replies = [overview(turn, saved, note=turn.say("variant_taken"))]
+    more = variant_buttons(turn, saved)
+    if more:
+        replies.append(turn.reply(turn.say("variants_left", count=len(more)), more, edit=False))
+    return replies
