@@ -18,6 +18,8 @@ import docx
 import opencc
 import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.errors import InputError
 from bot.messages import Messages
@@ -173,3 +175,21 @@ def test_bad_files_are_refused_each_with_its_reason(tmp_path: Path) -> None:
     out = io.BytesIO()
     scan.save(out)
     assert refused("scan.docx", out.getvalue()).message_id == "document_images"
+
+
+@settings(max_examples=150, deadline=None)
+@given(flips=st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 255)), max_size=6),
+       name=st.sampled_from(["plan.docx", "plan.txt", "plan.md"]))
+def test_a_damaged_file_is_read_or_refused_never_a_crash(
+    flips: list[tuple[int, int]], name: str
+) -> None:
+    data = bytearray(GOOD_DOCX if name.endswith(".docx") else "\n".join(PLAN).encode("utf-16"))
+    for at, value in flips:
+        data[at % len(data)] = value
+    try:
+        read_outline(read_document(name, bytes(data)).paragraphs)
+    except InputError as exc:
+        assert Messages().error(exc)
+
+
+GOOD_DOCX = word(PLAN)

@@ -26,6 +26,7 @@ MAX_UNZIPPED = 60 * 1024 * 1024
 MAX_RATIO = 200
 MAX_DEPTH = 100
 _MAIN = "word/document.xml"
+_TYPES = "[Content_Types].xml"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MACRO_TYPES = ("macroEnabled", "vbaProject")
 
@@ -38,8 +39,12 @@ def docx_paragraphs(data: bytes) -> list[str]:
         raise InputError("document_unreadable", reason="zip") from None
     with archive:
         _check_package(archive)
-        _check_xml(archive.read(_MAIN))
-        types = archive.read("[Content_Types].xml") if _has(archive, "[Content_Types].xml") else b""
+        try:
+            main = archive.read(_MAIN)
+            types = archive.read(_TYPES) if _has(archive, _TYPES) else b""
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):  # damaged or unsupported
+            raise InputError("document_unreadable", reason="zip") from None
+        _check_xml(main)
     if any(marker.encode() in types for marker in _MACRO_TYPES):
         raise InputError("document_macros")
     return _paragraphs(data)
@@ -96,11 +101,10 @@ def _check_xml(xml: bytes) -> None:
 
 def _paragraphs(data: bytes) -> list[str]:
     import docx  # python-docx: imported when a .docx arrives, not at start-up
-    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, ValueError, KeyError):
+    except Exception:  # a damaged package fails in many ways inside python-docx and lxml
         raise InputError("document_unreadable", reason="docx") from None
     body = document.element.body
     texts = list(_texts(body))

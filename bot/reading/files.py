@@ -72,7 +72,10 @@ def _text_paragraphs(data: bytes, suffix: str) -> list[str]:
 
 def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="strict")
+        try:
+            return data.decode("utf-16", errors="strict")
+        except UnicodeDecodeError:
+            raise InputError("document_unreadable", reason="encoding") from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
