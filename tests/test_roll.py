@@ -230,3 +230,18 @@ def test_a_plan_numbered_1_straight_through_keeps_its_style(library: Library) ->
     assert result.plan.kind == "work_plan" and result.plan.region.level is Level.COUNTY
     closing = result.plan.sections[-1]
     assert [i.text for i in closing.items] == ["全县教育局", "2026年1月"]
+
+
+def test_review_marks_show_in_the_check_until_the_item_is_rewritten(library: Library) -> None:
+    from bot.compose.refine import edit_item
+
+    last = plan_for(library, "work_points", Level.COUNTY, 2025)
+    plan = roll_text(library, plan_to_text(last), 2026).plan
+    marked = [(s, i) for s, section in enumerate(plan.sections)
+              for i, item in enumerate(section.items) if item.review]
+    assert marked  # 2025's campaign has no 2026 counterpart: that item is left to the clerk
+    report = check_plan(plan, library)
+    assert len([f for f in report.findings if f.group is Group.REVIEW]) == len(marked)
+    for s, i in marked:
+        edit_item(plan, s, i, "组织开展年度专题学习，推动学习成果转化为工作成效。")
+    assert not [f for f in check_plan(plan, library).findings if f.group is Group.REVIEW]

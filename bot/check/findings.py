@@ -18,6 +18,7 @@ class Group(StrEnum):
     PUNCTUATION = "punctuation"
     REGION = "region"  # self reference of another level
     REPEAT = "repeat"  # a passage said in two items
+    REVIEW = "review"  # an item a roll-forward marked for review, not rewritten since
     UNFILLED = "unfilled"  # 【待填】 and blanks: what is still to be filled in
 
 
