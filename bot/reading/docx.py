@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from xml.parsers import expat
 
@@ -29,20 +30,22 @@ _MAIN = "word/document.xml"
 _TYPES = "[Content_Types].xml"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MACRO_TYPES = ("macroEnabled", "vbaProject")
+# how a damaged or unsupported zip fails in ``zipfile``
+_DAMAGED = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError)
 
 
 def docx_paragraphs(data: bytes) -> list[str]:
     """The document's paragraphs in reading order (see the module docstring)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except _DAMAGED:
         raise InputError("document_unreadable", reason="zip") from None
     with archive:
         _check_package(archive)
         try:
             main = archive.read(_MAIN)
             types = archive.read(_TYPES) if _has(archive, _TYPES) else b""
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError):  # damaged or unsupported
+        except _DAMAGED:
             raise InputError("document_unreadable", reason="zip") from None
         _check_xml(main)
     if any(marker.encode() in types for marker in _MACRO_TYPES):

@@ -4,7 +4,8 @@ Each numbered paragraph is a :class:`Block` with its level, its label as written
 label stands for and the label's style (``、`` or ``．`` after 一; ``（）`` or ``()`` around 一;
 ``.`` ``、`` ``．`` after 1; 第一，), so the checker can report gaps, repeats and mixed styles and
 the roll-forward can rebuild sections and items. A label run into the previous paragraph after
-its full stop (text copied from a web page: “……支撑。一、……”) starts a block of its own.
+its full stop (text copied from a web page: “……支撑。一、……”), or a bracketed （一） right after a
+heading's words (“……引领行动（一）主题教育……”), starts a block of its own.
 The title is the first paragraph when it is short and not numbered; the plan's year is the one
 in the title (or in “2025年是……” near the start).
 
@@ -35,6 +36,7 @@ _LABELS: tuple[tuple[int, re.Pattern[str]], ...] = (
 )
 _RUN_IN = re.compile(
     rf"(?<=[。；！？])\s*(?=[{_CN}]{{1,3}}、|[（(][{_CN}]{{1,3}}[）)]|\d{{1,2}}[.、．](?!\d))"
+    rf"|(?<=[\u4e00-\u9fff])(?<!第)(?=[（(][{_CN}]{{1,3}}[）)][\u4e00-\u9fff])"
 )
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _YEAR_IS = re.compile(r"(20\d{2})\s*年(是|，|,)")

@@ -101,8 +101,10 @@ class _Builder:
         self.sections.append(section)
 
     def _item(self, block: Block, place: str) -> None:
-        if not self.sections or self.sections[-1].role is SectionRole.GROUP:
-            self.sections.append(RawSection(place, "", SectionRole.TOPIC, 2 if self.group else 1))
+        if self.sections and self.sections[-1].role is SectionRole.GROUP:
+            self.sections[-1].role = SectionRole.TOPIC  # items right under 一、: it holds them
+        if not self.sections:
+            self.sections.append(RawSection(place, "", SectionRole.TOPIC))
         title, text = split_lead(block.text)
         self.sections[-1].items.append(RawItem(place, title, text))
 
