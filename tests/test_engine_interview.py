@@ -443,7 +443,7 @@ def test_unknown_command_and_files(chat: Chat) -> None:
     chat.cmd("new")
     chat.cmd("frobnicate")
     assert "没有 /frobnicate 这个命令" in chat.text and "哪个地区" in chat.text
-    chat._send(kind=EventKind.FILE, file_name="a.docx", file_bytes=b"x")
+    chat._send(kind=EventKind.FILE, file_name="a.pdf", file_bytes=b"x")
     assert "不能处理上传的文件" in chat.text
 
 

@@ -25,6 +25,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "bot.cli": frozenset({
         "bot.app", "bot.adapters", "bot.curation", "bot.compose", "bot.search", "bot.library",
         "bot.export", "bot.store", "bot.config", "bot.errors", "bot.messages",
+        "bot.check", "bot.roll", "bot.reading",
     }),
     "bot.app": frozenset({
         "bot.dialogue", "bot.curation", "bot.search", "bot.library", "bot.store", "bot.config",
@@ -35,8 +36,17 @@ ALLOWED: dict[str, frozenset[str]] = {
     }),
     "bot.dialogue": frozenset({  # settings are passed down to it, never read (bot.app does)
         "bot.curation", "bot.compose", "bot.search", "bot.library", "bot.export", "bot.store",
-        "bot.errors", "bot.messages",
+        "bot.errors", "bot.messages", "bot.check", "bot.roll", "bot.reading",
     }),
+    # last year's plan into this year's draft: rebuilt by the outline, wording rolled by the
+    # library's eras and rules, checked (review marks); the search index is passed in, typed
+    # by a protocol of its own (no import of bot.search)
+    "bot.roll": frozenset({"bot.check", "bot.reading", "bot.compose", "bot.library",
+                           "bot.errors"}),
+    # the checker: a plan (a file's outline, or a draft) against the library's rules
+    "bot.check": frozenset({"bot.reading", "bot.compose", "bot.library", "bot.errors"}),
+    # files in, paragraphs and an outline out (python-docx, opencc); writes nothing
+    "bot.reading": frozenset({"bot.library", "bot.errors"}),
     "bot.curation": frozenset({
         "bot.compose", "bot.search", "bot.library", "bot.store", "bot.config", "bot.errors",
     }),

@@ -8,6 +8,8 @@
     planbot snippets export DIR                  the effective library: shipped + admins' revisions
     planbot snippets import FILE [--yes]         apply a topic file (without --yes: only show)
     planbot snippets history | rollback N [--yes]   library revisions
+    planbot check FILE [--year Y] [--region R] [--json]   problems: exit 1; unreadable: exit 2
+    planbot roll FILE --year Y [--region R] [--format md|txt|json|docx] [-o OUT] [--json]
     planbot search "QUERY" [--topic T] [--year Y] [--limit N] [--json] | --batch FILE | --misses
     planbot run                                  Telegram when BOT_TOKEN is set, else the console
     planbot console | telegram                   one adapter explicitly
@@ -25,6 +27,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot.cli._check import add_arguments as add_check_commands
 from bot.cli._snippets import add_arguments as add_snippets_commands
 from bot.compose.plan import Layout
 from bot.config import Settings
@@ -41,6 +44,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "draft": ("_draft", "draft"),
     "snippets": ("_snippets", "run"),
     "search": ("_search", "search"),
+    "check": ("_check", "check"),
+    "roll": ("_check", "roll"),
     "run": ("_run", "run"),
     "console": ("_run", "console"),
     "telegram": ("_run", "telegram"),
@@ -58,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     snippets = sub.add_parser("snippets", help="the clause library")
     add_snippets_commands(snippets.add_subparsers(dest="snippets_command", required=True))
     _add_search(sub.add_parser("search", help="find clauses (see bot/cli/_search.py)"))
+    add_check_commands(sub)
     sub.add_parser("run", help="Telegram if BOT_TOKEN is set, otherwise the terminal dialogue")
     sub.add_parser("console", help="the dialogue in the terminal")
     sub.add_parser("telegram", help="the bot on Telegram (long polling)")

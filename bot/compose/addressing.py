@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from bot.compose.region import Region
 from bot.library.models import Level
 
-__all__ = ["addressing", "default_bureau"]
+__all__ = ["addressing", "default_bureau", "level_char"]
 
 
 MUNICIPALITIES = frozenset({"北京市", "上海市", "天津市", "重庆市"})

@@ -12,7 +12,6 @@ from bot.library.eras import LintFile
 __all__ = ["lint_plan", "lint_text"]
 
 
-
 @dataclass(frozen=True)
 class LintFinding:
     term: str
@@ -27,7 +26,8 @@ def lint_text(text: str, year: int, rules: LintFile) -> list[LintFinding]:
         found.extend(_matches(rule.regex.finditer(text), rule.reason, text))
     for rule in rules.rules:
         if not rule.allows(year):
-            found.extend(_matches(rule.regex.finditer(text), rule.reason, text))
+            uses = (m for m in rule.regex.finditer(text) if rule.used_at(text, m))
+            found.extend(_matches(uses, rule.reason, text))
     return found
 
 

@@ -46,6 +46,9 @@ class Item(BaseModel):
     text: str
     numbered: bool = True
     edited: bool = False
+    # what the check still flags in an item rolled forward from last year's plan (finding codes
+    # and the words found, ``bot.roll``): the clerk reads it again; empty for everything else
+    review: list[str] = Field(default_factory=list)
 
 
 class Section(BaseModel):

@@ -81,6 +81,7 @@ def edit_item(plan: Plan, s: int, i: int, text: str) -> None:
     item = plan.sections[s].items[i]
     item.text = checked_text(text, MAX_ITEM_TEXT, "edit")
     item.edited = True
+    item.review = []  # the clerk has rewritten it: what a roll-forward asked to review is answered
 
 
 def checked_text(text: str, limit: int, what: str) -> str:

@@ -7,7 +7,9 @@ either answers it (a list of replies) or lets it go on (``None``). What a featur
 - ``acts``: its button codes (a press of one goes to its ``press``; ``claims`` may take others);
 - ``mode``: the kind of mode it puts on the session's stack (``bot.dialogue.state``), if any;
 - ``commands``: its slash commands;
-- ``text``, ``file``: a typed message, an uploaded document;
+- ``text``, ``file``: a typed message, an uploaded document; ``file_types``: the suffixes of
+  the documents its ``file`` reads (``.yaml``): a document is offered only to the features that
+  read its type, which then decide by the sender's role or their mode whether it is theirs;
 - ``screen``: what the user is looking at in this feature, shown again (after /help, an error);
 - ``back``, ``skip``, ``cancel``, ``help``: the four commands (and the ⬅ / 取消 buttons) every
   screen knows, asked of the features in turn: the first whose mode is current answers;
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.common import Common
@@ -55,6 +58,7 @@ class Feature:
     commands: Mapping[str, Handler] = field(default_factory=dict)
     text: Typed | None = None
     file: Handler | None = None
+    file_types: frozenset[str] = frozenset()  # suffixes, lower case with the dot
     screen: Handler | None = None
     back: Handler | None = None
     skip: Handler | None = None
@@ -75,6 +79,11 @@ class Feature:
         if self.claims is not None:
             return self.claims(turn, action)
         return action.act in self.acts
+
+
+def reads(feature: Feature, event: Event) -> bool:
+    """Whether the feature reads documents of this one's type (by the file name's suffix)."""
+    return PurePath(event.file_name.lower()).suffix in feature.file_types
 
 
 def command_name(command: str) -> str:
@@ -155,7 +164,7 @@ class Router:
             return self._pressed(feature, turn, action)
         if event.kind is EventKind.TEXT:
             return feature.text(turn, event.text) if feature.text is not None else None
-        return feature.file(turn) if feature.file is not None else None
+        return feature.file(turn) if feature.file is not None and reads(feature, event) else None
 
     def _pressed(self, feature: Feature, turn: Turn, action: Action) -> Replies:
         if action.act in _HOOK_ACTS:

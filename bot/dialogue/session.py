@@ -6,6 +6,7 @@ What the user is doing is one stack of modes (``bot.dialogue.state``), bottom fi
 - ``view``: the user is looking at a draft, or at the list of drafts;
 - ``pending``: the bot waits for a text (new wording of an item, a draft name, a target value);
 - ``clause_question``: /clause without keywords waits for them;
+- ``document``: a plan the user sent, while the bot asks whether to check it or roll it forward;
 - ``admin``: an admin prepares a change of the clause library (``bot.dialogue.state.admin``);
 - none: idle.
 
@@ -28,6 +29,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from bot.dialogue.state.admin import AdminState
 from bot.dialogue.state.clauses import ClauseQuestion, ClauseSearch
+from bot.dialogue.state.document import DocumentMode
 from bot.dialogue.state.draft import Pending, Undo, View
 from bot.dialogue.state.interview import Interview
 from bot.dialogue.state.mode import Mode, Part
@@ -37,8 +39,10 @@ NONCE_MODULUS = 36**3  # the nonce is three base-36 characters in a button
 log = logging.getLogger(__name__)
 
 
-AnyMode = Interview | View | Pending | ClauseQuestion | AdminState
-MODES: tuple[type[AnyMode], ...] = (Interview, View, Pending, ClauseQuestion, AdminState)
+AnyMode = Interview | View | Pending | ClauseQuestion | DocumentMode | AdminState
+MODES: tuple[type[AnyMode], ...] = (
+    Interview, View, Pending, ClauseQuestion, DocumentMode, AdminState,
+)
 M = TypeVar("M", bound=Mode)
 _ASKING = "asking"  # the stored mark of the clause question, in ``clauses``
 

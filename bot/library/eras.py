@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-__all__ = ["EraFile", "Eras", "LintFile"]
+__all__ = ["EraFile", "Eras", "LintFile", "LintRule"]
 
 
 ERA_FIELDS = (
@@ -95,13 +95,35 @@ class Eras:
 
 
 class LintRule(_Strict):
+    """A term and the plan years it may stand in (see ``snippets/_lint.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
     pattern: str
     years: tuple[int | None, int | None] | None = None
     reason: str
+    source: str = ""  # the congress, plenum or document the rule rests on
+    era: str | None = None  # the ``_eras.yaml`` field whose wording of the year is the fix
+    instead: str | None = None  # the fix as a word ({period}, {year})
+    unless: str | None = None  # found right after the term: a mention, not a use
+
+    @model_validator(mode="after")
+    def _known_era_field(self) -> LintRule:
+        if self.era is not None and self.era not in ERA_FIELDS:
+            raise ValueError(f"era: unknown field {self.era}")
+        for source in (self.pattern, self.unless or ""):
+            try:
+                re.compile(source)
+            except re.error as exc:
+                raise ValueError(f"bad pattern {source!r}: {exc}") from None
+        return self
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
         return re.compile(self.pattern)
+
+    @cached_property
+    def exception(self) -> re.Pattern[str] | None:
+        return re.compile(self.unless) if self.unless else None
 
     def allows(self, year: int) -> bool:
         if self.years is None:
@@ -109,13 +131,26 @@ class LintRule(_Strict):
         start, end = self.years
         return (start is None or start <= year) and (end is None or year <= end)
 
+    def used_at(self, text: str, match: re.Match[str]) -> bool:
+        """Whether the match is a use of the term (not a mention ``unless`` describes)."""
+        return self.exception is None or self.exception.match(text, match.end()) is None
+
 
 class LintFile(_Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
     schema_version: Literal[1]
     rules: list[LintRule]
     always: list[LintRule]
+    # blanks and 【待填】: what is still to be filled in (a draft's deliberate gaps)
+    unfilled: list[LintRule] = []
     # bare titles of laws, documents and plans: a clause names them only in 书名号 (library/titles)
     titles: list[str] = []
     # fixed 提法 a plan repeats by design (the repeated-passage check passes over them)
     formulas: list[str] = []
+
+    @model_validator(mode="after")
+    def _sourced(self) -> LintFile:
+        for index, rule in enumerate(self.rules):
+            if rule.years is None or not rule.source.strip():
+                raise ValueError(f"rules[{index}] ({rule.pattern}): years and source are needed")
+        return self

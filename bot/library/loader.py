@@ -17,6 +17,7 @@ from jinja2 import TemplateSyntaxError
 from pydantic import ValidationError
 
 from bot.library.eras import EraFile, Eras, LintFile
+from bot.library.eras_check import check_clause_terms, check_era_terms
 from bot.library.kinds import PlanKind
 from bot.library.library import Library
 from bot.library.models import MAX_YEAR, MIN_YEAR, Clause, ClauseKind, Topic, TopicFile, VarSpec
@@ -83,6 +84,7 @@ def load_library(directory: Path) -> Library:
     lint = _load_aux(directory / LINT_FILE, LintFile, out)
     if lint is not None:
         check_library_titles(topics, lint.titles, out)
+        check_library_terms(topics, eras, lint, out)
     headings = {c.id for t in topics for c in t.clauses if c.kind is ClauseKind.HEADING}
     kinds = load_kinds(directory / KINDS_DIR, {t.id for t in topics}, out, headings)
     if out.problems:
@@ -233,6 +235,23 @@ def check_library_titles(topics: Iterable[Topic], titles: list[str], out: _Colle
                 out.add(source, clause_id, fld, message, at)
 
             check_titles(clause, titles, add)
+
+
+def check_library_terms(
+    topics: Iterable[Topic], eras: EraFile | None, lint: LintFile, out: _Collector
+) -> None:
+    """The library held to its own 提法 rules (``bot.library.eras_check``)."""
+    if eras is not None:
+        check_era_terms(Eras(eras), lint, lambda fld, msg: out.add(ERAS_FILE, "", fld, msg, None))
+    for topic in topics:
+        for clause in topic.clauses:
+            line = topic.lines.get(clause.id)
+
+            def add(fld: str, message: str, clause_id: str = clause.id, at: int | None = line,
+                    source: str = topic.source) -> None:
+                out.add(source, clause_id, fld, message, at)
+
+            check_clause_terms(clause, lint, MAX_YEAR, add)
 
 
 def check_across_files(topics: Iterable[Topic], out: _Collector) -> None:

@@ -172,11 +172,12 @@ BUTTONS: dict[Code, Handler] = {
     AdminAct.ADMIN_MENU: _menu_entry, **_history.PRESSES, **_admins.PRESSES,
 }
 ADMIN_ACTS = frozenset(BUTTONS) | FLOW_ACTS
+TOPIC_FILES = frozenset({".yaml", ".yml"})  # an admin's document of these types is a topic file
 PRIORITY = 10  # before everything: an admin's task takes the texts and presses it waits for
 
 FEATURE = Feature(
     name="admin", priority=PRIORITY, acts=ADMIN_ACTS, mode=AdminState, press=_press, claims=_claims,
-    keeps_input=True, commands=COMMANDS, text=_text, file=_file,
+    keeps_input=True, commands=COMMANDS, text=_text, file=_file, file_types=TOPIC_FILES,
     screen=current, back=_in_task("back"), skip=_in_task("skip"), cancel=_in_task("cancel"),
     help=_in_task("help"), otherwise=_elsewhere,
 )

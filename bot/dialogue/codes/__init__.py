@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from bot.dialogue.actions import Code
 from bot.dialogue.codes.admin import AdminAct
+from bot.dialogue.codes.checking import CheckAct
 from bot.dialogue.codes.clauses import ClauseAct
 from bot.dialogue.codes.common import Common
 from bot.dialogue.codes.draft import DraftAct, InputAct
@@ -17,7 +18,7 @@ from bot.dialogue.codes.interview import InterviewAct
 from bot.dialogue.codes.sharing import PostAct, ShareAct
 
 ENUMS: tuple[type[Code], ...] = (
-    Common, InterviewAct, DraftAct, InputAct, ShareAct, PostAct, ClauseAct, AdminAct,
+    Common, InterviewAct, DraftAct, InputAct, ShareAct, PostAct, ClauseAct, AdminAct, CheckAct,
 )
 
 
@@ -40,5 +41,5 @@ class Codes(metaclass=_Every):
     """Every code of every feature, by its member name (names are unique too)."""
 
 
-__all__ = ["ENUMS", "AdminAct", "ClauseAct", "Codes", "Common", "DraftAct", "InputAct",
+__all__ = ["ENUMS", "AdminAct", "CheckAct", "ClauseAct", "Codes", "Common", "DraftAct", "InputAct",
            "InterviewAct", "PostAct", "ShareAct"]

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.compose.numbering import lines
-from bot.compose.plan import Plan
+from bot.compose.plan import Plan, SectionRole
 from bot.dialogue.actions import Action
 from bot.dialogue.state.draft import Screen, View
 from bot.dialogue.turn import Rejected, Turn
@@ -66,7 +66,9 @@ def record_view(
 
 
 def section_name(turn: Turn, plan: Plan, s: int) -> str:
-    return plan.sections[s].heading or turn.say("closing_label")
+    section = plan.sections[s]
+    closing = section.role is SectionRole.CLOSING
+    return section.heading or turn.say("closing_label" if closing else "untitled_label")
 
 
 def save(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.compose.plan import PLACEHOLDER_RE, Plan, SectionRole
 from bot.dialogue.actions import Action, Code
+from bot.dialogue.codes.checking import CheckAct
 from bot.dialogue.codes.draft import DraftAct
 from bot.dialogue.codes.sharing import ShareAct
 from bot.dialogue.draft._common import Handler, Labels, load_plan, record_view, section_name
@@ -57,7 +58,8 @@ def _tools(turn: Turn, record: DraftRecord, plan: Plan) -> list[list[Button]]:
     """The overview's buttons below the sections: preview, export, share, to-do list, …"""
     rev = revision_tag(record)
     files = [turn.labelled("btn_preview", DraftAct.PREVIEW, record.id),
-             turn.labelled("btn_export", DraftAct.EXPORT_MENU, record.id)]
+             turn.labelled("btn_export", DraftAct.EXPORT_MENU, record.id),
+             turn.labelled("btn_check_draft", CheckAct.CHECK_DRAFT, record.id)]
     if record.owner == turn.user_id:  # only the owner shares (sharing/)
         files.append(turn.labelled("btn_share", ShareAct.SHARE, record.id, DEFAULT_EXPIRY))
     return [
