@@ -71,7 +71,7 @@ from telegram.ext import (
 
 from bot.adapters.http import AiohttpRequest
 from bot.adapters.protocol import DialogueEngine
-from bot.adapters.retry import with_retry
+from bot.adapters.retry import deliver, with_retry
 from bot.adapters.split import split_text
 from bot.config import Settings
 from bot.dialogue import types as dialogue
@@ -87,6 +87,7 @@ ALLOWED_UPDATES: Final = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_Q
 INLINE_CACHE_SECONDS: Final = 30  # the same answer for everyone: Telegram may reuse it briefly
 MAX_UPLOAD_BYTES: Final = 1024 * 1024
 REQUEST_POOL: Final = 256  # connections to the Bot API (PTB's default for its own client)
+READ_TIMEOUT = 5.0  # seconds for the Bot API's answer to a call (getUpdates has its own)
 TYPING_DELAY = 1.0  # seconds the engine may take before the chat shows "typing…"
 
 # A message starting with "/word" is a command even when Telegram does not mark it as one
@@ -288,7 +289,7 @@ class TelegramAdapter:
         for number, part in enumerate(parts, start=1):
             part_markup = markup if number == len(parts) else None
             params = {"chat_id": chat_id, "text": part, "reply_markup": part_markup}
-            await with_retry(partial(lean.call, "sendMessage", params), what="sendMessage")
+            await deliver(partial(lean.call, "sendMessage", params), what="sendMessage")
         for document in reply.documents:
             await self._send_document(bot, chat_id, document)
 
@@ -332,7 +333,7 @@ class TelegramAdapter:
             filename=document.filename,
             caption=caption,
         )
-        await with_retry(send, what="sendDocument")
+        await deliver(send, what="sendDocument")
 
     async def _answer(self, query: CallbackQuery, notice: str) -> None:
         """Answer a button press (stops the client's spinner); a failure is only logged."""
@@ -363,7 +364,7 @@ class TelegramAdapter:
             _log_failure(user_id, action, exc)
             text = self.messages.text("internal_error")
         try:
-            await with_retry(partial(bot.send_message, chat_id, text), what="sendMessage")
+            await deliver(partial(bot.send_message, chat_id, text), what="sendMessage")
         except Exception as again:
             _log_failure(user_id, "apology", again)
 
@@ -379,7 +380,7 @@ def build_application(
         settings.bot_token,
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.telegram_file_base_url,
-        request=AiohttpRequest(REQUEST_POOL),
+        request=AiohttpRequest(REQUEST_POOL, read_timeout=READ_TIMEOUT),
         get_updates_request=AiohttpRequest(1),
     )
     builder = ApplicationBuilder().bot(bot).concurrent_updates(True)
