@@ -1,0 +1,58 @@
+"""A damaged store is told: both files of a user's shard unreadable → the user hears it once,
+with what was kept and what to do; the operator gets one ERROR line naming the files."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.store import open_store
+from tests.chat import Chat, make_engine, messages
+
+ALICE = 7
+
+
+def break_both_files(data_dir: Path, user_id: int) -> list[Path]:
+    files = sorted((data_dir / "users").glob(f"{user_id}.*json"))
+    assert len(files) == 2, files  # the shard's two slots
+    for path in files:
+        path.write_bytes(b'{"drafts": {"1": ' + b"\xff" * 40)
+    return files
+
+
+def test_both_shard_files_broken_the_user_is_told_once_and_goes_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    chat = Chat(make_engine(open_store(tmp_path)), ALICE)
+    chat.draft_quickly()
+    chat.cmd("drafts")  # the session is written again: both slots hold a state
+    broken = break_both_files(tmp_path, ALICE)
+
+    with caplog.at_level(logging.INFO):
+        chat.cmd("drafts")
+    first = chat.replies[0].text
+    assert "草稿存档损坏" in first and "备份时间" in first and "/new" in first
+    assert "还没有草稿" in chat.text  # then the screen asked for, from the empty store
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1
+    backups = sorted((tmp_path / "users").glob(f"{ALICE}.*.corrupt-*"))
+    assert [b.name.split(".corrupt-")[0] for b in backups] == [p.name for p in broken]
+    assert all(str(b) in errors[0].getMessage() for b in backups)
+    assert all(b.read_bytes().startswith(b'{"drafts"') for b in backups)  # kept as they were
+    stamp = backups[0].name.split(".corrupt-")[1]
+    assert f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[9:11]}:{stamp[11:13]}" in first
+
+    caplog.clear()
+    chat.cmd("drafts")  # the second event is as usual
+    assert "损坏" not in chat.text and "还没有草稿" in chat.text
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    chat.draft_quickly(region="修文县")  # a new draft, kept
+    [draft] = chat.drafts()
+    assert "修文县" in draft.name
+
+
+def test_the_message_without_backups_promises_none() -> None:
+    text = messages().text("store_corrupt", moved=[], moved_to=None)
+    assert "备份" not in text and "/new" in text
