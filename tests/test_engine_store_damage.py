@@ -56,3 +56,20 @@ def test_both_shard_files_broken_the_user_is_told_once_and_goes_on(
 def test_the_message_without_backups_promises_none() -> None:
     text = messages().text("store_corrupt", moved=[], moved_to=None)
     assert "备份" not in text and "/new" in text
+
+
+def test_a_colleague_is_not_told_that_their_own_store_is_damaged(tmp_path: Path) -> None:
+    engine = make_engine(open_store(tmp_path))
+    owner, colleague = Chat(engine, ALICE), Chat(engine, 8)
+    record = owner.draft_quickly()
+    owner.cmd("drafts")
+    engine.deps.store.drafts.add_collaborator(record.id, 8)
+    colleague.cmd("drafts")
+    colleague.press("清远市教育局")
+    break_both_files(tmp_path, ALICE)
+    colleague.press("预览全文")  # reads the owner's shard: moved aside there
+    told = colleague.notice or colleague.text
+    assert told.startswith(messages().text("store_record_invalid")), told
+    assert "存档损坏" not in told
+    colleague.cmd("drafts")  # the colleague's own store is fine
+    assert "损坏" not in colleague.text

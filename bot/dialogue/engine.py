@@ -162,7 +162,9 @@ class Engine:
     ) -> tuple[list[Reply], Session | None]:
         """The error's message, and the screen the user was on (as it was: nothing changed)."""
         log.info("user %s: %s", event.user_id, exc.message_id)  # never the user's text
-        if self.messages.has(exc.message_id):
+        if exc.message_id == "store_corrupt" and exc.params.get("user_id") != event.user_id:
+            text = self.messages.text("store_record_invalid")  # a shared draft's owner's files
+        elif self.messages.has(exc.message_id):
             text = self.messages.error(exc)
         else:
             log.error("no message for %s", exc.message_id)
