@@ -55,7 +55,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import CallbackQueryLimit, ChatAction, MessageLimit
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.error import BadRequest, Conflict, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -69,6 +69,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters import conflict
 from bot.adapters.http import AiohttpRequest
 from bot.adapters.protocol import DialogueEngine
 from bot.adapters.retry import deliver, with_retry
@@ -109,9 +110,26 @@ class LeanBot(ExtBot[None]):
     same request backend.
     """
 
+    _polling_refused = False  # (PTB freezes its bots' public attributes, not these)
+
+    @property
+    def polling_refused(self) -> bool:
+        """Whether Telegram answered getUpdates with 409 Conflict: it is not called again."""
+        return self._polling_refused
+
+    def refuse_polling(self) -> None:
+        self._polling_refused = True
+
     async def call(self, method: str, params: Mapping[str, object]) -> object:
         """``method`` with ``params`` (``None`` values left out); the raw result."""
         return await self._post(method, dict(params))
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        """PTB's, or nothing once polling was refused (:mod:`bot.adapters.conflict`): the
+        updater's last call on stopping would cut the other poller's call short."""
+        if self.polling_refused:
+            return ()
+        return await super().get_updates(*args, **kwargs)
 
 
 PlanbotApplication = Application[
@@ -226,7 +244,9 @@ class TelegramAdapter:
         """Errors that escaped a callback, and polling errors."""
         error = context.error
         user = update.effective_user if isinstance(update, Update) else None
-        if isinstance(error, NetworkError):
+        if isinstance(error, Conflict):
+            await _second_poller(context.application, error)
+        elif isinstance(error, NetworkError):
             logger.warning("network error: %s", error)
         elif error is not None:
             _log_failure(user.id if user else None, "update", error)
@@ -390,10 +410,27 @@ def build_application(
     return application
 
 
-def run_polling(settings: Settings, engine: DialogueEngine) -> None:
-    """Run the bot until Ctrl-C (long polling). Logging is configured by the caller (the CLI)."""
+def run_polling(settings: Settings, engine: DialogueEngine) -> int:
+    """Run the bot until Ctrl-C (long polling); the exit status (:mod:`bot.adapters.conflict`
+    when another process polls). Logging is configured by the caller (the CLI)."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines hold the bot token
-    build_application(settings, engine).run_polling(allowed_updates=ALLOWED_UPDATES)
+    application = build_application(settings, engine)
+    application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    return conflict.EXIT_STATUS if _lean(application.bot).polling_refused else 0
+
+
+async def _second_poller(application: Application[Any, Any, Any, Any, Any, Any],
+                         error: Conflict) -> None:
+    """409 Conflict from getUpdates: say so once, stop polling, exit after the grace period."""
+    bot = _lean(application.bot)
+    if bot.polling_refused:
+        return
+    bot.refuse_polling()
+    conflict.report(error.message)
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    await asyncio.sleep(conflict.GRACE)
+    application.stop_running()
 
 
 # -- helpers ----------------------------------------------------------------------------------

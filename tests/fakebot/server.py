@@ -235,6 +235,7 @@ class FakeBotApi:
         }
         self.violations: list[str] = []
         self.calls: list[ApiCall] = []
+        self.refused: list[ApiCall] = []  # the calls answered with an injected error
         self.commands: list[JsonDict] = []
         self.callback_answers: dict[str, JsonDict] = {}
         self.inline_answers: dict[str, list[JsonDict]] = {}
@@ -528,6 +529,8 @@ class FakeBotApi:
             failures = self._failures.get(call.method)
             injected = failures.pop(0) if failures else None
             injected = self._flood_control(call.method, injected)
+            if injected is not None:
+                self.refused.append(call)
         if token != self.token:
             return call, ApiError(401, "Unauthorized")
         if name is None:
