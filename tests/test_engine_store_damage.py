@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import open_store
+from bot.store import StoreCorrupt, memory_store, open_store
 from tests.chat import Chat, make_engine, messages
+from tests.test_store import tamper
 
 ALICE = 7
 
@@ -73,3 +74,32 @@ def test_a_colleague_is_not_told_that_their_own_store_is_damaged(tmp_path: Path)
     assert "存档损坏" not in told
     colleague.cmd("drafts")  # the colleague's own store is fine
     assert "损坏" not in colleague.text
+
+    owner.cmd("drafts")  # the owner hears of it at their next event, once
+    assert "草稿存档损坏" in owner.replies[0].text and "备份时间" in owner.replies[0].text
+    assert "还没有草稿" in owner.text
+    owner.cmd("drafts")
+    assert "损坏" not in owner.text and "还没有草稿" in owner.text
+    engine.deps.store.sessions.clear(ALICE)  # a fresh session later: nothing told again
+    owner.cmd("drafts")
+    assert "损坏" not in owner.text
+
+
+@pytest.mark.parametrize("kind", ["memory", "files"])
+def test_the_store_tells_once_whoever_found_the_damage(kind: str, tmp_path: Path) -> None:
+    """The session store's side of it, over both shard kinds."""
+    store = memory_store() if kind == "memory" else open_store(tmp_path)
+    draft = store.drafts.create(ALICE, "a", {"sections": []})
+    store.sessions.save(ALICE, {"x": 1})
+    tamper(store, ALICE, "not json")
+    with pytest.raises(StoreCorrupt):
+        store.drafts.get(draft.id)  # a colleague's read finds it
+    with pytest.raises(StoreCorrupt) as told:
+        store.sessions.load(ALICE)
+    assert told.value.message_id == "store_corrupt" and told.value.params["moved"]
+    assert store.sessions.load(ALICE) is None  # once
+    store.sessions.save(ALICE, {"y": 2})
+    tamper(store, ALICE, "not json")
+    with pytest.raises(StoreCorrupt):
+        store.sessions.load(ALICE)  # found by the session load itself: told by it
+    assert store.sessions.load(ALICE) is None

@@ -20,8 +20,12 @@ Recovery policy: a shard that is not valid JSON of TinyDB's shape is moved aside
 ``<user_id>.json.corrupt-<UTC timestamp>`` and ``<user_id>.b.json.corrupt-<UTC timestamp>``
 (under the write lock, after checking again that it is still broken), one line at ERROR names
 the files, and ``StoreCorrupt("store_corrupt", user_id=..., moved_to=..., moved=[...],
-backed_up_at=...)`` is raised once; the user then starts from an empty shard. A shard written
-by a newer planbot is left alone and raises ``StoreCorrupt("store_schema_newer")`` every time.
+backed_up_at=...)`` is raised once; the user then starts from an empty shard, which holds the
+same as a note in its ``notices`` table (:data:`NOTICES`) until the user is told: the shard may
+have been read by another user's operation (a colleague opening a shared draft), and the
+session store tells the owner at their next event (``bot.store.tiny.TinySessionStore.load``).
+A shard written by a newer planbot is left alone and raises ``StoreCorrupt("store_schema_newer")``
+every time.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from contextlib import nullcontext, suppress
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -56,6 +61,8 @@ from bot.store.storage import (
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+NOTICES = "notices"  # the table of what the store must still tell the user
+NOTICE_SCHEMA_VERSION = 1
 
 
 class Shards(ABC):
@@ -94,8 +101,11 @@ class Shards(ABC):
                 now = datetime.now(UTC)
                 with self.write_locks.hold(user_id):
                     moved = self._move_aside(user_id, _stamp(now))
-                if moved:
-                    raise _moved_aside(user_id, exc.reason, moved, now) from exc
+                    error = _moved_aside(user_id, exc.reason, moved, now) if moved else None
+                    if error is not None:
+                        self._once(user_id, partial(_note, error), locked=True)
+                if error is not None:
+                    raise error from exc
                 reason = exc.reason  # a write under way, or replaced meanwhile: once more
                 locked = True  # with no writer in the way this time
         raise StoreCorrupt("store_corrupt", user_id=user_id, moved_to=None, moved=[],
@@ -109,6 +119,14 @@ class Shards(ABC):
 
 def _stamp(when: datetime) -> str:
     return when.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _note(error: StoreCorrupt, db: TinyDB) -> None:
+    """Keep the error in the new shard until the user is told of it."""
+    params = {k: v for k, v in error.params.items() if k != "detail"}
+    db.table(NOTICES).insert(
+        {"schema_version": NOTICE_SCHEMA_VERSION, "message_id": error.message_id, **params}
+    )
 
 
 def _moved_aside(user_id: int, reason: str, moved: list[str], when: datetime) -> StoreCorrupt:
