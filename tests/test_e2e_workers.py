@@ -127,7 +127,8 @@ def test_a_dead_worker_stops_the_bot_for_its_supervisor(
         assert bot.process is not None
         assert bot.process.wait(TIMEOUT) == 1, bot.log_text()
         wait_gone(pids)
-        assert "ended unexpectedly" in bot.log_text()
+        assert f"worker {pids[1]} ended unexpectedly (killed by signal SIGKILL)" in bot.log_text()
+        assert "exit status None" not in bot.log_text()
     finally:
         if bot.process is not None and bot.process.poll() is None:
             bot.kill()

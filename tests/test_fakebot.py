@@ -184,11 +184,32 @@ def test_edits_imitate_telegram(server: FakeBotApi, api: httpx.Client) -> None:
 
 
 def test_injected_flood_error(server: FakeBotApi, api: httpx.Client) -> None:
-    server.fail_next("sendMessage", error_code=429, description="Too Many Requests", retry_after=3)
+    """A 429 with ``retry_after``: "the number of seconds left to wait before the request can be
+    repeated" (ResponseParameters); a repeat before then is refused again and reported."""
+    server.fail_next("sendMessage", error_code=429, description="Too Many Requests", retry_after=1)
     first = api.post("sendMessage", data={"chat_id": str(CHAT), "text": "a"})
     assert first.status_code == 429
-    assert first.json()["parameters"] == {"retry_after": 3}
+    assert first.json()["parameters"] == {"retry_after": 1}
+    early = api.post("sendMessage", data={"chat_id": str(CHAT), "text": "a"})
+    assert early.status_code == 429 and early.json()["parameters"] == {"retry_after": 1}
+    assert len(server.violations) == 1 and "before retry_after ran out" in server.violations[0]
+    time.sleep(1.05)
     assert api.post("sendMessage", data={"chat_id": str(CHAT), "text": "a"}).status_code == 200
+    assert [m.text for m in server.bot_messages(CHAT)] == ["a"]
+
+
+def test_a_late_answer_and_a_gateways_page(server: FakeBotApi, api: httpx.Client) -> None:
+    server.answer_late("sendMessage", 0.5)
+    with pytest.raises(httpx.ReadTimeout):
+        api.post("sendMessage", data={"chat_id": str(CHAT), "text": "late"}, timeout=0.1)
+    assert [m.text for m in server.bot_messages(CHAT)] == ["late"]  # delivered all the same
+    started = time.monotonic()
+    assert api.post("sendMessage", data={"chat_id": str(CHAT), "text": "b"}).is_success
+    assert time.monotonic() - started < 0.4  # the next call is not held up
+    server.fail_next("sendMessage", error_code=502, description="Bad Gateway", gateway=True)
+    page = api.post("sendMessage", data={"chat_id": str(CHAT), "text": "c"})
+    assert page.status_code == 502 and page.headers["content-type"] == "text/html"
+    assert [m.text for m in server.bot_messages(CHAT)] == ["late", "b"]  # not delivered
     assert server.violations == []
 
 

@@ -2,7 +2,8 @@
 
 Success paths run against the fake Bot API (which checks every request against the spec): a
 plain call, a file upload (multipart), a download. Failure paths against raw sockets: a server
-that never answers (TimedOut), a port nobody listens on (NetworkError).
+that never answers (TimedOut: the request went out), a port nobody listens on (NotSent: it did
+not); a gateway's 502 page and the Bot API's 500 from the fake (ServerFailed with the status).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from collections.abc import Iterator
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import NetworkError, TelegramError, TimedOut
+from telegram.error import TelegramError, TimedOut
 
-from bot.adapters.http import AiohttpRequest
+from bot.adapters.http import AiohttpRequest, NotSent, ServerFailed
 from tests.fakebot.server import FakeBotApi
 from tests.fakebot.user import SimulatedUser
 
@@ -96,8 +97,9 @@ def test_a_silent_server_times_out(silent_port: int) -> None:
         request = AiohttpRequest(2, read_timeout=0.2, write_timeout=0.2)
         async with request:
             url = f"http://127.0.0.1:{silent_port}/botTOKEN/getMe"
-            with pytest.raises(TimedOut):
+            with pytest.raises(TimedOut) as timed_out:
                 await request.post(url)
+            assert not isinstance(timed_out.value, NotSent)  # it went out: may have arrived
             with pytest.raises(TimedOut):
                 await request.post(url, read_timeout=0.1)
 
@@ -111,10 +113,27 @@ def test_nobody_listening_is_a_network_error() -> None:
 
     async def scenario() -> None:
         async with AiohttpRequest(2) as request:
-            with pytest.raises(NetworkError, match="aiohttp"):
+            with pytest.raises(NotSent, match=r"aiohttp\.ClientConnectorError"):
                 await request.post(f"http://127.0.0.1:{port}/botTOKEN/getMe")
 
     asyncio.run(scenario())
+
+
+@pytest.mark.parametrize(("status", "gateway", "message"), [
+    (502, True, "Bad Gateway (502)"),
+    (500, False, "Internal Server Error (500): Internal Server Error: restart"),
+])
+def test_a_5xx_answer_carries_its_status(status: int, gateway: bool, message: str) -> None:
+    async def scenario(server: FakeBotApi) -> None:
+        async with AiohttpRequest(2) as request:
+            with pytest.raises(ServerFailed) as failed:
+                await request.post(f"{server.base_url}{server.token}/getMe")
+            assert (failed.value.status, failed.value.message) == (status, message)
+
+    with FakeBotApi() as server:
+        server.fail_next("getMe", error_code=status, gateway=gateway,
+                         description="Bad Gateway" if gateway else "Internal Server Error: restart")
+        asyncio.run(scenario(server))
 
 
 def test_not_initialised_is_a_programming_error() -> None:

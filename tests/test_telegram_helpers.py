@@ -10,7 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.adapters.retry import with_retry
+from bot.adapters.http import ConnectTimedOut, NotSent, ServerFailed
+from bot.adapters.retry import deliver, with_retry
+from bot.adapters.retry_policy import TELEGRAM, Outcome, RetryPolicy, outcome_of_status
 from bot.adapters.split import split_text
 from bot.adapters.telegram import _button_action, _parse_command
 
@@ -68,8 +70,8 @@ class Flaky:
         self.sleeps.append(seconds)
 
 
-def run_retry(flaky: Flaky) -> str:
-    return asyncio.run(with_retry(flaky, what="test", base_delay=0.5, sleep=flaky.sleep))
+def run_retry(flaky: Flaky, what: str = "editMessageText") -> str:
+    return asyncio.run(with_retry(flaky, what=what, base_delay=0.5, sleep=flaky.sleep))
 
 
 def test_retry_after_waits_as_told() -> None:
@@ -97,6 +99,73 @@ def test_other_errors_are_not_retried(error: Exception) -> None:
     with pytest.raises(type(error)):
         run_retry(flaky)
     assert flaky.calls == 1
+
+
+SURELY_NOT_SENT = [
+    RetryAfter(2),
+    NotSent("aiohttp.ClientConnectorError: refused"),
+    ConnectTimedOut("aiohttp.ConnectionTimeoutError"),
+    ServerFailed(502, "Bad Gateway (502)"),
+    ServerFailed(503, "Service Unavailable (503)"),
+]
+MAYBE_DELIVERED = [
+    TimedOut(),
+    NetworkError("aiohttp.ServerDisconnectedError"),
+    ServerFailed(500, "Internal Server Error (500)"),
+    ServerFailed(504, "Gateway Timeout (504)"),
+]
+
+
+@pytest.mark.parametrize("method", ["sendMessage", "sendDocument", "sendSticker"])
+@pytest.mark.parametrize("error", SURELY_NOT_SENT, ids=repr)
+def test_a_send_is_retried_where_it_surely_did_not_arrive(method: str, error: Exception) -> None:
+    flaky = Flaky(error)
+    assert run_retry(flaky, method) == "ok"
+    assert flaky.calls == 2
+
+
+@pytest.mark.parametrize("method", ["sendMessage", "sendDocument", "sendSticker"])
+@pytest.mark.parametrize("error", MAYBE_DELIVERED, ids=repr)
+def test_a_send_that_may_have_arrived_is_not_retried(method: str, error: Exception) -> None:
+    flaky = Flaky(error)
+    with pytest.raises(type(error)):
+        run_retry(flaky, method)
+    assert flaky.calls == 1
+
+
+@pytest.mark.parametrize("method", ["editMessageText", "answerCallbackQuery", "getFile"])
+@pytest.mark.parametrize("error", SURELY_NOT_SENT + MAYBE_DELIVERED, ids=repr)
+def test_safe_calls_are_retried_after_any_network_failure(method: str, error: Exception) -> None:
+    flaky = Flaky(error)
+    assert run_retry(flaky, method) == "ok"
+    assert flaky.calls == 2
+
+
+def test_deliver_takes_a_send_that_may_have_arrived_as_delivered(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    flaky = Flaky(TimedOut())
+    asyncio.run(deliver(flaky, what="sendMessage", sleep=flaky.sleep))
+    assert flaky.calls == 1
+    assert "may have been delivered" in caplog.text
+    refused = Flaky(*(NotSent("refused") for _ in range(4)))  # surely not delivered: raised
+    with pytest.raises(NotSent):
+        asyncio.run(deliver(refused, what="sendMessage", sleep=refused.sleep))
+    assert refused.calls == 4
+
+
+def test_the_policy_per_method_and_outcome() -> None:
+    policy = RetryPolicy(safe=frozenset({"edit"}), attempts=2)
+    assert [policy.may_retry("send", o) for o in Outcome] == [
+        o is not Outcome.UNKNOWN for o in Outcome
+    ]
+    assert all(policy.may_retry("edit", o) for o in Outcome)
+    assert [outcome_of_status(s) for s in (400, 403, 429, 500, 502, 503, 504)] == [
+        None, None, Outcome.WAIT, Outcome.UNKNOWN, Outcome.UNAVAILABLE, Outcome.UNAVAILABLE,
+        Outcome.UNKNOWN,
+    ]
+    assert TELEGRAM.adds("sendMessage") and TELEGRAM.adds("sendDocument")
+    assert not TELEGRAM.adds("editMessageText") and not TELEGRAM.adds("answerCallbackQuery")
 
 
 # -- commands and logs ------------------------------------------------------------------------

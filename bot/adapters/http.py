@@ -16,7 +16,11 @@ update several-fold (``python -m benchmarks chat``). Behaviour is the same as ``
   a fifth of a busy bot's CPU. (``.netrc`` credentials are not used: Bot API URLs carry the
   token themselves);
 - a timeout raises :class:`telegram.error.TimedOut`, any other transport error
-  :class:`telegram.error.NetworkError`; HTTP status codes are PTB's business.
+  :class:`telegram.error.NetworkError`; where the failure shows that the request never left
+  (no connection made, or no connection in time) the error is a :class:`NotSent` (and a
+  :class:`ConnectTimedOut` is a ``TimedOut`` too), and a 5xx answer is a :class:`ServerFailed`
+  with its status: what ``bot.adapters.retry`` needs to know whether a message may be sent
+  again (``bot.adapters.retry_policy``). Other HTTP status codes are PTB's business.
 
 Bodies are written and responses parsed with orjson (for responses through PTB's hook
 :meth:`BaseRequest.parse_json_payload`).
@@ -27,6 +31,7 @@ budget (``total`` = write + read), which bounds a stalled upload just as well.
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Final
 
 import aiohttp
@@ -44,6 +49,23 @@ JSONDict = dict[str, object]
 _JSON: Final = {"Content-Type": "application/json"}
 Proxy = tuple[URL | None, aiohttp.BasicAuth | None]
 _NO_PROXY: Final[Proxy] = (None, None)
+
+
+class NotSent(NetworkError):
+    """The request never left: no connection to the Bot API was made (refused, DNS, TLS, the
+    proxy's tunnel)."""
+
+
+class ConnectTimedOut(NotSent, TimedOut):
+    """No connection within the connect and pool timeouts: the request never left."""
+
+
+class ServerFailed(NetworkError):
+    """An HTTP 5xx answer (a gateway's 502 or the Bot API's own 500 …)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class AiohttpRequest(BaseRequest):
@@ -134,11 +156,18 @@ class AiohttpRequest(BaseRequest):
                 method, url, data=body, headers=headers, timeout=timeout,
                 proxy=proxy, proxy_auth=proxy_auth,
             ) as response:
-                return response.status, await response.read()
+                status, payload = response.status, await response.read()
+        except aiohttp.ConnectionTimeoutError as exc:  # a TimeoutError: first
+            raise ConnectTimedOut(f"aiohttp.{type(exc).__name__}: {exc}") from exc
         except TimeoutError as exc:
             raise TimedOut from exc
+        except (aiohttp.ClientConnectorError, aiohttp.ClientHttpProxyError) as exc:
+            raise NotSent(f"aiohttp.{type(exc).__name__}: {exc}") from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+        if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            raise ServerFailed(status, _server_failure(status, payload))
+        return status, payload
 
     def _proxy_for(self, url: str) -> Proxy:
         """The proxy for ``url`` that the environment names (HTTPS_PROXY, NO_PROXY …), if any."""
@@ -151,6 +180,19 @@ class AiohttpRequest(BaseRequest):
                 proxy = _NO_PROXY
             self._proxies[origin] = proxy
         return proxy
+
+
+def _server_failure(status: int, payload: bytes) -> str:
+    """``Bad Gateway (502)``, with the Bot API's description when the body is its JSON."""
+    try:
+        phrase = f"{HTTPStatus(status).phrase} ({status})"
+    except ValueError:
+        phrase = f"HTTP error ({status})"
+    try:
+        description = orjson.loads(payload).get("description")
+    except (orjson.JSONDecodeError, AttributeError):
+        description = None
+    return f"{phrase}: {description}" if isinstance(description, str) else phrase
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:

@@ -55,7 +55,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import CallbackQueryLimit, ChatAction, MessageLimit
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.error import BadRequest, Conflict, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -69,9 +69,10 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters import conflict
 from bot.adapters.http import AiohttpRequest
 from bot.adapters.protocol import DialogueEngine
-from bot.adapters.retry import with_retry
+from bot.adapters.retry import deliver, with_retry
 from bot.adapters.split import split_text
 from bot.config import Settings
 from bot.dialogue import types as dialogue
@@ -87,6 +88,7 @@ ALLOWED_UPDATES: Final = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_Q
 INLINE_CACHE_SECONDS: Final = 30  # the same answer for everyone: Telegram may reuse it briefly
 MAX_UPLOAD_BYTES: Final = 1024 * 1024
 REQUEST_POOL: Final = 256  # connections to the Bot API (PTB's default for its own client)
+READ_TIMEOUT = 5.0  # seconds for the Bot API's answer to a call (getUpdates has its own)
 TYPING_DELAY = 1.0  # seconds the engine may take before the chat shows "typing…"
 
 # A message starting with "/word" is a command even when Telegram does not mark it as one
@@ -108,9 +110,26 @@ class LeanBot(ExtBot[None]):
     same request backend.
     """
 
+    _polling_refused = False  # (PTB freezes its bots' public attributes, not these)
+
+    @property
+    def polling_refused(self) -> bool:
+        """Whether Telegram answered getUpdates with 409 Conflict: it is not called again."""
+        return self._polling_refused
+
+    def refuse_polling(self) -> None:
+        self._polling_refused = True
+
     async def call(self, method: str, params: Mapping[str, object]) -> object:
         """``method`` with ``params`` (``None`` values left out); the raw result."""
         return await self._post(method, dict(params))
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        """PTB's, or nothing once polling was refused (:mod:`bot.adapters.conflict`): the
+        updater's last call on stopping would cut the other poller's call short."""
+        if self.polling_refused:
+            return ()
+        return await super().get_updates(*args, **kwargs)
 
 
 PlanbotApplication = Application[
@@ -225,7 +244,9 @@ class TelegramAdapter:
         """Errors that escaped a callback, and polling errors."""
         error = context.error
         user = update.effective_user if isinstance(update, Update) else None
-        if isinstance(error, NetworkError):
+        if isinstance(error, Conflict):
+            await _second_poller(context.application, error)
+        elif isinstance(error, NetworkError):
             logger.warning("network error: %s", error)
         elif error is not None:
             _log_failure(user.id if user else None, "update", error)
@@ -288,7 +309,7 @@ class TelegramAdapter:
         for number, part in enumerate(parts, start=1):
             part_markup = markup if number == len(parts) else None
             params = {"chat_id": chat_id, "text": part, "reply_markup": part_markup}
-            await with_retry(partial(lean.call, "sendMessage", params), what="sendMessage")
+            await deliver(partial(lean.call, "sendMessage", params), what="sendMessage")
         for document in reply.documents:
             await self._send_document(bot, chat_id, document)
 
@@ -332,7 +353,7 @@ class TelegramAdapter:
             filename=document.filename,
             caption=caption,
         )
-        await with_retry(send, what="sendDocument")
+        await deliver(send, what="sendDocument")
 
     async def _answer(self, query: CallbackQuery, notice: str) -> None:
         """Answer a button press (stops the client's spinner); a failure is only logged."""
@@ -363,7 +384,7 @@ class TelegramAdapter:
             _log_failure(user_id, action, exc)
             text = self.messages.text("internal_error")
         try:
-            await with_retry(partial(bot.send_message, chat_id, text), what="sendMessage")
+            await deliver(partial(bot.send_message, chat_id, text), what="sendMessage")
         except Exception as again:
             _log_failure(user_id, "apology", again)
 
@@ -380,7 +401,7 @@ def build_application(
         settings.bot_token,
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.telegram_file_base_url,
-        request=AiohttpRequest(REQUEST_POOL),
+        request=AiohttpRequest(REQUEST_POOL, read_timeout=READ_TIMEOUT),
         get_updates_request=AiohttpRequest(1),
     )
     builder = ApplicationBuilder().bot(bot).concurrent_updates(True).post_init(adapter.post_init)
@@ -391,10 +412,27 @@ def build_application(
     return application
 
 
-def run_polling(settings: Settings, engine: DialogueEngine) -> None:
-    """Run the bot until Ctrl-C (long polling). Logging is configured by the caller (the CLI)."""
+def run_polling(settings: Settings, engine: DialogueEngine) -> int:
+    """Run the bot until Ctrl-C (long polling); the exit status (:mod:`bot.adapters.conflict`
+    when another process polls). Logging is configured by the caller (the CLI)."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines hold the bot token
-    build_application(settings, engine).run_polling(allowed_updates=ALLOWED_UPDATES)
+    application = build_application(settings, engine)
+    application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    return conflict.EXIT_STATUS if _lean(application.bot).polling_refused else 0
+
+
+async def _second_poller(application: Application[Any, Any, Any, Any, Any, Any],
+                         error: Conflict) -> None:
+    """409 Conflict from getUpdates: say so once, stop polling, exit after the grace period."""
+    bot = _lean(application.bot)
+    if bot.polling_refused:
+        return
+    bot.refuse_polling()
+    conflict.report(error.message)
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    await asyncio.sleep(conflict.GRACE)
+    application.stop_running()
 
 
 # -- helpers ----------------------------------------------------------------------------------

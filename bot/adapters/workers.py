@@ -23,7 +23,11 @@ so a busy bot on a machine with several cores runs like this (``planbot telegram
   finishes the updates it has and exits; the poller waits for them. If the poller dies, the
   workers see the sockets close and do the same. If a worker dies, the poller stops without
   confirming its last batch and exits with status 1, so a supervisor (Docker's restart policy)
-  starts the bot again and Telegram hands out the unconfirmed updates again.
+  starts the bot again and Telegram hands out the unconfirmed updates again. The log says how
+  the worker ended: its exit status, or the signal that killed it.
+- Another process polling the same token (409 Conflict): one ERROR line, no more polling, the
+  workers finish what they have, exit status 1 after a grace period (``bot.adapters.conflict``,
+  as in one process).
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter  # what RequestData holds
 
+from bot.adapters import conflict
 from bot.adapters.http import AiohttpRequest
 from bot.adapters.protocol import DialogueEngine
 from bot.adapters.retry import retry_after_seconds, with_retry
@@ -115,9 +120,10 @@ def run_workers(settings: Settings, engine: DialogueEngine, count: int) -> int:
                 logger.error("worker %s did not stop in time; terminating it", worker.process.pid)
                 worker.process.terminate()
                 worker.process.join()
-    failed = [w.process.pid for w in workers if w.process.exitcode not in (0, None)]
+    failed = [w.process for w in workers if w.process.exitcode not in (0, None)]
     if failed:
-        logger.error("workers that failed: %s", failed)
+        logger.error("workers that failed: %s", ", ".join(
+            f"{p.pid} ({_how_it_ended(p.exitcode)})" for p in failed))
     return 1 if status or failed else 0
 
 
@@ -157,9 +163,13 @@ class _Poller:
             async with bot:  # initialises and shuts down both requests
                 await self._prepare(bot)
                 await self._poll(bot, polling, writers)
-        except (InvalidToken, Conflict) as exc:
+        except InvalidToken as exc:
             logger.error("cannot poll for updates: %s", exc)
             self.status = 1
+        except Conflict as exc:  # the workers finish what they have meanwhile
+            conflict.report(exc.message)
+            self.status = conflict.EXIT_STATUS
+            await self._pause(conflict.GRACE)
         finally:
             for writer in writers:
                 writer.close()
@@ -223,8 +233,9 @@ class _Poller:
         asyncio.get_running_loop().remove_reader(worker.process.sentinel)
         if self.stopping.is_set():
             return
-        logger.error("worker %s ended unexpectedly (exit status %s); stopping the bot",
-                     worker.process.pid, worker.process.exitcode)
+        worker.process.join(STOP_TIMEOUT)  # ended (its sentinel is ready): reaped at once
+        logger.error("worker %s ended unexpectedly (%s); stopping the bot",
+                     worker.process.pid, _how_it_ended(worker.process.exitcode))
         self.status = 1
         self._stop()
 
@@ -234,6 +245,18 @@ class _Poller:
         self.stopping.set()
         if self._polling and self._poller is not None:
             self._poller.cancel()
+
+
+def _how_it_ended(exitcode: int | None) -> str:
+    """``exit status 1``, ``killed by signal SIGKILL`` (multiprocessing's negative codes)."""
+    if exitcode is None:
+        return "still running"
+    if exitcode < 0:
+        try:
+            return f"killed by signal {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exit status {exitcode}"
 
 
 def _request_data(**params: object) -> RequestData:

@@ -38,8 +38,7 @@ def telegram(args: argparse.Namespace, settings: Settings) -> int:
         from bot.adapters.workers import run_workers
 
         return run_workers(settings, engine, settings.workers)
-    run_polling(settings, engine)
-    return 0
+    return run_polling(settings, engine)
 
 
 def webhook(args: argparse.Namespace, settings: Settings) -> int:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from bot.search.service import SearchService
 
 COMMANDS = (*MENU, "back", "skip", "cancel", "help")
+_TOLD = frozenset({"store_corrupt", "store_schema_newer"})  # a store failure the user hears of
 MAX_INPUT = 4000
 log = logging.getLogger(__name__)
 
@@ -91,10 +92,11 @@ class Engine:
             if self.deps.curation is not None:
                 self.deps.curation.refresh()  # admins' changes made in other processes
             with store.transaction(event.user_id):
-                stored = self._stored(event.user_id)
+                stored, damaged = self._stored(event.user_id)
                 replies, changed = self._handle(event, partial(load_session, stored))
                 if changed is not None:
                     store.sessions.save(event.user_id, dump_session(changed))
+            replies = [*damaged, *replies]
         except Exception:  # a bug or a broken disk: the session is not saved; say sorry
             log.exception("unexpected error handling %s for user %s", event.kind, event.user_id)
             if self.raise_errors:
@@ -115,13 +117,17 @@ class Engine:
                 raise
             return InlineAnswer()
 
-    def _stored(self, user_id: int) -> dict[str, Any] | None:
-        """The user's stored session data (None: a fresh session)."""
+    def _stored(self, user_id: int) -> tuple[dict[str, Any] | None, list[Reply]]:
+        """The user's stored session data (None: a fresh session), and what to tell the user
+        first if it could not be read: the store's files were moved aside (``store_corrupt``,
+        raised once: this event says so, the next is as usual) or cannot be read (every time)."""
         try:
-            return self.deps.store.sessions.load(user_id)
+            return self.deps.store.sessions.load(user_id), []
         except PlanbotError as exc:
-            log.warning("starting a fresh session for user %s: %r", user_id, exc)
-            return None
+            log.warning("starting a fresh session for user %s: %s", user_id, exc.message_id)
+            if exc.message_id not in _TOLD:  # a session record that does not validate: dropped
+                return None, []
+            return None, [Reply(text=self.messages.error(exc))]
 
     def _handle(
         self, event: Event, stored: Callable[[], Session]
@@ -156,7 +162,9 @@ class Engine:
     ) -> tuple[list[Reply], Session | None]:
         """The error's message, and the screen the user was on (as it was: nothing changed)."""
         log.info("user %s: %s", event.user_id, exc.message_id)  # never the user's text
-        if self.messages.has(exc.message_id):
+        if exc.message_id == "store_corrupt" and exc.params.get("user_id") != event.user_id:
+            text = self.messages.text("store_record_invalid")  # a shared draft's owner's files
+        elif self.messages.has(exc.message_id):
             text = self.messages.error(exc)
         else:
             log.error("no message for %s", exc.message_id)

@@ -17,20 +17,27 @@ Durability: a write returns once the new state is on disk (``fdatasync``), so ne
 process nor a power loss loses it, and a crash at any instant leaves the last good state.
 
 Recovery policy: a shard that is not valid JSON of TinyDB's shape is moved aside to
-``<user_id>.json.corrupt-<UTC timestamp>`` (under the write lock, after checking again that it is
-still broken) and ``StoreCorrupt("store_corrupt", user_id=..., moved_to=...)`` is raised once;
-the user then starts from an empty shard. A shard written by a newer planbot is left alone and
-raises ``StoreCorrupt("store_schema_newer")`` every time.
+``<user_id>.json.corrupt-<UTC timestamp>`` and ``<user_id>.b.json.corrupt-<UTC timestamp>``
+(under the write lock, after checking again that it is still broken), one line at ERROR names
+the files, and ``StoreCorrupt("store_corrupt", user_id=..., moved_to=..., moved=[...],
+backed_up_at=...)`` is raised once; the user then starts from an empty shard, which holds the
+same as a note in its ``notices`` table (:data:`NOTICES`) until the user is told: the shard may
+have been read by another user's operation (a colleague opening a shared draft), and the
+session store tells the owner at their next event (``bot.store.tiny.TinySessionStore.load``).
+A shard written by a newer planbot is left alone and raises ``StoreCorrupt("store_schema_newer")``
+every time.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from contextlib import nullcontext, suppress
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -53,6 +60,9 @@ from bot.store.storage import (
 )
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+NOTICES = "notices"  # the table of what the store must still tell the user
+NOTICE_SCHEMA_VERSION = 1
 
 
 class Shards(ABC):
@@ -68,8 +78,9 @@ class Shards(ABC):
         user's write lock)."""
 
     @abstractmethod
-    def _move_aside(self, user_id: int) -> str | None:
-        """With the write lock held: if the shard is still corrupt, move it aside; say where."""
+    def _move_aside(self, user_id: int, stamp: str) -> list[str]:
+        """With the write lock held: if the shard is still corrupt, move it aside (names ending
+        in ``.corrupt-<stamp>``); where to (nothing moved: empty)."""
 
     def read(self, user_id: int, fn: Callable[[TinyDB], T]) -> T:
         return self._run(user_id, fn, locked=False)
@@ -87,15 +98,18 @@ class Shards(ABC):
             except ShardTooNew as exc:
                 raise StoreCorrupt("store_schema_newer", user_id=user_id, detail=str(exc)) from exc
             except ShardCorrupt as exc:
+                now = datetime.now(UTC)
                 with self.write_locks.hold(user_id):
-                    moved_to = self._move_aside(user_id)
-                if moved_to is not None:
-                    raise StoreCorrupt(
-                        "store_corrupt", user_id=user_id, moved_to=moved_to, detail=exc.reason
-                    ) from exc
+                    moved = self._move_aside(user_id, _stamp(now))
+                    error = _moved_aside(user_id, exc.reason, moved, now) if moved else None
+                    if error is not None:
+                        self._once(user_id, partial(_note, error), locked=True)
+                if error is not None:
+                    raise error from exc
                 reason = exc.reason  # a write under way, or replaced meanwhile: once more
                 locked = True  # with no writer in the way this time
-        raise StoreCorrupt("store_corrupt", user_id=user_id, moved_to=None, detail=reason)
+        raise StoreCorrupt("store_corrupt", user_id=user_id, moved_to=None, moved=[],
+                           detail=reason)
 
     def _once(self, user_id: int, fn: Callable[[TinyDB], T], *, locked: bool) -> T:
         lock = self.write_locks.hold(user_id) if locked else nullcontext()
@@ -103,8 +117,24 @@ class Shards(ABC):
             return fn(db)
 
 
-def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+def _stamp(when: datetime) -> str:
+    return when.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _note(error: StoreCorrupt, db: TinyDB) -> None:
+    """Keep the error in the new shard until the user is told of it."""
+    params = {k: v for k, v in error.params.items() if k != "detail"}
+    db.table(NOTICES).insert(
+        {"schema_version": NOTICE_SCHEMA_VERSION, "message_id": error.message_id, **params}
+    )
+
+
+def _moved_aside(user_id: int, reason: str, moved: list[str], when: datetime) -> StoreCorrupt:
+    """The one ERROR line for the operator, and the error for the user (told once)."""
+    log.error("user %s: the store's files could not be read (%s); moved aside to %s, the user "
+              "starts afresh", user_id, reason, ", ".join(moved))
+    return StoreCorrupt("store_corrupt", user_id=user_id, moved_to=moved[0], moved=moved,
+                        backed_up_at=when.strftime("%Y-%m-%d %H:%M:%S UTC"), detail=reason)
 
 
 class FileShards(Shards):
@@ -145,23 +175,21 @@ class FileShards(Shards):
     def storage(self, user_id: int, *, locked: bool) -> Storage:
         return FileShardStorage(self.path(user_id), user_id, self.cache, locked=locked)
 
-    def _move_aside(self, user_id: int) -> str | None:
+    def _move_aside(self, user_id: int, stamp: str) -> list[str]:
         storage = FileShardStorage(self.path(user_id), user_id)  # no cache: read the files again
+        moved: list[str] = []
         try:
             storage.read()
         except ShardTooNew:
-            return None
+            return moved
         except ShardCorrupt:
-            stamp = _stamp()
-            moved = []
             for path in self.paths(user_id):
                 target = path.with_name(f"{path.name}.corrupt-{stamp}")
                 with suppress(FileNotFoundError):
                     os.replace(path, target)
                     moved.append(str(target))
             fsync_dir(self.users_dir)
-            return moved[0] if moved else None
-        return None
+        return moved
 
 
 class MemoryShards(Shards):
@@ -175,16 +203,16 @@ class MemoryShards(Shards):
     def storage(self, user_id: int, *, locked: bool) -> Storage:
         return MemoryShardStorage(self.shelf, user_id)
 
-    def _move_aside(self, user_id: int) -> str | None:
+    def _move_aside(self, user_id: int, stamp: str) -> list[str]:
         text = self.shelf.get(user_id)
         if text is None:
-            return None
+            return []
         try:
             parse_shard(text, f"memory:{user_id}")
         except ShardTooNew:
-            return None
+            return []
         except ShardCorrupt:
-            name = f"memory:{user_id}.corrupt-{_stamp()}"
+            name = f"memory:{user_id}.corrupt-{stamp}"
             self.corrupt[name] = self.shelf.pop(user_id)
-            return name
-        return None
+            return [name]
+        return []

@@ -31,7 +31,7 @@ from bot.store.models import (
     owner_of,
     utc_now,
 )
-from bot.store.shards import FileShards, MemoryShards, Shards
+from bot.store.shards import NOTICES, FileShards, MemoryShards, Shards
 from bot.store.shares import DocShareStore, memory_share_store, open_share_store
 from bot.store.storage import copy_json
 
@@ -260,6 +260,19 @@ def _overwrite(old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
     old.update(new)
 
 
+def _session_or_notice(db: TinyDB) -> tuple[Document | None, Document | None]:
+    """The session document, or else (a fresh shard) the first note of moved-aside files."""
+    doc = db.table(SESSION).get(doc_id=_SESSION_DOC)
+    if doc is not None:
+        return doc, None
+    notices = db.table(NOTICES).all() if NOTICES in db.tables() else []
+    return None, notices[0] if notices else None
+
+
+def _notice_params(notice: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in notice.items() if k not in ("schema_version", "message_id")}
+
+
 class TinySessionStore:
     """``SessionStore``: one document in the user's ``session`` table."""
 
@@ -268,8 +281,18 @@ class TinySessionStore:
         self._clock = clock
 
     def load(self, user_id: int) -> dict[str, Any] | None:
-        doc = self._shards.read(user_id, lambda db: db.table(SESSION).get(doc_id=_SESSION_DOC))
+        """The session data (None: none yet). ``StoreCorrupt("store_corrupt")`` once after the
+        user's files were moved aside, by this call or an earlier one of another user's."""
+        try:
+            doc, notice = self._shards.read(user_id, _session_or_notice)
+        except StoreCorrupt as exc:
+            if exc.message_id == "store_corrupt":
+                self._told(user_id)  # by this error
+            raise
         if doc is None:
+            if notice is not None:
+                self._told(user_id)
+                raise StoreCorrupt(str(notice["message_id"]), **_notice_params(notice))
             return None
         data = doc.get("data")
         version = doc.get("schema_version")
@@ -278,6 +301,19 @@ class TinySessionStore:
         if version > SESSION_SCHEMA_VERSION:
             raise StoreCorrupt("store_schema_newer", user_id=user_id, detail="session")
         return copy_json(data)
+
+    def _told(self, user_id: int) -> None:
+        """The notes of moved-aside files are told: forget them."""
+
+        def forget(db: TinyDB) -> None:
+            table = db.table(NOTICES)
+            if len(table):
+                table.truncate()
+
+        try:
+            self._shards.write(user_id, forget)
+        except StoreCorrupt as exc:  # broken again already: told at the next event
+            log.warning("cannot forget the notices of user %s: %s", user_id, exc.message_id)
 
     def save(self, user_id: int, data: dict[str, Any]) -> None:
         doc = {

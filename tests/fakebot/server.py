@@ -10,7 +10,12 @@ request is answered with a 400 like Telegram's and recorded in :attr:`FakeBotApi
 a test ends with ``assert server.violations == []``. The server keeps the chat as a user sees it
 (:class:`ChatMessage`: text, inline keyboard, documents with their bytes, edits, deletions), the
 updates queued for ``getUpdates`` and every call (:attr:`FakeBotApi.calls`). A test can make the
-next call of a method fail (:meth:`FakeBotApi.fail_next`, e.g. a 429 with ``retry_after``).
+next call of a method fail (:meth:`FakeBotApi.fail_next`, e.g. a 429 with ``retry_after``, or a
+gateway's 502 with an HTML page instead of the Bot API's JSON), or be served at once but
+answered late (:meth:`FakeBotApi.answer_late`: delivered, then no answer within the client's
+read timeout). After a 429 with ``retry_after`` the method is refused again, and the early
+repeat recorded as a violation, until that many seconds have passed (the spec's
+ResponseParameters: "the number of seconds left to wait before the request can be repeated").
 
 Telegram's own refusals are imitated where the bot must cope with them: ``message is not
 modified``, ``message to edit not found``, ``chat not found``, an unknown callback query id.
@@ -73,11 +78,19 @@ WEBHOOK_ACTIVE = (
 class ApiError(Exception):
     """An error answer: ``{"ok": false, "error_code": …, "description": …}``."""
 
-    def __init__(self, error_code: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        error_code: int,
+        description: str,
+        retry_after: int | None = None,
+        *,
+        gateway: bool = False,
+    ) -> None:
         super().__init__(description)
         self.error_code = error_code
         self.description = description
         self.retry_after = retry_after
+        self.gateway = gateway  # answered by a proxy in front of the Bot API: an HTML page
 
     def payload(self) -> JsonDict:
         body: JsonDict = {
@@ -231,6 +244,7 @@ class FakeBotApi:
         }
         self.violations: list[str] = []
         self.calls: list[ApiCall] = []
+        self.refused: list[ApiCall] = []  # the calls answered with an injected error
         self.commands: list[JsonDict] = []
         self.callback_answers: dict[str, JsonDict] = {}
         self.inline_answers: dict[str, list[JsonDict]] = {}
@@ -257,6 +271,9 @@ class FakeBotApi:
         self._files: dict[str, StoredFile] = {}
         self._file_ids = itertools.count(1)
         self._failures: dict[str, list[ApiError]] = defaultdict(list)
+        self._late: dict[str, list[float]] = defaultdict(list)  # method → answer delays
+        self._flood_until: dict[str, float] = {}  # method → when it may be called again
+        self._answered_late: set[str] = set()  # callback queries whose answer came late
         self._pending_callbacks: set[str] = set()
         self._update_chats: dict[int, int] = {}
         self._query_chats: dict[str, int] = {}
@@ -338,10 +355,30 @@ class FakeBotApi:
         error_code: int = 400,
         description: str = "Bad Request",
         retry_after: int | None = None,
+        gateway: bool = False,
     ) -> None:
-        """Answer the next call of ``method`` with this error instead of serving it."""
+        """Answer the next call of ``method`` with this error instead of serving it
+        (``gateway``: as a proxy in front of the Bot API does, an HTML page, not JSON)."""
         with self._lock:
-            self._failures[method].append(ApiError(error_code, description, retry_after))
+            error = ApiError(error_code, description, retry_after, gateway=gateway)
+            self._failures[method].append(error)
+
+    def answer_late(self, method: str, seconds: float) -> None:
+        """Serve the next call of ``method`` at once (the chat shows it) but send the answer
+        only after ``seconds``: over HTTP only (not :meth:`handle`)."""
+        with self._lock:
+            self._late[method].append(seconds)
+
+    def _take_late(self, call: ApiCall) -> float:
+        """The delay of this call's answer (0: at once). A callback query answered late may be
+        answered again: the bot could not know the first answer arrived."""
+        with self._lock:
+            delays = self._late.get(call.method)
+            if not delays:
+                return 0.0
+            if call.method == "answerCallbackQuery":
+                self._answered_late.add(str(call.params.get("callback_query_id")))
+            return delays.pop(0)
 
     def calls_to(self, method: str) -> list[ApiCall]:
         with self._lock:
@@ -507,6 +544,9 @@ class FakeBotApi:
             self.violations.extend(errors)
             failures = self._failures.get(call.method)
             injected = failures.pop(0) if failures else None
+            injected = self._flood_control(call.method, injected)
+            if injected is not None:
+                self.refused.append(call)
         if token != self.token:
             return call, ApiError(401, "Unauthorized")
         if name is None:
@@ -516,6 +556,19 @@ class FakeBotApi:
         if name == "getUpdates" and self.webhook is not None:
             return call, ApiError(409, WEBHOOK_ACTIVE)
         return call, injected
+
+    def _flood_control(self, method: str, injected: ApiError | None) -> ApiError | None:
+        """Under the lock: a call before an earlier ``retry_after`` ran out is refused again
+        (and recorded as a violation); an injected 429 starts the wait."""
+        now = time.monotonic()
+        until = self._flood_until.get(method, 0.0)
+        if now < until:
+            left = until - now
+            self.violations.append(f"{method}: repeated {left:.1f} s before retry_after ran out")
+            return ApiError(429, "Too Many Requests: retry after", max(1, round(left)))
+        if injected is not None and injected.retry_after is not None:
+            self._flood_until[method] = now + injected.retry_after
+        return injected
 
     def _answer(
         self, call: ApiCall, refusal: ApiError | None, serve: Callable[[], object]
@@ -750,7 +803,7 @@ class FakeBotApi:
 
     def _answer_callback_query(self, params: Params, files: Files) -> bool:
         query_id = str(params["callback_query_id"])
-        if query_id in self.callback_answers:
+        if query_id in self.callback_answers and query_id not in self._answered_late:
             self.violations.append(f"answerCallbackQuery: query {query_id} answered twice")
         if query_id not in self._pending_callbacks:
             raise ApiError(400, QUERY_INVALID)
@@ -899,7 +952,23 @@ class _HttpServer:
                 poll.finish()
             return
         status, answer = api._answer(call, refusal, lambda: api._serve(call.method, params, files))
+        if refusal is not None and refusal.gateway:
+            page = f"<html><body><h1>{status} {_PHRASES.get(status, '')}</h1></body></html>"
+            connection.respond(status, page.encode(), _HTML, request.keep_alive)
+            return
+        late = api._take_late(call) if refusal is None else 0.0
+        if late > 0:  # served (the chat shows it); the answer comes after ``late`` seconds
+            connection.busy = True
+            body = orjson.dumps(answer)
+            self._loop.call_later(late, _answer_late, connection, status, body, request.keep_alive)
+            return
         connection.respond(status, orjson.dumps(answer), _JSON, request.keep_alive)
+
+
+def _answer_late(connection: _Connection, status: int, body: bytes, keep_alive: bool) -> None:
+    """The late answer (to nobody if the client gave up), then what came in meanwhile."""
+    connection.respond(status, body, _JSON, keep_alive)
+    connection.resume()
 
 
 class _LongPoll:
@@ -947,6 +1016,7 @@ class _LongPoll:
 
 _JSON = "application/json"
 _TEXT = "text/plain; charset=utf-8"
+_HTML = "text/html"
 _OCTETS = "application/octet-stream"
 _CLOSE = "Connection: close\r\n"
 _READ_SIZE = 64 * 2**10
