@@ -101,7 +101,7 @@ def test_draft_markdown_to_file_with_targets(
     [
         (["--topics", "nosuch"], "没有这个重点领域", "unknown topic"),
         (["--year", "1999"], "年份须在2000年到2035年之间", "between 2000 and 2035"),
-        (["--year", "二〇一九"], "年份须在", "the year must be"),
+        (["--year", "二〇一九年吧"], "不像年份", "is not a year"),
         (["--target", "preschool_gross_enrollment=120"], "不合要求", "not valid"),
         (["--target", "nosuch=1"], "没有名为", "no target named"),
         (["--target", "novalue"], "名称=数值", "KEY=VALUE"),

@@ -25,8 +25,9 @@ SCRIPT = "\n".join([
     "2",  # 学前教育
     "5",  # 完成
     "92",  # 学校党组织覆盖率 (no button 92: sent as text)
-    "1",  # 跳过 学前三年毛入园率
-    "=3",  # 新建改扩建公办幼儿园数: 3, not button 3
+    "跳过",  # 学前三年毛入园率: at a figure's question buttons are pressed by their words
+    "3",  # 新建改扩建公办幼儿园数: a number typed there is the figure
+
     "1",  # 分级编号
     "7",  # 生成草稿
     "8",  # 导出
@@ -49,6 +50,23 @@ def test_scripted_dialogue_makes_a_draft_and_a_file(tmp_path: Path) -> None:
     plan = Plan.model_validate(record.plan)
     assert path.read_text(encoding="utf-8") == plan_to_markdown(plan)
     assert plan.targets == {"party_org_coverage": "92", "preschool_new_kindergartens": "3"}
+
+
+def test_a_number_at_a_figure_question_is_the_figure_not_a_button(tmp_path: Path) -> None:
+    """Typing 2 at "目标 2/3" once pressed 全部跳过 and dropped the targets after it."""
+    engine = make_engine(open_store(tmp_path), data_dir=tmp_path)
+    script = "/new\n清远市\n2\n1\n1\n2\n5\n2\n3\n=4\n"
+    out = io.StringIO()
+    run_console(engine, io.StringIO(script), out)
+    text = out.getvalue()
+    assert "  [跳过]  [全部跳过]  [⬅ 上一步]" in text  # no numbers on a figure's question
+    assert engine.messages.text("console_typed_hint") in text
+    session = engine.deps.store.sessions.load(0)
+    assert session is not None
+    targets = session["interview"]["targets"]
+    assert targets == {"party_org_coverage": "2", "preschool_gross_enrollment": "3",
+                       "preschool_new_kindergartens": "4"}
+    assert "（6/6）条目怎样编号" in text.rsplit("> =4", 1)[1]
 
 
 def test_lines_become_events() -> None:

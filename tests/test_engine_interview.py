@@ -292,12 +292,34 @@ def test_unknown_region_level_makes_the_name(chat: Chat) -> None:
     assert "当前：桃花源区" in chat.text
 
 
-@pytest.mark.parametrize("bad", ["1999", "2036", "明年吧", "20 26"])
-def test_year_out_of_range_or_garbage(chat: Chat, bad: str) -> None:
+@pytest.mark.parametrize("bad", ["1999", "2036", "1999年度"])
+def test_year_out_of_range(chat: Chat, bad: str) -> None:
     chat.cmd("new")
     chat.say("清远")
     chat.say(bad)
     assert "年份须在2000年到2035年之间" in chat.text and "哪一年" in chat.text
+
+
+@pytest.mark.parametrize("bad", ["明年吧", "202", "二〇二五年吧"])
+def test_a_year_in_another_format_is_told_what_is_wrong(chat: Chat, bad: str) -> None:
+    chat.cmd("new")
+    chat.say("清远")
+    chat.say(bad)
+    assert f"“{bad}”不像年份，请输入四位数字的年份" in chat.text and "哪一年" in chat.text
+    assert "年份须在" not in chat.text
+
+
+@pytest.mark.parametrize(("typed", "year"), [
+    ("二〇二五年", 2025), ("二零二四", 2024), ("25年", 2025), ("2025年度", 2025),
+    ("20 26", 2026),
+])
+def test_year_written_as_offices_write_it(chat: Chat, typed: str, year: int) -> None:
+    chat.cmd("new")
+    chat.say("清远")
+    chat.say(typed)
+    assert "哪种文件" in chat.text
+    chat.cmd("back")
+    assert f"当前：{year}年" in chat.text
 
 
 @pytest.mark.parametrize(("word", "button"), [("明年", "（明年）"), (" 今年 ", "（今年）")])
@@ -393,7 +415,7 @@ def test_bad_percent(chat: Chat, value: str, message: str) -> None:
 @pytest.mark.parametrize(("value", "message"), [
     ("-3", "请填写不小于0的整数"),
     ("2.5", "请填写不小于0的整数"),
-    ("十", "请填写不小于0的整数"),
+    ("十", "请用阿拉伯数字填写"),
 ])
 def test_bad_count(chat: Chat, value: str, message: str) -> None:
     to_topics(chat, "学前教育")
@@ -406,6 +428,46 @@ def test_bad_count(chat: Chat, value: str, message: str) -> None:
     assert "条目怎样编号" in chat.text
     chat.cmd("back")
     assert "当前：1200" in chat.text
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("95%", "95"), ("百分之95", "95"), ("９５％", "95")])
+def test_a_percentage_with_its_sign(chat: Chat, typed: str, stored: str) -> None:
+    to_topics(chat, "党的建设")
+    chat.press("完成")
+    chat.say(typed)
+    assert "条目怎样编号" in chat.text
+    chat.cmd("back")
+    assert f"当前：{stored}%" in chat.text
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("3个", "3"), ("50名", "50"), ("12所", "12")])
+def test_a_count_with_its_measure_word(chat: Chat, typed: str, stored: str) -> None:
+    to_topics(chat, "学前教育")
+    chat.press("完成")
+    chat.press("跳过")  # 学前三年毛入园率
+    chat.say(typed)
+    assert "条目怎样编号" in chat.text
+    chat.cmd("back")
+    assert f"当前：{stored}" in chat.text
+
+
+@pytest.mark.parametrize("words", ["九成", "三所", "五十"])
+def test_a_figure_in_words_is_asked_in_digits(chat: Chat, words: str) -> None:
+    to_topics(chat, "学前教育")
+    chat.press("完成")
+    chat.say(words)
+    assert f"填写的“{words}”不合要求：请用阿拉伯数字填写" in chat.text
+    assert "学前三年毛入园率" in chat.text  # the same question again
+
+
+def test_back_after_skip_all_returns_to_the_last_target_asked(chat: Chat) -> None:
+    to_topics(chat, "党的建设", "学前教育")
+    chat.press("完成")
+    chat.say("90")
+    chat.press("全部跳过")  # at 学前三年毛入园率, the second of three
+    assert "条目怎样编号" in chat.text
+    chat.cmd("back")
+    assert "目标 2/3：学前三年毛入园率" in chat.text
 
 
 def test_bad_text_target(chat: Chat) -> None:

@@ -7,7 +7,9 @@ Usage::
 
 Each reply is printed with its buttons as numbered options (``[1] 清远市  [2] …``). A line is
 
-* a number: press that button of the latest replies;
+* a number: press that button of the latest replies — except where the bot asks for a figure or
+  a wording (a target, an item's new text): there the buttons are shown without numbers, a number
+  is the figure, and a button is pressed by typing its words (跳过, 全部跳过, 上一步);
 * ``=`` and text: send the text as it is (``=3`` sends “3” even when there is a button 3);
 * ``/command``: a command (/new, /back, /skip, /cancel, /help, /drafts);
 * anything else: text. Text that names a button (完成, 跳过, 上一步, 预览全文, or a part of one
@@ -59,7 +61,7 @@ def run_console(
             stdout.write(f"> {line}\n")
         replies = engine.handle(to_event(line, buttons, user_id))
         shown = show(engine, replies, stdout, exports)
-        buttons = shown or buttons
+        buttons = shown if shown or any(r.asks_text for r in replies) else buttons
         stdout.flush()
 
 
@@ -69,14 +71,15 @@ def to_event(line: str, buttons: list[Button], user_id: int) -> Event:
     if line.startswith("/"):
         command, _, rest = line[1:].partition(" ")
         return Event(kind=EventKind.COMMAND, command=command, text=rest.strip(), **base)
-    if line.isdigit() and 1 <= int(line) <= len(buttons):
+    if line.isdigit() and 1 <= int(line) <= len(buttons):  # numbered buttons only
         return Event(kind=EventKind.BUTTON, data=buttons[int(line) - 1].data, **base)
     text = line.removeprefix(ESCAPE) if line.startswith(ESCAPE) else line
     return Event(kind=EventKind.TEXT, text=text, **base)
 
 
 def show(engine: Engine, replies: list[Reply], stdout: TextIO, exports: Path) -> list[Button]:
-    """Print the replies; the buttons they offer, in the order they are numbered."""
+    """Print the replies; the buttons a typed number presses, in the order they are numbered
+    (none where the last reply waits for typed text: a number typed there is the text)."""
     offered: list[Button] = []
     for reply in replies:
         if reply.notice:
@@ -87,11 +90,15 @@ def show(engine: Engine, replies: list[Reply], stdout: TextIO, exports: Path) ->
             path = exports / Path(document.filename).name
             write_atomic(path, document.content)
             stdout.write(engine.messages.text("console_saved", path=str(path)) + "\n")
-        for row in reply.buttons:
-            labels = []
+        if reply.asks_text and reply.buttons:
+            offered = []
+            labels = "  ".join(f"[{button.text}]" for row in reply.buttons for button in row)
+            stdout.write(f"  {labels}\n{engine.messages.text('console_typed_hint')}\n")
+        for row in [] if reply.asks_text else reply.buttons:
+            labels_in_row = []
             for button in row:
                 offered.append(button)
-                labels.append(f"[{len(offered)}] {button.text}")
-            stdout.write("  " + "  ".join(labels) + "\n")
+                labels_in_row.append(f"[{len(offered)}] {button.text}")
+            stdout.write("  " + "  ".join(labels_in_row) + "\n")
         stdout.write("\n")
     return offered

@@ -106,11 +106,14 @@ class Turn:
         return self.button(self.say(message_id, **params), act, *args)
 
     def reply(
-        self, text: str, buttons: Sequence[Sequence[Button]] = (), *, edit: bool | None = None
+        self, text: str, buttons: Sequence[Sequence[Button]] = (), *, edit: bool | None = None,
+        asks_text: bool = False,
     ) -> Reply:
-        """A message; by default a button press replaces the message it was on."""
+        """A message; by default a button press replaces the message it was on. ``asks_text``:
+        the screen waits for typed text (see :class:`Reply`)."""
         rows = [list(row) for row in buttons if row]
-        return Reply(text=text, buttons=rows, edit=self.pressed if edit is None else edit)
+        return Reply(text=text, buttons=rows, edit=self.pressed if edit is None else edit,
+                     asks_text=asks_text)
 
     def draft(self, draft_id: str) -> DraftRecord:
         """The draft if this user may see it; otherwise the press is refused, nothing changes."""

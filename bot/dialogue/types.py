@@ -69,6 +69,9 @@ class Reply(BaseModel):
     documents: list[Document] = Field(default_factory=list)
     edit: bool = False
     notice: str = ""  # short answer to a button press (callback answer / toast)
+    # the screen waits for typed text (a figure, a wording): a typed number is that text, and a
+    # transport that numbers its buttons (the terminal) must not read it as a button's number
+    asks_text: bool = False
 
 
 MAX_INLINE_RESULTS = 50

@@ -97,7 +97,7 @@ def prompt(turn: Turn) -> Reply:
         params |= {"current": record.name if pending.kind is InputKind.RENAME else plan.title,
                    "limit": MAX_NAME if pending.kind is InputKind.RENAME else MAX_TITLE}
     cancel = turn.labelled("btn_cancel", Common.CANCEL)
-    return turn.reply(turn.screen("ask_input", **params), [[cancel]])
+    return turn.reply(turn.screen("ask_input", **params), [[cancel]], asks_text=True)
 
 
 def on_input(turn: Turn, text: str) -> list[Reply]:

@@ -176,7 +176,7 @@ def _target(turn: Turn, iv: Interview, key: str) -> Reply:
         limit=spec.max_length or 0, current=iv.targets.get(key, ""),
         index=list(declared).index(key) + 1, count=len(declared), **_progress(turn, iv, TARGETS),
     )
-    return turn.reply(text, [skips, _nav(turn, iv)])
+    return turn.reply(text, [skips, _nav(turn, iv)], asks_text=True)
 
 
 def _style(turn: Turn, iv: Interview) -> Reply:
