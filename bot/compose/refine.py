@@ -8,6 +8,8 @@ in the placeholders that are left is ``compose.todo``.
 
 from __future__ import annotations
 
+import unicodedata
+
 from bot.compose.assemble import Composer, PlanRequest
 from bot.compose.plan import Item, Plan, Section, SectionRole
 from bot.errors import InputError
@@ -16,8 +18,8 @@ from bot.library.models import Clause, ClauseKind
 
 __all__ = [
     "MAX_ITEM_TEXT", "MAX_NAME", "add_clause", "addable", "checked_text", "clause_of",
-    "composer_for", "delete_item", "edit_item", "move_item", "restore_item", "swap_heading",
-    "swap_wording", "wording_count",
+    "clean_text", "composer_for", "delete_item", "edit_item", "move_item", "paragraphs",
+    "restore_item", "split_item", "swap_heading", "swap_wording", "wording_count",
 ]
 
 
@@ -84,14 +86,49 @@ def edit_item(plan: Plan, s: int, i: int, text: str) -> None:
     item.review = []  # the clerk has rewritten it: what a roll-forward asked to review is answered
 
 
-def checked_text(text: str, limit: int, what: str) -> str:
-    """A text the user typed, stripped; ``<what>_empty`` / ``<what>_too_long`` otherwise."""
-    value = text.strip()
+def checked_text(text: str, limit: int, what: str, *, one_line: bool = False) -> str:
+    """A text the user typed, cleaned and stripped; ``<what>_empty`` / ``<what>_too_long``
+    otherwise. Control characters (NUL …) are dropped; a ``one_line`` text (a name, a title)
+    keeps no line break either."""
+    value = clean_text(text, one_line=one_line).strip()
     if not value:
         raise InputError(f"{what}_empty")
     if len(value) > limit:
         raise InputError(f"{what}_too_long", limit=limit, length=len(value))
     return value
+
+
+def clean_text(text: str, *, one_line: bool = False) -> str:
+    """The text without control characters: line breaks and tabs become spaces in a
+    ``one_line`` text and stay in a paragraph; everything else of Unicode category C* but
+    the private-use area goes (NUL, escapes, zero-width and direction marks)."""
+    kept: list[str] = []
+    for char in text:
+        if char in "\n\t":
+            kept.append(" " if one_line else char)
+        elif char == "\r":
+            continue
+        elif unicodedata.category(char)[0] != "C" or unicodedata.category(char) == "Co":
+            kept.append(char)
+    return "".join(kept)
+
+
+def paragraphs(text: str) -> list[str]:
+    """The paragraphs of a typed text: its non-empty lines, stripped."""
+    return [line.strip() for line in clean_text(text).split("\n") if line.strip()]
+
+
+def split_item(plan: Plan, s: int, i: int, parts: list[str]) -> None:
+    """Item ``i`` takes the first part; the others become the user's own items after it, in
+    order, numbered as it is."""
+    if not parts:
+        raise InputError("edit_empty")
+    checked = [checked_text(part, MAX_ITEM_TEXT, "edit") for part in parts]
+    edit_item(plan, s, i, checked[0])
+    numbered = plan.sections[s].items[i].numbered
+    plan.sections[s].items[i + 1 : i + 1] = [
+        Item(text=part, numbered=numbered, edited=True) for part in checked[1:]
+    ]
 
 
 def move_item(plan: Plan, s: int, i: int, delta: int) -> int:

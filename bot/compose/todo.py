@@ -100,7 +100,7 @@ def fill_target(plan: Plan, library: Library, key: str, raw: str) -> FillResult:
 
 def fill_region(plan: Plan, library: Library, text: str) -> FillResult:
     """Name a placeholder region; everything that was rendered for it is rendered again."""
-    name = checked_text(text, MAX_NAME, "region")
+    name = checked_text(text, MAX_NAME, "region", one_line=True)
     old = composer_for(plan, library)
     match = resolve_region(name, plan.region.level)
     if match.status is MatchStatus.EXACT:

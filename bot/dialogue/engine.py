@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 COMMANDS = (*MENU, "back", "skip", "cancel", "help")
 _TOLD = frozenset({"store_corrupt", "store_schema_newer"})  # a store failure the user hears of
 MAX_INPUT = 4000
+# what reaches a question the bot asked about a draft, which has its own limits (an item's text,
+# a name): a text longer than one item is offered to be split into items at its paragraphs
+MAX_PASTE = 20_000
 log = logging.getLogger(__name__)
 
 
@@ -182,9 +185,11 @@ class Engine:
 
 
 def _too_long(turn: Turn, text: str) -> None:
-    """A text longer than ``MAX_INPUT`` is refused (after admins' tasks, which take longer)."""
-    if len(text) > MAX_INPUT:
-        raise InputError("text_too_long", limit=MAX_INPUT, length=len(text))
+    """A text longer than ``MAX_INPUT`` is refused (after admins' tasks, which take longer),
+    or than ``MAX_PASTE`` where the bot asked for a text about a draft (its own limit says)."""
+    limit = MAX_PASTE if turn.session.pending is not None else MAX_INPUT
+    if len(text) > limit:
+        raise InputError("text_too_long", limit=limit, length=len(text))
 
 
 def _typed_button(turn: Turn, text: str) -> list[Reply] | None:

@@ -215,7 +215,7 @@ def on_text(turn: Turn, text: str) -> list[Reply]:
     require_admin(turn)
     st = state(turn)
     if st.step is AdminStep.TITLE:
-        st.title = checked_text(text, MAX_TITLE, "admin_title")
+        st.title = checked_text(text, MAX_TITLE, "admin_title", one_line=True)
         st.step = AdminStep.TEXT
     elif st.step is AdminStep.TEXT:
         st.text = checked_text(text, MAX_TEXT, "admin_text")

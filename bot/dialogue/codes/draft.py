@@ -43,3 +43,4 @@ class InputAct(Code):
 
     KEEP_MINE = "km", True, 1  # draft, revision: apply the user's text over a newer revision
     DISCARD = "dc", True  # draft: drop the user's text
+    SPLIT = "sp", True, 1  # draft, revision: a text too long for one item, one item a paragraph

@@ -10,6 +10,7 @@ from bot.dialogue import usage
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.common import Common
 from bot.dialogue.codes.draft import DraftAct
+from bot.dialogue.draft import _split as split
 from bot.dialogue.draft._common import Handler, Labels, check_position, load_plan, pressed, save
 from bot.dialogue.draft._items import item_view
 from bot.dialogue.draft._list import drafts_list
@@ -111,6 +112,9 @@ def on_input(turn: Turn, text: str) -> list[Reply]:
         return [drafts_list(turn, note=turn.say("draft_gone"))]
     if record.revision != pending.revision:  # conflict.on_input shows what changed
         raise ConflictError("draft_conflict", actual=record.revision)
+    offer = split.offer(turn, record, pending, text)
+    if offer is not None:  # longer than one item: split at its paragraphs?
+        return [offer]
     plan = load_plan(record)
     reply = _apply(turn, record, plan, pending, text)
     turn.session.pending = None
@@ -126,10 +130,10 @@ def _apply(turn: Turn, record: DraftRecord, plan: Plan, pending: Pending, text: 
                      .clause_id)
         return item_view(turn, record, pending.section, pending.item, note=turn.say("edited"))
     if pending.kind is InputKind.RENAME:
-        record = save(turn, record, name=checked_text(text, MAX_NAME, "name"))
+        record = save(turn, record, name=checked_text(text, MAX_NAME, "name", one_line=True))
         return overview(turn, record, note=turn.say("renamed"))
     if pending.kind is InputKind.TITLE:
-        plan.title = checked_text(text, MAX_TITLE, "title")
+        plan.title = checked_text(text, MAX_TITLE, "title", one_line=True)
         record = save(turn, record, plan)
         return overview(turn, record, note=turn.say("title_changed"))
     if pending.kind is InputKind.REGION:

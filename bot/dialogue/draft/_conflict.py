@@ -16,6 +16,7 @@ from bot.compose.targets import normalise_target
 from bot.dialogue.actions import Action
 from bot.dialogue.codes.draft import InputAct
 from bot.dialogue.draft import _asked as asked
+from bot.dialogue.draft import _split as split
 from bot.dialogue.draft._common import Labels, load_plan
 from bot.dialogue.draft._items import item_view
 from bot.dialogue.draft._overview import overview
@@ -25,7 +26,7 @@ from bot.dialogue.types import Reply
 from bot.errors import ConflictError, InputError
 from bot.store.models import DraftRecord
 
-ACTS = frozenset({InputAct.KEEP_MINE, InputAct.DISCARD})
+ACTS = frozenset({InputAct.KEEP_MINE, InputAct.DISCARD, InputAct.SPLIT})
 EDITOR = "editor"  # DraftRecord.meta key: who saved the draft last (``asked.save``)
 
 
@@ -47,7 +48,9 @@ def on_input(turn: Turn, text: str) -> list[Reply]:
 
 
 def on_button(turn: Turn, action: Action) -> list[Reply]:
-    """仍用我的版本 / 放弃 on the conflict screen."""
+    """仍用我的版本 / 放弃 on the conflict screen; 按段落拆成N条 on the offer to split."""
+    if action.act is InputAct.SPLIT:
+        return split.on_press(turn, action)
     pending = turn.session.pending
     if pending is None or not pending.text or pending.draft_id != action.draft:
         raise Rejected("button_invalid")
@@ -73,6 +76,8 @@ def prompt(turn: Turn) -> Reply:
     """What the user is asked now: the conflict screen if a text is kept, else the question."""
     pending = turn.session.pending
     assert pending is not None
+    if pending.parts:
+        return split.screen(turn, turn.draft(pending.draft_id))
     if not pending.text:
         return asked.prompt(turn)
     record = turn.draft(pending.draft_id)
@@ -120,11 +125,11 @@ def _check(turn: Turn, pending: Pending, text: str) -> None:
     if pending.kind is InputKind.EDIT:
         checked_text(text, MAX_ITEM_TEXT, "edit")
     elif pending.kind is InputKind.RENAME:
-        checked_text(text, MAX_NAME, "name")
+        checked_text(text, MAX_NAME, "name", one_line=True)
     elif pending.kind is InputKind.TITLE:
-        checked_text(text, asked.MAX_TITLE, "title")
+        checked_text(text, asked.MAX_TITLE, "title", one_line=True)
     elif pending.kind is InputKind.REGION:
-        checked_text(text, MAX_NAME, "region")
+        checked_text(text, MAX_NAME, "region", one_line=True)
     else:
         spec = turn.library.vars.get(pending.key)
         if spec is None:

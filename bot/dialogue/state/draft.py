@@ -53,7 +53,9 @@ class Pending(Mode):
 
     ``base``: the item's text when the user asked to edit it (to find the item again if the
     draft changed meanwhile). ``text``: the user's text, kept while the bot asks whether to
-    apply it over a newer revision (``bot.dialogue.draft._conflict``).
+    apply it over a newer revision (``bot.dialogue.draft._conflict``). ``parts``: the
+    paragraphs of a text too long for one item, kept while the bot offers to split it
+    (``bot.dialogue.draft._split``).
     """
 
     KEY = "pending"
@@ -67,6 +69,7 @@ class Pending(Mode):
     key: str = ""
     base: str = ""
     text: str = ""
+    parts: list[str] = Field(default_factory=list)
 
 
 class Undo(Part):
