@@ -189,4 +189,14 @@ def effective_at(base: Library, log: RevisionLog, number: int | None = None) -> 
 def load_effective_library(settings: Settings) -> Library:
     """The library every command and the bot use: shipped ``snippets/`` + the admins' revisions."""
     base = load_library(settings.snippets_dir)
-    return effective_at(base, RevisionLog(settings.data_dir)).library
+    url = settings.database_url.get_secret_value()
+    if not url:
+        return effective_at(base, RevisionLog(settings.data_dir)).library
+    from bot.curation._pg import PgRevisionLog
+    from bot.store.postgres import open_database
+
+    db = open_database(url, max_size=1)
+    try:
+        return effective_at(base, PgRevisionLog(settings.data_dir, db)).library
+    finally:
+        db.close()
