@@ -236,3 +236,44 @@ def test_admins_and_usage_are_shared_by_instances(
     assert counts[UsageEvent.EDITED]["preschool.supply"] == 1
     assert [e.action for e in one.audit.entries()] == ["admin_add", "admin_remove"]
     assert not (tmp_path / "a" / "admins.json").exists()  # nothing on files
+
+
+# --- the wiring: two bot instances on one database ----------------------------------------------
+
+
+def test_two_engines_on_one_database_share_drafts_and_library(pg_url: str, tmp_path: Path) -> None:
+    """``build_engine`` with ``PLANBOT_DATABASE_URL``: two instances (separate data directories,
+    one database); a draft made on one is the user's on the other; an admin's change on one is
+    live on the other at its next event."""
+    from pydantic import SecretStr
+
+    from bot.app import build_engine
+    from bot.config import Settings
+    def settings(data_dir: Path) -> Settings:
+        return Settings.model_construct(data_dir=data_dir, snippets_dir=SNIPPETS,
+                                        admin_ids=frozenset({OWNER}),
+                                        database_url=SecretStr(pg_url))
+
+    first, second = build_engine(settings(tmp_path / "a")), build_engine(settings(tmp_path / "b"))
+    assert isinstance(first.deps.store, PgStore) and isinstance(second.deps.store, PgStore)
+    try:
+        check_two_engines(first, second)
+    finally:
+        first.deps.store.db.close()
+        second.deps.store.db.close()
+    assert not (tmp_path / "a" / "users").exists() and not (tmp_path / "b" / "users").exists()
+
+
+def check_two_engines(first: Any, second: Any) -> None:
+    from tests.admin_chat import USER, Admin
+
+    user_a, user_b, owner_b = Admin(first, USER), Admin(second, USER), Admin(second, OWNER)
+    user_a.draft_quickly(topics=("学前教育",))
+    assert "preschool.supply" in [i.clause_id for s in user_a.plan().sections for i in s.items]
+    [draft] = second.deps.store.drafts.list_for(USER)
+    user_b.cmd("drafts")
+    assert draft.name in user_b.text
+    owner_b.cmd("clause_retire", "preschool.supply")
+    owner_b.press("确认")
+    user_a.draft_quickly(region="修文县", topics=("学前教育",))  # the first instance's next event
+    assert "preschool.supply" not in [i.clause_id for s in user_a.plan().sections for i in s.items]
