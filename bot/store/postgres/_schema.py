@@ -69,6 +69,15 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         CREATE INDEX usage_events_at ON usage_events (at);
     """),
+    (3, "Telegram updates claimed by webhook instances", """
+        CREATE TABLE telegram_updates (
+            update_id bigint PRIMARY KEY,
+            state text NOT NULL CHECK (state IN ('claimed', 'done')),
+            claimed_at timestamptz NOT NULL,
+            done_at timestamptz
+        );
+        CREATE INDEX telegram_updates_done ON telegram_updates (done_at);
+    """),
 )
 
 LATEST = MIGRATIONS[-1][0]
