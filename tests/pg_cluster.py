@@ -52,8 +52,9 @@ def install() -> Path:
 class Cluster:
     """``start()`` a server in a new temporary directory; ``stop()`` it and remove the directory."""
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, *, durable: bool = False) -> None:
         self.bin_dir = bin_dir
+        self.durable = durable  # fsync on (benchmarks); tests run without it
         self.root = Path(tempfile.mkdtemp(prefix="planbot-pg-"))
         self.data = self.root / "data"
         self._as_user: list[str] = []
@@ -70,8 +71,9 @@ class Cluster:
     def start(self) -> str:
         self._run(str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", "planbot",
                   "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions")
-        options = (f"-k {self.root} -c listen_addresses='' -c fsync=off "
-                   "-c max_connections=200 -c shared_buffers=32MB")
+        options = (f"-k {self.root} -c listen_addresses='' -c max_connections=200 "
+                   + ("-c shared_buffers=128MB" if self.durable
+                      else "-c fsync=off -c shared_buffers=32MB"))
         self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-l",
                   str(self.root / "server.log"), "-o", options, "-w", "start")
         return self.url
