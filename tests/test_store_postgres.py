@@ -203,7 +203,7 @@ def service(db: Database, data_dir: Path, clock: FakeClock) -> LibraryService:
     )
 
 
-def test_a_library_change_on_one_instance_is_live_on_the_other(
+def test_a_change_previewed_on_one_instance_is_confirmed_on_the_other_and_live_on_both(
     db: Database, other: Database, tmp_path: Path
 ) -> None:
     clock = FakeClock()
@@ -212,9 +212,10 @@ def test_a_library_change_on_one_instance_is_live_on_the_other(
         topic="preschool", kind=ClauseKind.TASK, title="推进托幼一体化试点",
         text="{{ scope }}开展托幼一体化试点。", years=(2022, None), levels=(Level.COUNTY,)))
     assert not preview.problems
-    info = one.apply(OWNER, preview.token)
-    assert info.number == 1 and two.revision == 0
-    assert two.refresh() and two.revision == 1
+    info = two.apply(OWNER, preview.token)  # 确认 reached the other instance
+    assert info.number == 1 and one.revision == 0
+    assert one.refresh() and one.revision == 1 and two.revision == 1
+    assert rows(db, "SELECT count(*) FROM library_pending") == [(0,)]
     assert [r.number for r in two.history(OWNER)] == [1]
     assert rows(db, "SELECT number FROM library_revisions") == [(1,)]
     assert [e.action for e in two.audit.entries()] == [e.action for e in one.audit.entries()]

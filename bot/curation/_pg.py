@@ -2,9 +2,10 @@
 
 Chosen with the store by ``PLANBOT_DATABASE_URL`` (``LibraryService.open``). Each subclass
 replaces only where its records live; what they mean and who may change them stays in the base
-class. Tables (``bot.store.postgres`` migration 2): ``library_revisions`` (one JSONB revision per
-number; the primary key refuses a second revision N), ``documents`` (the admin list, one JSONB
-document), ``audit_log`` and ``usage_events`` (one row each, appended).
+class. Tables (``bot.store.postgres`` migrations 2 and 4): ``library_revisions`` (one JSONB revision
+per number; the primary key refuses a second revision N), ``library_pending`` (previews waiting
+for 确认), ``documents`` (the admin list, one JSONB document), ``audit_log`` and
+``usage_events`` (one row each, appended).
 
 Several instances on one database: ``head()`` is one ``max(number)`` query, so a revision
 applied on one instance is live on the others at their next event (``LibraryService.refresh``).
@@ -25,6 +26,7 @@ import psycopg
 from pydantic import ValidationError
 
 from bot.curation._audit import AuditEntry, AuditLog, Clock, utc_now
+from bot.curation._pending import Pending, PendingChanges
 from bot.curation._revisions import Revision, RevisionLog, _field, _reason
 from bot.curation._roles import AdminRegistry, _AdminFile, _AdminRecord
 from bot.curation._stats import SCHEMA_VERSION as USAGE_SCHEMA_VERSION
@@ -84,6 +86,43 @@ class PgRevisionLog(RevisionLog):
 
     def _label(self, number: int) -> str:
         return f"library_revisions[{number}]"
+
+    def pending_changes(self, clock: Clock) -> PendingChanges:
+        return PgPendingChanges(self.directory, clock, self._db)
+
+
+class PgPendingChanges(PendingChanges):
+    """Previews in ``library_pending``: 确认 may reach another instance than the preview did."""
+
+    def __init__(self, library_dir: Path, clock: Clock, db: Database) -> None:
+        super().__init__(library_dir, clock)
+        self._db = db
+
+    def discard(self, token: str) -> None:
+        with self._db.operation() as conn:
+            conn.execute("DELETE FROM library_pending WHERE token = %s", (token,))
+
+    def _write(self, pending: Pending) -> None:
+        with self._db.operation() as conn:
+            conn.execute(
+                "INSERT INTO library_pending (token, created_at, doc) VALUES (%s, %s, %s::jsonb)",
+                (pending.token, pending.created_at, as_json(pending.model_dump(mode="json"))),
+            )
+
+    def _read(self, token: str) -> Pending | None:
+        with self._db.operation() as conn:
+            row = conn.execute("SELECT doc FROM library_pending WHERE token = %s",
+                               (token,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return Pending.model_validate(row[0])
+        except ValidationError:
+            return None
+
+    def _sweep(self, cutoff: datetime) -> None:
+        with self._db.operation() as conn:
+            conn.execute("DELETE FROM library_pending WHERE created_at < %s", (cutoff,))
 
 
 class PgAdminRegistry(AdminRegistry):

@@ -50,7 +50,7 @@ from bot.curation._changes import (
 )
 from bot.curation._dump import export_library, topic_yaml
 from bot.curation._overlay import EMPTY
-from bot.curation._pending import Pending, PendingChanges
+from bot.curation._pending import Pending
 from bot.curation._preview import check_draft, sample_region
 from bot.curation._revisions import Effective, Revision, RevisionAction, RevisionInfo, RevisionLog
 from bot.curation._roles import Actor, AdminInfo, AdminRegistry, actor_id, actor_label
@@ -104,7 +104,7 @@ class LibraryService:
         self._log = revisions
         self._snippets_dir = snippets_dir
         self._clock = clock
-        self._pending = PendingChanges(revisions.directory, clock)
+        self._pending = revisions.pending_changes(clock)
         self._lock = threading.Lock()
         self._subscribers: list[Callable[[Library], None]] = []
         self._generation = 0

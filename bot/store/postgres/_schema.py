@@ -78,6 +78,13 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         CREATE INDEX telegram_updates_done ON telegram_updates (done_at);
     """),
+    (4, "library previews waiting for confirmation", """
+        CREATE TABLE library_pending (
+            token text PRIMARY KEY,
+            created_at timestamptz NOT NULL,
+            doc jsonb NOT NULL
+        );
+    """),
 )
 
 LATEST = MIGRATIONS[-1][0]
