@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
 import psycopg
@@ -111,7 +111,8 @@ class Database:
                 self._lock(held, user, key)
                 yield
             except BaseException:
-                conn.rollback()
+                with suppress(psycopg.Error):  # a broken connection: the server rolled back
+                    conn.rollback()
                 raise
             else:
                 conn.commit()
