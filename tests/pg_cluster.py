@@ -16,6 +16,7 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -94,6 +95,7 @@ def main(argv: list[str]) -> int:
         return 2
     if os.environ.get(ENV):
         return subprocess.call(command)  # a server is given already
+    signal.signal(signal.SIGTERM, _terminate)  # stop the server on SIGTERM too
     cluster = Cluster(find_bin() or install())
     try:
         url = cluster.start()
@@ -101,6 +103,10 @@ def main(argv: list[str]) -> int:
         return subprocess.call(command, env={**os.environ, ENV: url})
     finally:
         cluster.stop()
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 if __name__ == "__main__":
