@@ -72,6 +72,14 @@ class Cluster:
     def start(self) -> str:
         self._run(str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", "planbot",
                   "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions")
+        return self._start()
+
+    def restart(self) -> None:
+        """Stop the server (every connection cut) and start it again on the same data."""
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+        self._start()
+
+    def _start(self) -> str:
         options = (f"-k {self.root} -c listen_addresses='' -c max_connections=200 "
                    + ("-c shared_buffers=128MB" if self.durable
                       else "-c fsync=off -c shared_buffers=32MB"))

@@ -278,3 +278,26 @@ def check_two_engines(first: Any, second: Any) -> None:
     owner_b.press("确认")
     user_a.draft_quickly(region="修文县", topics=("学前教育",))  # the first instance's next event
     assert "preschool.supply" not in [i.clause_id for s in user_a.plan().sections for i in s.items]
+
+
+def test_the_store_goes_on_after_the_server_restarts(tmp_path: Path) -> None:
+    """Pooled connections cut by a restart are replaced when taken; nothing stored is lost."""
+    from tests.pg_cluster import Cluster, find_bin
+
+    bin_dir = find_bin()
+    if bin_dir is None:
+        pytest.skip("a server of its own needs initdb")
+    cluster = Cluster(bin_dir)
+    try:
+        db = open_database(cluster.start(), max_size=2)
+        store = open_pg_store(db)
+        draft = store.drafts.create(ALICE, "before", PLAN)
+        cluster.restart()
+        store.drafts.put(draft.model_copy(update={"name": "after"}), expected_revision=0)
+        with store.transaction(ALICE):
+            store.sessions.save(ALICE, {"screen": "x"})
+        kept = store.drafts.get(draft.id)
+        assert kept is not None and kept.name == "after" and store.sessions.load(ALICE)
+        db.close()
+    finally:
+        cluster.stop()

@@ -71,9 +71,9 @@ class Database:
             if self._pool is None or self._pid != os.getpid():
                 if self._pool is not None:
                     _ORPHANED.append(self._pool)
-                self._pool = ConnectionPool(
+                self._pool = ConnectionPool(  # checked when taken: a server restart costs nothing
                     self.url, min_size=1, max_size=self._max_size, open=True,
-                    name=f"planbot-{os.getpid()}",
+                    name=f"planbot-{os.getpid()}", check=ConnectionPool.check_connection,
                 )
                 self._pid = os.getpid()
             return self._pool
