@@ -16,6 +16,11 @@ default ``JSONStorage``. Then drafts of random users are written one at a time, 
 - ``floor``: a bare write + fdatasync of the same bytes into an existing file: the disk's share
   of our write, our honest floor on this machine.
 
+- ``postgres``: the same ``put`` on the PostgreSQL store (``PLANBOT_DATABASE_URL``'s store) over
+  the same drafts in its ``drafts`` table, on a server of its own started for the run
+  (``tests/pg_cluster.py``, fsync on, a unix socket), or ``PLANBOT_BENCH_DATABASE_URL``; its
+  ratio to ``ours`` is printed beside it (``--no-postgres`` skips it).
+
 The baseline runs after them, through ``table.update`` (whole file re-read, re-written and
 fsynced). It is slow by design, so it is time-boxed: few writes at large sizes. The load
 average, a CPU-only loop's jitter and the garbage collections during timed writes are printed
@@ -26,6 +31,7 @@ printed, never asserted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import math
@@ -34,14 +40,14 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB, where
 
-from bot.store import TinyStore, open_store
+from bot.store import Store, open_store
 from bot.store.slots import encode_slot, slot_paths
 from bot.store.storage import dumps_shard
 
@@ -159,7 +165,7 @@ def _bare_in_place(directory: Path, data: bytes) -> None:
 Timed = Callable[[], object]
 
 
-def _put(store: TinyStore, draft_id: str, i: int) -> Callable[[], Timed]:
+def _put(store: Store, draft_id: str, i: int) -> Callable[[], Timed]:
     """Untimed ``get`` (the bot reads a draft before editing it), then the ``put`` to time."""
 
     def prepare() -> Timed:
@@ -218,6 +224,49 @@ def bench_single_file(path: Path, users: int, writes: int, rng: random.Random) -
     return samples
 
 
+def load_postgres(url: str, users: int, plan: dict[str, Any]) -> None:
+    """The same drafts as rows of the PostgreSQL store (COPY), after its migrations."""
+    from bot.store.postgres import open_database
+
+    open_database(url, max_size=1).close()  # migrated
+    import psycopg
+
+    stamp = datetime.now(UTC)
+    with psycopg.connect(url) as conn:
+        conn.execute("TRUNCATE drafts")
+        with conn.cursor().copy("COPY drafts (id, owner, updated_at, doc) FROM STDIN") as copy:
+            for user_id in range(1, users + 1):
+                for n in range(DRAFTS_PER_USER):
+                    doc = _doc(user_id, n, plan, stamp.isoformat())
+                    copy.write_row((doc["id"], user_id, stamp,
+                                    json.dumps(doc, ensure_ascii=False)))
+        conn.commit()
+        conn.execute("ANALYZE drafts")
+
+
+def bench_postgres(url: str, users: int, writes: int, plan: dict[str, Any]) -> list[float]:
+    """``put`` on the PostgreSQL store: ms per write, warm-up dropped."""
+    from bot.store.postgres import open_database, open_pg_store
+
+    load_postgres(url, users, plan)
+    db = open_database(url, max_size=2)
+    store = open_pg_store(db)
+    rng = random.Random(users)
+    samples = []
+    try:
+        for i in range(writes + 5):
+            user_id = rng.randint(1, users)
+            draft_id = f"{user_id}-bench{rng.randrange(DRAFTS_PER_USER):03d}"
+            timed = _put(store, draft_id, i)()
+            start = time.perf_counter()
+            timed()
+            if i >= 5:
+                samples.append((time.perf_counter() - start) * 1000)
+    finally:
+        db.close()
+    return samples
+
+
 def baseline_writes(writes: int, budget_s: float, first_ms: float) -> int:
     """How many baseline writes fit the time box, given how long the first one took."""
     return max(1, min(writes, int(budget_s * 1000 / max(first_ms, 1e-3))))
@@ -244,7 +293,7 @@ def run_baseline(root: Path, drafts: int, args: argparse.Namespace, plan: dict[s
 
 
 def run_size(
-    root: Path, drafts: int, args: argparse.Namespace, plan: dict[str, Any]
+    root: Path, drafts: int, args: argparse.Namespace, plan: dict[str, Any], pg_url: str | None
 ) -> tuple[str, float]:
     """One row of the table, and our p99."""
     users = max(1, drafts // DRAFTS_PER_USER)
@@ -257,6 +306,11 @@ def run_size(
         cols = bench_shards(shard_dir, users, args.writes, random.Random(drafts), gcs)
     finally:
         gc.callbacks.remove(gcs)
+    pg = "      -      -       -"
+    if pg_url is not None:
+        pg_samples = bench_postgres(pg_url, users, args.writes, plan)
+        ratio = _percentile(pg_samples, 0.99) / _percentile(cols["ours"], 0.99)
+        pg = f"{_p(pg_samples)} {ratio:6.1f}x"
     base = "       -        -     0      -"
     if not args.no_baseline:
         base = run_baseline(root, drafts, args, plan)
@@ -264,7 +318,7 @@ def run_size(
         f"{drafts:>9,} {users:>7,} | {_p(cols['ours'])} | {_p(cols['replace'])}"
         f" | {_p(cols['floor'])} | {len(cols['ours']):>5}"
         f" {gcs.count:>3} {gcs.longest_ms:5.2f}"
-        f" | {base}"
+        f" | {pg} | {base}"
     )
     return row, _percentile(cols["ours"], 0.99)
 
@@ -292,6 +346,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--plan-chars", type=int, default=1500, help="characters per draft")
     parser.add_argument("--baseline-budget", type=float, default=10.0, help="seconds per size")
     parser.add_argument("--no-baseline", action="store_true", help="skip the one-file TinyDB")
+    parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL store")
     args, _ = parser.parse_known_args(argv)  # `python -m benchmarks store` passes its own args
     plan = make_plan(random.Random(1), args.plan_chars)
     draft_kib = len(json.dumps(plan, ensure_ascii=False).encode()) / 1024
@@ -300,18 +355,40 @@ def main(argv: list[str] | None = None) -> None:
           f" ({draft_kib:.1f} KiB UTF-8); load average {_load()} on {os.cpu_count()} CPUs;"
           f" a CPU-only loop: p50 {cpu50:.2f} ms, p99 {cpu99:.2f} ms")
     print(f"{'':17} | {'ours':^13} | {'replace':^13} | {'floor':^13} |"
-          f" {'':15} | {'one TinyDB JSON file':^29}")
+          f" {'':15} | {'postgres':^21} | {'one TinyDB JSON file':^29}")
     print(f"{'drafts':>9} {'users':>7} |" + "  p50ms  p99ms |" * 3
-          + f" {'n':>5} {'gc':>3} {'gc ms':>5} | {'p50ms':>8} {'p99ms':>8} {'n':>5} {'MiB':>6}")
+          + f" {'n':>5} {'gc':>3} {'gc ms':>5} |  p50ms  p99ms p99/ours"
+          + f" | {'p50ms':>8} {'p99ms':>8} {'n':>5} {'MiB':>6}")
     p99_last = 0.0
-    with tempfile.TemporaryDirectory(prefix="bench_store-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench_store-") as tmp, _postgres(args) as pg_url:
         for drafts in args.sizes:
-            row, p99_last = run_size(Path(tmp), drafts, args, plan)
+            row, p99_last = run_size(Path(tmp), drafts, args, plan, pg_url)
             print(row, flush=True)
     verdict = "ok" if p99_last <= TARGET_P99_MS else "OVER TARGET"
     print(f"target: ours p99 <= {TARGET_P99_MS:.0f} ms at {args.sizes[-1]:,} drafts: {verdict}"
           f" (load average now {_load()})")
     print("gc: garbage collections during our timed writes, and the longest one")
+
+
+@contextlib.contextmanager
+def _postgres(args: argparse.Namespace) -> Iterator[str | None]:
+    """The server of the postgres column: given, started for this run (fsync on), or none."""
+    given = os.environ.get("PLANBOT_BENCH_DATABASE_URL")
+    if args.no_postgres or given:
+        yield None if args.no_postgres else given
+        return
+    from tests.pg_cluster import Cluster, find_bin
+
+    bin_dir = find_bin()
+    if bin_dir is None:
+        print("postgres: no initdb found (install postgresql): column skipped")
+        yield None
+        return
+    cluster = Cluster(bin_dir, durable=True)
+    try:
+        yield cluster.start()
+    finally:
+        cluster.stop()
 
 
 if __name__ == "__main__":

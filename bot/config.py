@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     )
     webhook_listen: str = Field(default="127.0.0.1", validation_alias="PLANBOT_WEBHOOK_LISTEN")
     webhook_port: int = Field(default=8080, ge=1, le=65535, validation_alias="PLANBOT_WEBHOOK_PORT")
+    # PostgreSQL instead of the data directory's files (bot/store/postgres); empty: TinyDB
+    database_url: SecretStr = Field(default=SecretStr(""), validation_alias="PLANBOT_DATABASE_URL")
 
     @field_validator("telegram_webhook_secret")
     @classmethod

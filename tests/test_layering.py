@@ -65,7 +65,8 @@ ALLOWED: dict[str, frozenset[str]] = {
 }
 
 # The modules of bot.store others may import; the rest are the implementations'.
-STORE_PUBLIC = frozenset({"bot.store", "bot.store.base", "bot.store.models", "bot.store.files"})
+STORE_PUBLIC = frozenset({"bot.store", "bot.store.base", "bot.store.models", "bot.store.files",
+                          "bot.store.postgres"})  # the PostgreSQL store and its Database
 
 
 @dataclass(frozen=True)

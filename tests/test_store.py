@@ -1,6 +1,8 @@
-"""The storage layer: one suite over every implementation (memory and TinyDB files).
+"""The storage layer: one suite over every implementation (memory, TinyDB files, PostgreSQL).
 
-File-only behaviour (what the JSON looks like, crashes mid-write, several processes) comes last.
+What only shards have (their JSON, corrupt files moved aside) runs over memory and TinyDB;
+file-only behaviour (what the JSON looks like, crashes mid-write, several processes) comes last;
+PostgreSQL-only behaviour is in tests/test_store_postgres.py.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from hypothesis import strategies as st
 from bot.errors import ConflictError, NotFoundError
 from bot.store import Store, StoreCorrupt, TinyStore, memory_store, open_store
 from bot.store.models import owner_of
+from bot.store.postgres import open_database, open_pg_store
 from bot.store.shards import FileShards, MemoryShards
 from bot.store.slots import current
 
@@ -53,8 +56,22 @@ def make_store(kind: str, directory: Path) -> TinyStore:
     return memory_store(clock=clock) if kind == "memory" else open_store(directory, clock=clock)
 
 
+@pytest.fixture(params=["memory", "tinydb", "postgres"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """Every implementation of ``Store``."""
+    if request.param != "postgres":
+        yield make_store(request.param, tmp_path)
+        return
+    db = open_database(request.getfixturevalue("pg_url"), max_size=12)
+    try:
+        yield open_pg_store(db, clock=TickingClock())
+    finally:
+        db.close()
+
+
 @pytest.fixture(params=["memory", "tinydb"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> TinyStore:
+def shard_store(request: pytest.FixtureRequest, tmp_path: Path) -> TinyStore:
+    """The implementations over TinyDB shards (raw shards can be read and damaged)."""
     return make_store(request.param, tmp_path)
 
 
@@ -219,7 +236,8 @@ def test_collaborators_see_shared_drafts_until_removed(store: TinyStore) -> None
     store.drafts.remove_collaborator(shared.id, BOB)  # idempotent
     assert [r.id for r in store.drafts.list_for(BOB)] == [own.id]
     assert [r.id for r in store.drafts.list_for(ALICE)] == [edited.id]
-    assert "shared" not in raw_shard(store, BOB) or not raw_shard(store, BOB)["shared"]
+    if isinstance(store, TinyStore):  # nor an index entry left behind
+        assert "shared" not in raw_shard(store, BOB) or not raw_shard(store, BOB)["shared"]
 
 
 def test_sharing_with_the_owner_or_a_missing_draft(store: TinyStore) -> None:
@@ -240,10 +258,12 @@ def test_deleting_a_shared_draft_hides_it_from_collaborators(store: TinyStore) -
     store.drafts.add_collaborator(draft.id, CAROL)
     assert store.drafts.delete(draft.id)
     assert store.drafts.list_for(BOB) == [] and store.drafts.list_for(CAROL) == []
-    assert not raw_shard(store, BOB).get("shared")
+    if isinstance(store, TinyStore):
+        assert not raw_shard(store, BOB).get("shared")
 
 
-def test_a_stale_index_entry_grants_nothing(store: TinyStore) -> None:
+def test_a_stale_index_entry_grants_nothing(shard_store: TinyStore) -> None:
+    store = shard_store
     draft = store.drafts.create(ALICE, "a", PLAN)
     store.drafts.add_collaborator(draft.id, BOB)
     data = raw_shard(store, ALICE)
@@ -290,7 +310,8 @@ def test_session_data_must_be_json(store: TinyStore) -> None:
 @pytest.mark.parametrize(
     "garbage", [b"{", b"", b"[1, 2]", b'{"drafts": [1]}', b'{"drafts": {"\xff": {}}}']
 )
-def test_a_corrupt_shard_is_moved_aside_once(store: TinyStore, garbage: bytes) -> None:
+def test_a_corrupt_shard_is_moved_aside_once(shard_store: TinyStore, garbage: bytes) -> None:
+    store = shard_store
     store.drafts.create(ALICE, "a", PLAN)
     tamper(store, ALICE, garbage)
     with pytest.raises(StoreCorrupt) as caught:
@@ -304,7 +325,8 @@ def test_a_corrupt_shard_is_moved_aside_once(store: TinyStore, garbage: bytes) -
     assert store.drafts.create(ALICE, "again", PLAN).revision == 0
 
 
-def test_a_corrupt_shard_raises_from_every_operation(store: TinyStore) -> None:
+def test_a_corrupt_shard_raises_from_every_operation(shard_store: TinyStore) -> None:
+    store = shard_store
     draft = store.drafts.create(ALICE, "a", PLAN)
     operations: list[Callable[[], object]] = [
         lambda: store.drafts.get(draft.id),
@@ -320,7 +342,8 @@ def test_a_corrupt_shard_raises_from_every_operation(store: TinyStore) -> None:
             operation()
 
 
-def test_a_collaborators_list_survives_the_owners_corrupt_shard(store: TinyStore) -> None:
+def test_a_collaborators_list_survives_the_owners_corrupt_shard(shard_store: TinyStore) -> None:
+    store = shard_store
     shared = store.drafts.create(ALICE, "a", PLAN)
     own = store.drafts.create(BOB, "b", PLAN)
     store.drafts.add_collaborator(shared.id, BOB)
@@ -328,7 +351,8 @@ def test_a_collaborators_list_survives_the_owners_corrupt_shard(store: TinyStore
     assert [r.id for r in store.drafts.list_for(BOB)] == [own.id]
 
 
-def test_an_invalid_record_is_reported_and_skipped(store: TinyStore) -> None:
+def test_an_invalid_record_is_reported_and_skipped(shard_store: TinyStore) -> None:
+    store = shard_store
     good = store.drafts.create(ALICE, "good", PLAN)
     bad = store.drafts.create(ALICE, "bad", PLAN)
     data = raw_shard(store, ALICE)
@@ -343,7 +367,8 @@ def test_an_invalid_record_is_reported_and_skipped(store: TinyStore) -> None:
     assert [r.id for r in store.drafts.list_for(ALICE)] == [good.id]
 
 
-def test_a_shard_from_a_newer_planbot_is_left_alone(store: TinyStore) -> None:
+def test_a_shard_from_a_newer_planbot_is_left_alone(shard_store: TinyStore) -> None:
+    store = shard_store
     store.drafts.create(ALICE, "a", PLAN)
     data = raw_shard(store, ALICE)
     data["_meta"]["1"]["schema_version"] = 99
@@ -412,7 +437,8 @@ def test_concurrent_writes_for_different_users_all_land(store: TinyStore) -> Non
     for user_id in users:
         assert len(store.drafts.list_for(user_id)) == 5
         assert store.sessions.load(user_id) == {"n": 4}
-    assert store.shards.write_locks.held_keys() == 0  # the lock table does not grow
+    if isinstance(store, TinyStore):
+        assert store.shards.write_locks.held_keys() == 0  # the lock table does not grow
 
 
 def test_transaction_serialises_one_user_and_is_reentrant(store: TinyStore) -> None:
@@ -439,7 +465,8 @@ def test_transaction_serialises_one_user_and_is_reentrant(store: TinyStore) -> N
     assert entered_second.wait(10)
     first.join()
     second.join()
-    assert store.shards.tx_locks.held_keys() == 0
+    if isinstance(store, TinyStore):
+        assert store.shards.tx_locks.held_keys() == 0
 
 
 def test_different_users_never_wait_for_each_other(store: TinyStore) -> None:

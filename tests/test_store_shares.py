@@ -1,4 +1,4 @@
-"""Share links in the store: one suite over every implementation (memory and files).
+"""Share links in the store: one suite over every implementation (memory, files, PostgreSQL).
 
 File-only behaviour (what is on disk, nothing but hashes, several store objects) comes last.
 """
@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.store import ShareKind, ShareStore, StoreCorrupt, TinyStore, memory_store, open_store
 from bot.store.locks import KeyedLocks
 from bot.store.models import link_id_of
+from bot.store.postgres import open_database, open_pg_store
 from bot.store.shares import (
     DocShareStore,
     FileBlobs,
@@ -48,11 +51,18 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture(params=["memory", "files"])
-def shares(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> DocShareStore:
+@pytest.fixture(params=["memory", "files", "postgres"])
+def shares(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> Iterator[Any]:
     if request.param == "memory":
-        return memory_share_store(clock=clock)
-    return open_share_store(tmp_path, clock=clock)
+        yield memory_share_store(clock=clock)
+    elif request.param == "files":
+        yield open_share_store(tmp_path, clock=clock)
+    else:
+        db = open_database(request.getfixturevalue("pg_url"), max_size=2)
+        try:
+            yield open_pg_store(db, clock=clock).shares
+        finally:
+            db.close()
 
 
 def test_the_protocol_is_satisfied_and_stores_carry_shares(tmp_path: Path) -> None:

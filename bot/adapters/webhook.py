@@ -25,6 +25,12 @@ as a worker process: only where the updates come from differs.
   whose instance dies meanwhile is delivered again by Telegram, not lost. A handler's failure is
   the error handler's business (logged, the user gets the apology) and still answers 200: Telegram
   would only send the same update again.
+- **Several instances on one PostgreSQL** (``PLANBOT_DATABASE_URL``): every update's
+  ``update_id`` is claimed in the database before it is handled
+  (:class:`~bot.store.postgres.UpdateLedger`), so an update Telegram delivers twice, to this
+  instance or another, is handled once: a second delivery of a handled update gets 200 and
+  nothing else, one another instance is handling now gets 503 (Telegram delivers it again
+  later). Without a database there is one instance and no claim.
 - **Health.** ``GET /healthz`` answers 200 ``{"status": "ok"}`` while the application runs,
   503 otherwise (for the proxy or the orchestrator).
 - **Stopping** (SIGTERM or Ctrl-C): the server stops listening, the updates in hand are handled
@@ -43,7 +49,7 @@ import logging
 import signal
 import urllib.parse
 from functools import partial
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import orjson
 from aiohttp import web
@@ -53,6 +59,9 @@ from bot.adapters.protocol import DialogueEngine
 from bot.adapters.retry import with_retry
 from bot.adapters.telegram import ALLOWED_UPDATES, PlanbotApplication, build_application
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.store.postgres import UpdateLedger
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +89,10 @@ def webhook_path(settings: Settings) -> str:
 class WebhookServer:
     """The HTTP side: the webhook path and the health endpoint, feeding ``application``."""
 
-    def __init__(self, application: PlanbotApplication, secret: str, path: str) -> None:
+    def __init__(self, application: PlanbotApplication, secret: str, path: str,
+                 ledger: UpdateLedger | None = None) -> None:
         self.application = application
+        self.ledger = ledger
         self._secret = secret.encode()
         self.app = web.Application()
         self.app.router.add_post(path, self.on_update)
@@ -99,7 +110,27 @@ class WebhookServer:
         except (orjson.JSONDecodeError, AttributeError, TypeError, KeyError, ValueError) as exc:
             logger.warning("webhook: a request that is not an update: %s", type(exc).__name__)
             return web.Response(status=400, text="Bad Request")
-        await self.application.process_update(update)
+        if self.ledger is None:
+            await self.application.process_update(update)
+            return web.Response(status=200)
+        return await self._once(update, self.ledger)
+
+    async def _once(self, update: Update, ledger: UpdateLedger) -> web.Response:
+        """Handle the update unless it was handled or is being handled (see the module)."""
+        from bot.store.postgres import Claim
+
+        claim = await asyncio.to_thread(ledger.claim, update.update_id)
+        if claim is Claim.DONE:
+            logger.info("webhook: update %d was handled already", update.update_id)
+            return web.Response(status=200)
+        if claim is Claim.BUSY:
+            return web.Response(status=503, text="Busy", headers={"Retry-After": "5"})
+        try:
+            await self.application.process_update(update)
+        except BaseException:
+            await asyncio.to_thread(ledger.release, update.update_id)
+            raise
+        await asyncio.to_thread(ledger.done, update.update_id)
         return web.Response(status=200)
 
     async def on_health(self, request: web.Request) -> web.Response:
@@ -115,11 +146,14 @@ async def serve_webhook(
     stop: asyncio.Event,
     *,
     ready: asyncio.Event | None = None,
+    ledger: UpdateLedger | None = None,
 ) -> None:
     """Serve the bot's updates over HTTP until ``stop`` is set (``ready``: set once the server
-    listens and the webhook is registered); then stop as the module docstring says."""
+    listens and the webhook is registered); then stop as the module docstring says. ``ledger``:
+    where updates are claimed (default: the database of ``settings.database_url``, if any)."""
     application = build_application(settings, engine, polling=False)
-    server = WebhookServer(application, webhook_secret(settings), webhook_path(settings))
+    ledger = ledger if ledger is not None else _ledger(settings)
+    server = WebhookServer(application, webhook_secret(settings), webhook_path(settings), ledger)
     runner = web.AppRunner(server.app, handle_signals=False, access_log=None,
                            shutdown_timeout=STOP_TIMEOUT)
     async with application:  # getMe … and, on leaving, the HTTP clients closed
@@ -138,6 +172,17 @@ async def serve_webhook(
         finally:
             await runner.cleanup()  # stops listening; the requests in hand are answered first
             await application.stop()
+
+
+def _ledger(settings: Settings) -> UpdateLedger | None:
+    url = settings.database_url.get_secret_value()
+    if not url:
+        return None
+    from bot.store.postgres import UpdateLedger, open_database
+
+    ledger = UpdateLedger(open_database(url, max_size=4))
+    ledger.prune()
+    return ledger
 
 
 async def _register(application: PlanbotApplication, settings: Settings) -> None:

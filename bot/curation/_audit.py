@@ -58,9 +58,12 @@ class AuditLog:
     ) -> AuditEntry:
         entry = AuditEntry(at=self._clock(), actor=actor, actor_id=actor_id, action=action,
                            target=target, before=before, after=after)
+        self._append(entry)
+        return entry
+
+    def _append(self, entry: AuditEntry) -> None:
         line = json.dumps(entry.model_dump(mode="json"), ensure_ascii=False) + "\n"
         append_atomic(self.directory / f"audit-{entry.at:%Y-%m}.jsonl", line.encode("utf-8"))
-        return entry
 
     def entries(self) -> list[AuditEntry]:
         """Every entry, oldest first (for tests and for an admin reading the log)."""

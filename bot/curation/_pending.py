@@ -52,7 +52,7 @@ class PendingChanges:
 
     def save(self, actor: Actor, draft: Draft, summary: ChangeSummary, base_revision: int) -> str:
         """Store the change; the token that confirms it."""
-        remove_older(self.directory, "*.json", self._clock() - PENDING_TTL)
+        self._sweep(self._clock() - PENDING_TTL)
         token = secrets.token_urlsafe(16)
         pending = Pending(
             token=token, author=actor_label(actor), author_id=actor_id(actor),
@@ -60,17 +60,16 @@ class PendingChanges:
             note=draft.note, rollback_to=draft.rollback_to, summary=summary,
             changes=draft.changes,
         )
-        write_atomic(self._path(token), pending.model_dump_json().encode("utf-8"))
+        self._write(pending)
         return token
 
     def take(self, actor: Actor, token: str) -> Pending:
         """The change ``actor`` previewed; ``NotFoundError("change_expired")`` otherwise."""
         if not _TOKEN_RE.match(token):
             raise NotFoundError("change_expired")
-        try:
-            pending = Pending.model_validate_json(self._path(token).read_text(encoding="utf-8"))
-        except (OSError, ValidationError) as exc:
-            raise NotFoundError("change_expired") from exc
+        pending = self._read(token)
+        if pending is None:
+            raise NotFoundError("change_expired")
         expired = self._clock() - pending.created_at > PENDING_TTL
         if pending.author != actor_label(actor) or expired:
             raise NotFoundError("change_expired")
@@ -78,6 +77,20 @@ class PendingChanges:
 
     def discard(self, token: str) -> None:
         remove(self._path(token))
+
+    # -- where they are kept (``bot.curation._pg`` keeps them in the database) ---------------
+
+    def _write(self, pending: Pending) -> None:
+        write_atomic(self._path(pending.token), pending.model_dump_json().encode("utf-8"))
+
+    def _read(self, token: str) -> Pending | None:
+        try:
+            return Pending.model_validate_json(self._path(token).read_text(encoding="utf-8"))
+        except (OSError, ValidationError):
+            return None
+
+    def _sweep(self, cutoff: datetime) -> None:
+        remove_older(self.directory, "*.json", cutoff)
 
     def _path(self, token: str) -> Path:
         return self.directory / f"{token}.json"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -34,6 +34,10 @@ from bot.curation._overlay import EMPTY, Change, ChangeSummary, Overlay
 from bot.library.library import Library
 from bot.library.loader import LibraryError, Problem, load_library
 from bot.store.files import exclusive_lock, write_atomic
+
+if TYPE_CHECKING:
+    from bot.curation._audit import Clock
+    from bot.curation._pending import PendingChanges
 
 SCHEMA_VERSION = 1
 LIBRARY_DIR = "library"  # under the data directory
@@ -106,6 +110,12 @@ class RevisionLog:
         with self._cache_lock:
             self._cache[number] = revision
         return revision
+
+    def pending_changes(self, clock: Clock) -> PendingChanges:
+        """Where previews wait for 确认, beside the revisions."""
+        from bot.curation._pending import PendingChanges
+
+        return PendingChanges(self.directory, clock)
 
     def overlay_at(self, number: int | None = None) -> Overlay:
         """The overlay after revisions 1..number (default: all)."""
@@ -189,4 +199,14 @@ def effective_at(base: Library, log: RevisionLog, number: int | None = None) -> 
 def load_effective_library(settings: Settings) -> Library:
     """The library every command and the bot use: shipped ``snippets/`` + the admins' revisions."""
     base = load_library(settings.snippets_dir)
-    return effective_at(base, RevisionLog(settings.data_dir)).library
+    url = settings.database_url.get_secret_value()
+    if not url:
+        return effective_at(base, RevisionLog(settings.data_dir)).library
+    from bot.curation._pg import PgRevisionLog
+    from bot.store.postgres import open_database
+
+    db = open_database(url, max_size=1)
+    try:
+        return effective_at(base, PgRevisionLog(settings.data_dir, db)).library
+    finally:
+        db.close()

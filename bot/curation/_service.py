@@ -32,7 +32,7 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.compose.context import Region
 from bot.config import Settings
@@ -50,7 +50,7 @@ from bot.curation._changes import (
 )
 from bot.curation._dump import export_library, topic_yaml
 from bot.curation._overlay import EMPTY
-from bot.curation._pending import Pending, PendingChanges
+from bot.curation._pending import Pending
 from bot.curation._preview import check_draft, sample_region
 from bot.curation._revisions import Effective, Revision, RevisionAction, RevisionInfo, RevisionLog
 from bot.curation._roles import Actor, AdminInfo, AdminRegistry, actor_id, actor_label
@@ -62,6 +62,9 @@ from bot.library.loader import LibraryError, load_library
 from bot.library.models import Clause
 from bot.search.misses import Miss
 from bot.search.preview import Preview, preview
+
+if TYPE_CHECKING:
+    from bot.store.postgres import Database
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +104,7 @@ class LibraryService:
         self._log = revisions
         self._snippets_dir = snippets_dir
         self._clock = clock
-        self._pending = PendingChanges(revisions.directory, clock)
+        self._pending = revisions.pending_changes(clock)
         self._lock = threading.Lock()
         self._subscribers: list[Callable[[Library], None]] = []
         self._generation = 0
@@ -110,9 +113,17 @@ class LibraryService:
             self._catch_up()  # a broken revision log stops the start (LibraryError)
 
     @classmethod
-    def open(cls, settings: Settings, *, clock: Clock = utc_now) -> LibraryService:
-        """Load the shipped library and the revisions under ``settings.data_dir``."""
+    def open(cls, settings: Settings, *, clock: Clock = utc_now,
+             database: Database | None = None) -> LibraryService:
+        """Load the shipped library and the revisions under ``settings.data_dir``, or in the
+        database (``database``, else ``settings.database_url`` when set)."""
         base = load_library(settings.snippets_dir)
+        if database is None and settings.database_url.get_secret_value():
+            from bot.store.postgres import open_database
+
+            database = open_database(settings.database_url.get_secret_value())
+        if database is not None:
+            return cls._on_database(base, settings, database, clock)
         audit = AuditLog(settings.data_dir, clock)
         return cls(
             base,
@@ -120,6 +131,23 @@ class LibraryService:
             AdminRegistry(settings.data_dir, settings.admin_ids, audit, clock),
             audit,
             UsageStats(settings.data_dir, clock),
+            snippets_dir=settings.snippets_dir,
+            sample_region=sample_region(settings.snippets_dir),
+            clock=clock,
+        )
+
+    @classmethod
+    def _on_database(cls, base: Library, settings: Settings, db: Database, clock: Clock
+                     ) -> LibraryService:
+        from bot.curation._pg import PgAdminRegistry, PgAuditLog, PgRevisionLog, PgUsageStats
+
+        audit = PgAuditLog(settings.data_dir, db, clock)
+        return cls(
+            base,
+            PgRevisionLog(settings.data_dir, db),
+            PgAdminRegistry(settings.data_dir, settings.admin_ids, audit, db, clock),
+            audit,
+            PgUsageStats(settings.data_dir, db, clock),
             snippets_dir=settings.snippets_dir,
             sample_region=sample_region(settings.snippets_dir),
             clock=clock,
