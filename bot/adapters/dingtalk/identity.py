@@ -1,8 +1,10 @@
 """DingTalk ids → our integer user and chat ids, in a namespace of their own.
 
-Telegram user ids are positive and the terminal is user 0, so a DingTalk user or group gets a
-*negative* number: ``-1, -2, …`` in the order they first write. No hash: two DingTalk ids never
-share a number, and a Telegram user never shares one with a DingTalk user. The table
+Telegram user ids are positive, its group ids negative and at most 52 bits (below 2**52 in
+magnitude), the terminal is user 0; a DingTalk user or group gets a number *below* all of them:
+``-(OFFSET + 1), -(OFFSET + 2), …`` in the order they first write. No hash: two DingTalk ids
+never share a number, and a Telegram user or chat never shares one with a DingTalk one, so
+their drafts and sessions never meet. The table
 (``<data dir>/dingtalk/ids.json``) is written atomically through ``bot.store.files`` and grows only.
 
 Keys are ``user:<staffId>`` and ``group:<openConversationId>``.
@@ -15,6 +17,8 @@ import threading
 from pathlib import Path
 
 from bot.store.files import write_atomic
+
+OFFSET = 10**16  # above every Telegram id (52 bits)
 
 
 class Identities:
@@ -36,6 +40,11 @@ class Identities:
     def group(self, conversation_id: str) -> int:
         return self._number(f"group:{conversation_id}")
 
+    @staticmethod
+    def is_ours(number: int) -> bool:
+        """Whether ``number`` is in the DingTalk namespace."""
+        return number < -OFFSET
+
     def key(self, number: int) -> tuple[str, str] | None:
         """``("user", staffId)`` or ``("group", conversationId)`` for a number we gave out."""
         with self._lock:
@@ -49,7 +58,7 @@ class Identities:
         with self._lock:
             number = self._ids.get(key)
             if number is None:
-                number = -(len(self._ids) + 1)
+                number = -(OFFSET + len(self._ids) + 1)
                 self._ids[key] = number
                 self._keys[number] = key
                 data = json.dumps(self._ids, ensure_ascii=False, indent=0).encode()
