@@ -11,7 +11,7 @@
     planbot check FILE [--year Y] [--region R] [--json]   problems: exit 1; unreadable: exit 2
     planbot roll FILE --year Y [--region R] [--format md|txt|json|docx] [-o OUT] [--json]
     planbot search "QUERY" [--topic T] [--year Y] [--limit N] [--json] | --batch FILE | --misses
-    planbot run                                  DingTalk and/or Telegram if configured, else the console
+    planbot run                                  DingTalk, Telegram or both if set, else console
     planbot console | telegram | dingtalk        one adapter explicitly
     planbot webhook                              Telegram over a webhook (TELEGRAM_WEBHOOK_URL)
 
