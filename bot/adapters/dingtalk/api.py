@@ -116,7 +116,7 @@ class DingTalkApi:
         """The ``media_id`` of an uploaded file."""
 
         async def call() -> Json:
-            form = aiohttp.FormData()
+            form = aiohttp.FormData(quote_fields=False)  # the name in UTF-8, as browsers send it
             form.add_field("media", content, filename=filename,
                            content_type="application/octet-stream")
             url = f"{self.oapi_base}/media/upload"
