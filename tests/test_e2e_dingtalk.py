@@ -55,3 +55,21 @@ def test_a_new_user_drafts_a_plan_by_buttons_and_exports_it(tmp_path: Path) -> N
     assert number < -OFFSET
     assert [d.name for d in engine.deps.store.drafts.list_for(number)] == [
         "朝阳市教育局2026年工作要点"]
+
+
+def test_a_plan_by_typing_alone(tmp_path: Path) -> None:
+    """No taps: the words of the buttons, typed, as a user of the desktop client may."""
+    engine = make_engine(open_store(tmp_path), data_dir=tmp_path)
+    with running_robot(engine, tmp_path) as robot:
+        user = robot.user("staff02")
+        user.say("/new")
+        user.say("朝阳")
+        assert "哪一年" in text(user.say("辽宁省 朝阳市"))
+        user.say("2026年（明年）")
+        user.say("工作要点")
+        for topic in ("学前教育", "完成"):
+            user.say(topic)
+        user.say("全部跳过")
+        assert "请核对" in text(user.say("分级"))
+        assert "草稿已生成并保存" in text(user.say("生成草稿"))
+        assert "朝阳市教育局2026年工作要点" in text(user.say("/drafts"))
