@@ -7,6 +7,7 @@ nothing was logged at ERROR.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from bot.adapters.dingtalk.identity import OFFSET, Identities
@@ -73,3 +74,90 @@ def test_a_plan_by_typing_alone(tmp_path: Path) -> None:
         assert "请核对" in text(user.say("分级"))
         assert "草稿已生成并保存" in text(user.say("生成草稿"))
         assert "朝阳市教育局2026年工作要点" in text(user.say("/drafts"))
+
+
+def test_a_group_answers_mentions_only_and_keeps_identities_apart(tmp_path: Path) -> None:
+    engine = make_engine(open_store(tmp_path), data_dir=tmp_path)
+    with running_robot(engine, tmp_path) as robot:
+        member = robot.group("cidGROUP1", "staff03", "李科长")
+        assert member.say("/help", at=False) == []  # not for the robot: no answer
+        replies = member.say("/help")
+        assert replies and all(m.to == ("group", "cidGROUP1") for m in replies)
+        alone = robot.user("staff03", "李科长")
+        assert "哪个地区" in text(alone.say("/new"))
+    ids = Identities.open(tmp_path)
+    user, group = ids.user("staff03"), ids.group("cidGROUP1")
+    assert user != group and user < -OFFSET and group < -OFFSET
+    assert ids.key(user) == ("user", "staff03") and ids.key(42) is None
+
+
+def test_the_stream_drops_mid_dialogue_and_nothing_is_lost_or_doubled(tmp_path: Path) -> None:
+    engine = make_engine(open_store(tmp_path), data_dir=tmp_path)
+    with running_robot(engine, tmp_path) as robot:
+        user = robot.user("staff04")
+        user.say("/new")
+        # the connection breaks after a message came in, before its acknowledgement went back
+        frame = user.frame(user.message("text", {"text": {"content": "朝阳"}}))
+        user.deliver(frame, drop_after=True)
+        robot.wait_for_connections(2)
+        user.wait_for("4个同名地区")
+        # DingTalk delivers it again on the new connection: acknowledged, not answered again
+        again = user.frame(json.loads(frame["data"]))
+        assert user.deliver(frame) == [] and user.deliver(again) == []
+        # a ping is answered with its own data; a disconnect frame makes the robot reconnect
+        ping = robot.push_system("ping", '{"opaque":"7f"}')
+        assert robot.wait_for_ack(ping)[0]["data"] == '{"opaque":"7f"}'
+        robot.drop()
+        robot.wait_for_connections(3)
+        assert "哪一年" in text(user.press("辽宁省 朝阳市"))
+        assert "起草哪种文件" in text(user.press("2026年（明年）"))
+    candidates = [m for m in robot.server.sent if "4个同名地区" in m.text]
+    assert len(candidates) == 1
+    assert robot.server.tokens_issued == 1  # the access token is cached across connections
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes()
+            for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def test_forged_and_replayed_frames_change_nothing(tmp_path: Path) -> None:
+    engine = make_engine(open_store(tmp_path), data_dir=tmp_path)
+    with running_robot(engine, tmp_path) as robot:
+        user = robot.user("staff05")
+        user.say("/new")
+        first = user.frame(user.message("text", {"text": {"content": "朝阳"}}))
+        assert "4个同名地区" in text(user.deliver(first))
+        before, sent = snapshot(tmp_path), len(robot.server.sent)
+        forged = [
+            first,  # the same frame again
+            user.frame(json.loads(first["data"])),  # the same message in a new frame
+            user.frame(user.message("text", {"text": {"content": "/cancel"}},
+                                    robot_code="another-robot")),
+            user.frame({**user.message("text", {"text": {"content": "/cancel"}}),
+                        "senderStaffId": ""}),
+            {**user.frame(user.message("text", {"text": {"content": "/cancel"}})),
+             "type": "EVENT"},
+            {**user.frame({}), "data": "not json"},
+        ]
+        for frame in forged:
+            assert user.deliver(frame) == []
+        assert robot.wait_for_ack(first["headers"]["messageId"], 2)
+        assert snapshot(tmp_path) == before and len(robot.server.sent) == sent
+        assert "哪一年" in text(user.press("辽宁省 朝阳市"))  # the dialogue goes on
+
+
+def test_sends_are_retried_only_when_they_surely_did_not_arrive(tmp_path: Path) -> None:
+    engine = make_engine(open_store(tmp_path), data_dir=tmp_path)
+    with running_robot(engine, tmp_path) as robot:
+        user = robot.user("staff06")
+        robot.server.fail["/v1.0/oauth2/accessToken"] = [503]
+        robot.server.fail["/v1.0/robot/oToMessages/batchSend"] = [429, 502]
+        assert "哪个地区" in text(user.say("/new"))  # waited, tried again, delivered once
+        assert robot.server.calls.count("/v1.0/oauth2/accessToken") == 2
+        # a 500 after sending: maybe delivered, so not sent again (and no apology either)
+        robot.server.fail["/v1.0/robot/oToMessages/batchSend"] = [500]
+        calls = robot.server.calls.count("/v1.0/robot/oToMessages/batchSend")
+        assert user.say("朝阳") == []
+        assert robot.server.calls.count("/v1.0/robot/oToMessages/batchSend") == calls + 1
+        assert "哪一年" in text(user.say("辽宁省 朝阳市"))

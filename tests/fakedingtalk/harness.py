@@ -139,6 +139,14 @@ class DingUser:
         self.received.extend(got)
         return got
 
+    def wait_for(self, words: str) -> None:
+        """Wait until a message with ``words`` reached this chat (one answered after a drop)."""
+        server = self.robot.server
+        with server.changed:
+            assert server.changed.wait_for(
+                lambda: any(words in m.text for m in server.sent if m.to == self.address), WAIT)
+            self.received = [m for m in server.sent if m.to == self.address]
+
     def say(self, text: str, **options: Any) -> list[Sent]:
         return self.deliver(self.frame(self.message("text", {"text": {"content": text}},
                                                     **options)))
