@@ -8,13 +8,27 @@ nothing was logged at ERROR.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from bot.adapters.dingtalk.identity import OFFSET, Identities
+from bot.adapters.dingtalk.runner import owners
+from bot.config import Settings
+from bot.curation import (
+    AdminRegistry,
+    AuditLog,
+    LibraryService,
+    RevisionLog,
+    UsageStats,
+    sample_region,
+)
 from bot.store import open_store
-from tests.chat import make_engine
-from tests.fakedingtalk.harness import DingUser, running_robot
+from tests.admin_chat import admin_engine
+from tests.admin_support import FakeClock
+from tests.chat import TEST_LIBRARY, make_engine, small_library
+from tests.fakedingtalk.harness import DingUser, robot_settings, running_robot
 from tests.fakedingtalk.server import Sent
+from tests.share_support import seed_draft, share_engine
 
 text = DingUser.text
 
@@ -161,3 +175,46 @@ def test_sends_are_retried_only_when_they_surely_did_not_arrive(tmp_path: Path) 
         assert user.say("朝阳") == []
         assert robot.server.calls.count("/v1.0/robot/oToMessages/batchSend") == calls + 1
         assert "哪一年" in text(user.say("辽宁省 朝阳市"))
+
+
+def owner_service(data_dir: Path, settings: Settings) -> LibraryService:
+    """The tests' library service, its owners those of ``settings`` (as ``bot.app`` does)."""
+    clock = FakeClock()
+    audit = AuditLog(data_dir, clock)
+    return LibraryService(
+        small_library(), RevisionLog(data_dir),
+        AdminRegistry(data_dir, settings.admin_ids, audit, clock), audit,
+        UsageStats(data_dir, clock), snippets_dir=TEST_LIBRARY,
+        sample_region=sample_region(TEST_LIBRARY), clock=clock)
+
+
+def test_an_owner_from_dingtalk_admin_ids_uploads_a_clause_file(tmp_path: Path) -> None:
+    settings = owners(robot_settings(tmp_path, dingtalk_admin_ids=frozenset({"boss01"})))
+    service = owner_service(tmp_path, settings)
+    engine = admin_engine(tmp_path, store=open_store(tmp_path), service=service)
+    topic = (TEST_LIBRARY / "preschool.yaml").read_text(encoding="utf-8")
+    changed = topic.replace("防止和纠正“小学化”倾向。", "坚决防止和纠正“小学化”倾向。")
+    with running_robot(engine, tmp_path) as robot:
+        owner, stranger = robot.user("boss01", "张局长"), robot.user("staff07", "王老师")
+        assert text(stranger.say("/admin")).startswith("无权限")
+        assert "文件太大" in text(owner.upload("big.yaml", b"#" * (1024 * 1024 + 1)))
+        preview = text(owner.upload("preschool.yaml", changed.encode()))
+        assert "【预览】上传条款文件" in preview and "修改 1 条：preschool.quality" in preview
+        assert service.revision == 0
+        assert "已生效：条款库第 1 版" in text(owner.press("确认"))
+    clause = service.library.clause("preschool.quality")
+    assert clause is not None and "坚决防止" in clause.text
+
+
+def test_a_colleague_opens_a_shared_draft_with_open_token(tmp_path: Path) -> None:
+    engine = share_engine(open_store(tmp_path), data_dir=tmp_path)
+    seed_draft(engine, Identities.open(tmp_path).user("owner08"))
+    with running_robot(engine, tmp_path) as robot:
+        owner, colleague = robot.user("owner08", "张科长"), robot.user("staff09", "李老师")
+        owner.say("/drafts")
+        owner.press("清远市教育局2026年工作要点")
+        owner.press("分享")
+        found = re.search(r"/open (\S+)", text(owner.press("共同编辑")))
+        assert found is not None and "t.me" not in text(owner.received[-1:])
+        opened = text(colleague.say(f"/open {found.group(1)}"))
+        assert "《清远市教育局2026年工作要点》〔共享〕" in opened

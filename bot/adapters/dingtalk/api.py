@@ -140,8 +140,12 @@ class DingTalkApi:
         async def fetch() -> bytes:
             async with self.session.get(url, timeout=TIMEOUT) as resp:
                 _raise_for(resp, "download", "")
-                data = await resp.content.read(limit + 1)
-                return data
+                data = bytearray()  # at most limit + 1 bytes: enough to tell it is too large
+                async for chunk in resp.content.iter_chunked(64 * 1024):
+                    data += chunk
+                    if len(data) > limit:
+                        break
+                return bytes(data[: limit + 1])
 
         return await self._retry("download", fetch)
 
