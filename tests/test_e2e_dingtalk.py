@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.adapters.dingtalk.identity import OFFSET, Identities
 from bot.adapters.dingtalk.runner import owners
+from bot.compose.plan import Plan
 from bot.config import Settings
 from bot.curation import (
     AdminRegistry,
@@ -22,6 +23,7 @@ from bot.curation import (
     UsageStats,
     sample_region,
 )
+from bot.export.text import plan_to_text
 from bot.store import open_store
 from tests.admin_chat import admin_engine
 from tests.admin_support import FakeClock
@@ -218,3 +220,15 @@ def test_a_colleague_opens_a_shared_draft_with_open_token(tmp_path: Path) -> Non
         assert found is not None and "t.me" not in text(owner.received[-1:])
         opened = text(colleague.say(f"/open {found.group(1)}"))
         assert "《清远市教育局2026年工作要点》〔共享〕" in opened
+
+
+def test_a_plan_sent_for_checking_is_fetched_by_its_download_code(tmp_path: Path) -> None:
+    engine = make_engine(open_store(tmp_path), data_dir=tmp_path)
+    record = seed_draft(engine, -1)
+    with running_robot(engine, tmp_path) as robot:
+        user = robot.user("staff10")
+        user.upload("2026年工作要点.txt", plan_to_text(Plan.model_validate(record.plan)).encode())
+        assert "检查" in user.buttons()
+        report = text(user.press("检查"))
+        assert "《清远市教育局2026年工作要点》按2026年、清远市的计划检查：未发现问题" in report
+    assert robot.server.calls.count("/v1.0/robot/messageFiles/download") == 1
