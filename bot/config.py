@@ -37,6 +37,20 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(), validation_alias="ADMIN_IDS"
     )
+    # DingTalk (钉钉) Stream mode: the app's AppKey/AppSecret; the robot code defaults to the AppKey
+    dingtalk_client_id: str = Field(default="", validation_alias="DINGTALK_CLIENT_ID")
+    dingtalk_client_secret: str = Field(default="", validation_alias="DINGTALK_CLIENT_SECRET")
+    dingtalk_robot_code: str = Field(default="", validation_alias="DINGTALK_ROBOT_CODE")
+    dingtalk_api_base_url: str = Field(
+        default="https://api.dingtalk.com", validation_alias="DINGTALK_API_BASE_URL"
+    )
+    dingtalk_oapi_base_url: str = Field(
+        default="https://oapi.dingtalk.com", validation_alias="DINGTALK_OAPI_BASE_URL"
+    )
+    # staffIds of the owners on DingTalk (as ADMIN_IDS on Telegram), comma-separated
+    dingtalk_admin_ids: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset(), validation_alias="DINGTALK_ADMIN_IDS"
+    )
     data_dir: Path = Field(default_factory=default_data_dir, validation_alias="PLANBOT_DATA_DIR")
     # shipped inside the package (bot/shipped.py); set these to use another copy
     snippets_dir: Path = Field(
@@ -76,3 +90,15 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
+
+    @field_validator("dingtalk_admin_ids", mode="before")
+    @classmethod
+    def _split_staff_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.replace(";", ",").split(",")
+                             if part.strip())
+        return value
+
+    @property
+    def dingtalk_enabled(self) -> bool:
+        return bool(self.dingtalk_client_id and self.dingtalk_client_secret)

@@ -11,6 +11,7 @@ never refused.
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -388,3 +389,49 @@ def test_only_adapters_import_telegram() -> None:
 def test_the_dialogue_does_not_know_its_adapters() -> None:
     for path in (BOT / "dialogue").rglob("*.py"):
         assert not any(m.startswith("bot.adapters") for m in imported_modules(path)), path
+
+
+# The DingTalk adapter, module by module: what each may import from bot/ (everything else it
+# imports is the standard library or aiohttp). The stream knows no engine, the API client no
+# dialogue, the renderer no network; only the runner puts them together.
+DINGTALK_PACKAGE = "bot.adapters.dingtalk"
+DINGTALK_ALLOWED: dict[str, frozenset[str]] = {
+    "bot.adapters.dingtalk": frozenset(),
+    "bot.adapters.dingtalk.runner": frozenset({
+        "bot.adapters.dingtalk.adapter", "bot.adapters.dingtalk.api",
+        "bot.adapters.dingtalk.identity", "bot.adapters.dingtalk.stream",
+        "bot.adapters.protocol", "bot.config", "bot.messages",
+    }),
+    "bot.adapters.dingtalk.adapter": frozenset({
+        "bot.adapters.dingtalk", "bot.adapters.dingtalk.render", "bot.adapters.dingtalk.api",
+        "bot.adapters.dingtalk.identity", "bot.adapters.protocol", "bot.dialogue.types",
+        "bot.errors", "bot.messages",
+    }),
+    "bot.adapters.dingtalk.stream": frozenset({"bot.adapters.dingtalk.api"}),
+    "bot.adapters.dingtalk.api": frozenset({"bot.adapters.retry_policy"}),
+    "bot.adapters.dingtalk.render": frozenset({"bot.adapters.split", "bot.dialogue.types"}),
+    "bot.adapters.dingtalk.identity": frozenset({"bot.store.files"}),
+}
+DINGTALK_THIRD_PARTY = frozenset({"aiohttp"})
+
+
+def test_the_dingtalk_modules_import_only_what_their_row_allows() -> None:
+    directory = BOT / "adapters" / "dingtalk"
+    found = {module_name(path, BOT): path for path in directory.glob("*.py")}
+    assert set(found) == set(DINGTALK_ALLOWED)
+    for name, path in found.items():
+        imported = imported_modules(path)
+        ours = {m for m in imported if m == "bot" or m.startswith("bot.")}
+        assert ours <= DINGTALK_ALLOWED[name], (name, sorted(ours - DINGTALK_ALLOWED[name]))
+        foreign = {m.split(".")[0] for m in imported - ours} - set(sys.stdlib_module_names)
+        assert foreign <= DINGTALK_THIRD_PARTY, (name, sorted(foreign))
+
+
+def test_only_the_cli_starts_the_dingtalk_adapter() -> None:
+    for path in BOT.rglob("*.py"):
+        parts = path.relative_to(BOT).parts
+        if parts[0] in ("cli", "adapters"):
+            continue
+        assert not any(m.startswith(DINGTALK_PACKAGE) for m in imported_modules(path)), path
+    for path in (BOT / "adapters").glob("*.py"):  # Telegram's modules know nothing of DingTalk
+        assert not any(m.startswith(DINGTALK_PACKAGE) for m in imported_modules(path)), path

@@ -84,3 +84,12 @@ TELEGRAM: Final = RetryPolicy(
         "answerCallbackQuery", "answerInlineQuery", "sendChatAction",
     }),
 )
+
+DINGTALK: Final = RetryPolicy(
+    safe=frozenset({
+        # reads and set-up: the same result however often
+        "accessToken", "connections/open", "messageFiles/download", "download",
+        # an uploaded file is shown to nobody until a message names its media_id
+        "media/upload",
+    }),
+)

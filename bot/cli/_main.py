@@ -11,8 +11,8 @@
     planbot check FILE [--year Y] [--region R] [--json]   problems: exit 1; unreadable: exit 2
     planbot roll FILE --year Y [--region R] [--format md|txt|json|docx] [-o OUT] [--json]
     planbot search "QUERY" [--topic T] [--year Y] [--limit N] [--json] | --batch FILE | --misses
-    planbot run                                  Telegram when BOT_TOKEN is set, else the console
-    planbot console | telegram                   one adapter explicitly
+    planbot run                                  DingTalk, Telegram or both if set, else console
+    planbot console | telegram | dingtalk        one adapter explicitly
     planbot webhook                              Telegram over a webhook (TELEGRAM_WEBHOOK_URL)
 
 User errors are translated here, in one place: one line in Chinese and English, exit status 2.
@@ -49,6 +49,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("_run", "run"),
     "console": ("_run", "console"),
     "telegram": ("_run", "telegram"),
+    "dingtalk": ("_run", "dingtalk"),
     "webhook": ("_run", "webhook"),
 }
 
@@ -64,9 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_snippets_commands(snippets.add_subparsers(dest="snippets_command", required=True))
     _add_search(sub.add_parser("search", help="find clauses (see bot/cli/_search.py)"))
     add_check_commands(sub)
-    sub.add_parser("run", help="Telegram if BOT_TOKEN is set, otherwise the terminal dialogue")
+    sub.add_parser("run", help="DingTalk and/or Telegram where their credentials are set, "
+                   "otherwise the terminal dialogue")
     sub.add_parser("console", help="the dialogue in the terminal")
     sub.add_parser("telegram", help="the bot on Telegram (long polling)")
+    sub.add_parser("dingtalk", help="the robot on DingTalk (Stream mode, DINGTALK_CLIENT_ID)")
     sub.add_parser("webhook", help="the bot on Telegram, updates over HTTP (TELEGRAM_WEBHOOK_URL)")
     return parser
 

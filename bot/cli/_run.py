@@ -1,4 +1,9 @@
-"""``planbot run | console | telegram | webhook``: the bot itself, on a transport."""
+"""``planbot run | console | telegram | dingtalk | webhook``: the bot itself, on a transport.
+
+``planbot run`` serves DingTalk when DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET are set,
+Telegram when BOT_TOKEN is, both at once (one engine, DingTalk in a thread of its own) when
+both are, and the terminal dialogue otherwise.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,50 @@ if TYPE_CHECKING:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    return telegram(args, settings) if settings.bot_token else console(args, settings)
+    if settings.dingtalk_enabled and settings.bot_token:
+        return both(args, settings)
+    if settings.dingtalk_enabled:
+        return dingtalk(args, settings)
+    if settings.bot_token:
+        return telegram(args, settings)
+    return console(args, settings)
+
+
+def dingtalk(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.adapters.dingtalk.runner import owners, run_stream
+
+    if not settings.dingtalk_enabled:
+        raise InputError("dingtalk_credentials_missing")
+    settings = owners(settings)
+    return run_stream(settings, _serving_engine(settings))
+
+
+def both(args: argparse.Namespace, settings: Settings) -> int:
+    """Telegram (long polling, one process) in the main thread, DingTalk beside it; Ctrl-C
+    stops both."""
+    import asyncio
+    import threading
+
+    from bot.adapters.dingtalk.runner import owners, serve
+    from bot.adapters.telegram import run_polling
+
+    settings = owners(settings)
+    engine = _bot_engine(settings)
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+
+    def stream() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(serve(settings, engine, stop))
+        loop.close()
+
+    thread = threading.Thread(target=stream, name="dingtalk", daemon=True)
+    thread.start()
+    try:
+        return run_polling(settings, engine)
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join()
 
 
 def console(args: argparse.Namespace, settings: Settings) -> int:
@@ -55,10 +103,15 @@ def webhook(args: argparse.Namespace, settings: Settings) -> int:
 
 def _bot_engine(settings: Settings) -> Engine:
     """The engine of the Telegram bot, ready before any thread or worker starts."""
-    from bot.app import build_engine
-
     if not settings.bot_token:
         raise InputError("bot_token_missing")
+    return _serving_engine(settings)
+
+
+def _serving_engine(settings: Settings) -> Engine:
+    """An engine for a chat platform, warmed up, its long-lived data out of the collector's way."""
+    from bot.app import build_engine
+
     engine = build_engine(settings, search=True)  # search dictionary loaded before any thread
     engine.warm_up()  # templates compiled once, before workers fork, not by their first users
     # the library, the index and the gazetteer live as long as the process: keep them out of
