@@ -12,6 +12,7 @@ from bot.dialogue.actions import Code, encode
 from bot.dialogue.session import Session
 from bot.dialogue.types import Button, Event, EventKind, Reply
 from bot.errors import PlanbotError
+from bot.export.options import ExportOptions
 from bot.library.library import Library
 from bot.messages import Messages
 from bot.store.base import Store
@@ -23,7 +24,7 @@ if TYPE_CHECKING:  # the library service pulls in the search package
     from bot.search.service import SearchService
 
 Clock = Callable[[], date]
-WordExport = Callable[[Plan], bytes]
+WordExport = Callable[[Plan, ExportOptions], bytes]
 REVISION_MODULUS = 36**4  # four base-36 characters in a button
 
 

@@ -49,6 +49,7 @@ from docx.shared import Mm, Pt, Twips
 
 from bot.compose.numbering import PARAGRAPH, TITLE, Line, lines
 from bot.compose.plan import PLACEHOLDER_RE, Plan
+from bot.export.options import ExportOptions
 
 # --- format data -------------------------------------------------------------------------------
 
@@ -151,8 +152,11 @@ PAGE_EVEN_STYLE = "Plan Page Number Even"
 # --- public entry point --------------------------------------------------------------------------
 
 
-def plan_to_docx(plan: Plan) -> bytes:
-    """The plan as the bytes of a .docx file an office can open in Word, WPS or LibreOffice."""
+def plan_to_docx(plan: Plan, options: ExportOptions = ExportOptions()) -> bytes:  # noqa: B008
+    """The plan as the bytes of a .docx file an office can open in Word, WPS or LibreOffice.
+
+    ``options`` says what goes with the plan (落款, 印发通知, 任务分解表); the default is the bare
+    plan."""
     doc = Document()
     _set_defaults(doc)
     styles = _Styles.create(doc)

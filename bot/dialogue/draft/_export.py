@@ -13,6 +13,7 @@ from bot.dialogue.draft._common import Handler, load_plan, record_view
 from bot.dialogue.state.draft import Screen
 from bot.dialogue.turn import Rejected, Turn, WordExport, rows
 from bot.dialogue.types import Document, Reply
+from bot.export.options import ExportOptions
 from bot.export.text import plan_to_markdown, plan_to_text
 from bot.store.models import DraftRecord
 
@@ -26,10 +27,10 @@ def word_exporter() -> WordExport | None:
     if find_spec("docx") is None:
         return None
 
-    def export(plan: Plan) -> bytes:
+    def export(plan: Plan, options: ExportOptions) -> bytes:
         from bot.export.docx import plan_to_docx
 
-        return plan_to_docx(plan)
+        return plan_to_docx(plan, options)
 
     return export
 
@@ -45,7 +46,8 @@ def export_document(turn: Turn, plan: Plan, fmt: str) -> Document:
     if fmt == "docx":
         if turn.deps.word_export is None:
             raise Rejected("button_invalid")
-        return Document(filename=f"{stem}.docx", content=turn.deps.word_export(plan))
+        content = turn.deps.word_export(plan, ExportOptions())
+        return Document(filename=f"{stem}.docx", content=content)
     if fmt == "md":
         return Document(filename=f"{stem}.md", content=plan_to_markdown(plan).encode("utf-8"))
     return Document(filename=f"{stem}.txt", content=plan_to_text(plan).encode("utf-8"))
