@@ -1,0 +1,102 @@
+"""The buttons of what a clerk writes and arranges themselves: 写一条 (an item of their own),
+新增一节, 改小标题, 改节标题 (these ask for a text, ``_written`` applies it), 恢复条款库原文, the
+numbering style, and an item moved to a place in one step (移到第…位, a button per place or the
+place's number typed)."""
+
+from __future__ import annotations
+
+from bot.compose.writing import move_item_to, restore_wording, set_style
+from bot.dialogue.actions import Action, Code
+from bot.dialogue.codes.draft import DraftAct
+from bot.dialogue.codes.writing import WriteAct
+from bot.dialogue.draft import _asked as asked
+from bot.dialogue.draft._common import Handler, load_plan, pressed, record_view, save
+from bot.dialogue.draft._items import item_view
+from bot.dialogue.draft._overview import STYLES, overview
+from bot.dialogue.state.draft import InputKind, Screen
+from bot.dialogue.turn import Rejected, Turn, revision_tag, rows
+from bot.dialogue.types import Reply
+from bot.store.models import DraftRecord
+
+PLACES_PER_ROW = 5
+
+
+def _ask_own_item(turn: Turn, action: Action) -> list[Reply]:
+    record, plan, s, _ = pressed(turn, action)
+    return asked.ask_for(turn, record, InputKind.OWN_ITEM, key=plan.sections[s].id, s=s)
+
+
+def _ask_own_section(turn: Turn, action: Action) -> list[Reply]:
+    record = turn.current(action.draft, action.ints[0])
+    return asked.ask_for(turn, record, InputKind.OWN_SECTION)
+
+
+def _ask_lead(turn: Turn, action: Action) -> list[Reply]:
+    record, _plan, s, i = pressed(turn, action)
+    return asked.ask_for(turn, record, InputKind.LEAD, s=s, i=i)
+
+
+def _ask_heading(turn: Turn, action: Action) -> list[Reply]:
+    record, plan, s, _ = pressed(turn, action)
+    return asked.ask_for(turn, record, InputKind.HEADING, key=plan.sections[s].id, s=s)
+
+
+def _restore(turn: Turn, action: Action) -> list[Reply]:
+    record, plan, s, i = pressed(turn, action)
+    restore_wording(plan, turn.library, s, i)
+    record = save(turn, record, plan)
+    return [item_view(turn, record, s, i, note=turn.say("wording_restored"))]
+
+
+def _style(turn: Turn, action: Action) -> list[Reply]:
+    record = turn.current(action.draft, action.ints[0])
+    k = action.ints[1]
+    if not 0 <= k < len(STYLES):
+        raise Rejected("button_invalid")
+    plan = load_plan(record)
+    set_style(plan, STYLES[k])
+    record = save(turn, record, plan)
+    return [overview(turn, record, note=turn.say("style_changed", style=STYLES[k].value))]
+
+
+def move_menu(turn: Turn, record: DraftRecord, s: int, i: int) -> Reply:
+    """The places of the section the item can go to: a button each, its number (its own place
+    is not one); the number typed presses it."""
+    plan = load_plan(record)
+    record_view(turn, Screen.MOVE, record, s, i)
+    rev = revision_tag(record)
+    count = len(plan.sections[s].items)
+    places = [turn.labelled("btn_move_place", WriteAct.MOVE_TO, record.id, rev, s, i, j, n=j + 1)
+              for j in range(count) if j != i]
+    back = [turn.labelled("btn_item_back", DraftAct.ITEM, record.id, rev, s, i)]
+    text = turn.screen("move_to", place=i + 1, count=count)
+    return turn.reply(text, [*rows(places, PLACES_PER_ROW), back], asks_text=True)
+
+
+def _move_menu(turn: Turn, action: Action) -> list[Reply]:
+    record, _plan, s, i = pressed(turn, action)
+    return [move_menu(turn, record, s, i)]
+
+
+def _move_to(turn: Turn, action: Action) -> list[Reply]:
+    record, _plan, s, i = pressed(turn, action)
+    return [moved(turn, record, s, i, action.ints[3])]
+
+
+def moved(turn: Turn, record: DraftRecord, s: int, i: int, j: int) -> Reply:
+    plan = load_plan(record)
+    move_item_to(plan, s, i, j)
+    record = save(turn, record, plan)
+    return item_view(turn, record, s, j, note=turn.say("moved_to", n=j + 1))
+
+
+PRESSES: dict[Code, Handler] = {
+    WriteAct.OWN_ITEM: _ask_own_item,
+    WriteAct.OWN_SECTION: _ask_own_section,
+    WriteAct.LEAD: _ask_lead,
+    WriteAct.HEADING_TEXT: _ask_heading,
+    WriteAct.RESTORE: _restore,
+    WriteAct.STYLE: _style,
+    WriteAct.MOVE_MENU: _move_menu,
+    WriteAct.MOVE_TO: _move_to,
+}
