@@ -16,11 +16,9 @@ from bot.dialogue.codes.common import Common
 from bot.dialogue.codes.draft import DraftAct, InputAct
 from bot.dialogue.codes.interview import InterviewAct
 from bot.dialogue.codes.sharing import PostAct, ShareAct
-from bot.dialogue.codes.writing import WriteAct
 
 ENUMS: tuple[type[Code], ...] = (
     Common, InterviewAct, DraftAct, InputAct, ShareAct, PostAct, ClauseAct, AdminAct, CheckAct,
-    WriteAct,
 )
 
 
@@ -44,4 +42,4 @@ class Codes(metaclass=_Every):
 
 
 __all__ = ["ENUMS", "AdminAct", "CheckAct", "ClauseAct", "Codes", "Common", "DraftAct", "InputAct",
-           "InterviewAct", "PostAct", "ShareAct", "WriteAct"]
+           "InterviewAct", "PostAct", "ShareAct"]

@@ -14,7 +14,6 @@ from __future__ import annotations
 from bot.compose.plan import Plan
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.draft import DraftAct
-from bot.dialogue.codes.writing import WriteAct
 from bot.dialogue.draft import (
     _add,
     _asked,
@@ -45,8 +44,7 @@ PRESSES: dict[Code, Handler] = {
     **_list.PRESSES, **_overview.PRESSES, **_items.PRESSES, **_add.PRESSES, **_todo.PRESSES,
     **_export.PRESSES, **_asked.PRESSES, **_writing.PRESSES, **_topics.PRESSES,
 }
-ACTS = frozenset({*DraftAct, *WriteAct})
-assert set(PRESSES) == ACTS, ACTS ^ set(PRESSES)
+assert set(PRESSES) == set(DraftAct), set(DraftAct) ^ set(PRESSES)
 
 
 def _press(turn: Turn, action: Action) -> list[Reply]:
@@ -163,7 +161,7 @@ def _help(turn: Turn) -> list[Reply] | None:
 
 
 FEATURE = Feature(
-    name="draft", priority=PRIORITY, acts=ACTS, mode=View, press=_press,
+    name="draft", priority=PRIORITY, acts=frozenset(DraftAct), mode=View, press=_press,
     commands={"drafts": _drafts},
     text=_text, screen=lambda turn: [show(turn)] if _open(turn) else None,
     back=_back, skip=_skip, cancel=_cancel, help=_help,

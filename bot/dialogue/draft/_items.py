@@ -17,7 +17,6 @@ from bot.compose.refine import (
 from bot.dialogue import usage
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.draft import DraftAct
-from bot.dialogue.codes.writing import WriteAct
 from bot.dialogue.draft._common import (
     Handler,
     Labels,
@@ -62,9 +61,9 @@ def section_view(turn: Turn, record: DraftRecord, s: int, *, note: str = "") -> 
         tools.append(turn.labelled("btn_add", DraftAct.ADD_MENU, record.id, rev, s))
     writing = []
     if section.role is not SectionRole.GROUP:
-        writing.append(turn.labelled("btn_own_item", WriteAct.OWN_ITEM, record.id, rev, s))
+        writing.append(turn.labelled("btn_own_item", DraftAct.OWN_ITEM, record.id, rev, s))
     if section.role is not SectionRole.CLOSING:
-        writing.append(turn.labelled("btn_heading_text", WriteAct.HEADING_TEXT, record.id, rev, s))
+        writing.append(turn.labelled("btn_heading_text", DraftAct.HEADING_TEXT, record.id, rev, s))
     heading = turn.library.clause(section.heading_clause) if section.heading_clause else None
     if heading is not None and len(heading.wordings()) > 1:
         writing.append(turn.labelled("btn_heading", DraftAct.HEADING, record.id, rev, s))
@@ -82,16 +81,16 @@ def item_view(turn: Turn, record: DraftRecord, s: int, i: int, *, note: str = ""
     rev = revision_tag(record)
     count = wording_count(item, turn.library)
     edit = [turn.labelled("btn_edit", DraftAct.EDIT, record.id, rev, s, i),
-            turn.labelled("btn_lead", WriteAct.LEAD, record.id, rev, s, i)]
+            turn.labelled("btn_lead", DraftAct.LEAD, record.id, rev, s, i)]
     if count > 1 and not item.edited:  # a swap would throw away the user's own text
         edit.insert(0, turn.labelled("btn_swap", DraftAct.SWAP, record.id, rev, s, i))
     library = clause_of(item, turn.library) is not None
-    restore = [turn.labelled("btn_restore", WriteAct.RESTORE, record.id, rev, s, i)
+    restore = [turn.labelled("btn_restore", DraftAct.RESTORE, record.id, rev, s, i)
                ] if item.edited and library else []
     move = [turn.labelled("btn_up", DraftAct.UP, record.id, rev, s, i),
             turn.labelled("btn_down", DraftAct.DOWN, record.id, rev, s, i)]
     if len(plan.sections[s].items) > 2:
-        move.append(turn.labelled("btn_move_to", WriteAct.MOVE_MENU, record.id, rev, s, i))
+        move.append(turn.labelled("btn_move_to", DraftAct.MOVE_MENU, record.id, rev, s, i))
     move.append(turn.labelled("btn_delete", DraftAct.DELETE, record.id, rev, s, i))
     back = [turn.labelled("btn_section_back", DraftAct.SECTION, record.id, rev, s)]
     newer = newer_item(turn, record, plan, s, i)

@@ -8,7 +8,6 @@ from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.checking import CheckAct
 from bot.dialogue.codes.draft import DraftAct
 from bot.dialogue.codes.sharing import ShareAct
-from bot.dialogue.codes.writing import WriteAct
 from bot.dialogue.draft._common import Handler, Labels, load_plan, record_view, section_name
 from bot.dialogue.draft._wordings import newer_items
 from bot.dialogue.layout import LABEL, short
@@ -18,7 +17,7 @@ from bot.dialogue.types import Button, Reply
 from bot.export.text import plan_to_text
 from bot.store.models import DraftRecord
 
-STYLES = (NumberingStyle.HIERARCHICAL, NumberingStyle.FLAT)  # WriteAct.STYLE's index
+STYLES = (NumberingStyle.HIERARCHICAL, NumberingStyle.FLAT)  # DraftAct.NUMBERING's index
 MAX_NEWER_BUTTONS = 5  # items with a newer wording, one button each, on the overview
 DEFAULT_EXPIRY = 2  # of share_views.EXPIRY_CHOICES: 30 days
 
@@ -80,11 +79,11 @@ def _tools(turn: Turn, record: DraftRecord, plan: Plan) -> list[list[Button]]:
 def _writing(turn: Turn, record: DraftRecord, plan: Plan) -> list[Button]:
     """新增一节, 添加重点 (a kind that has priorities, while some are left), the other style."""
     rev = revision_tag(record)
-    row = [turn.labelled("btn_own_section", WriteAct.OWN_SECTION, record.id, rev)]
+    row = [turn.labelled("btn_own_section", DraftAct.OWN_SECTION, record.id, rev)]
     if addable_topics(plan, turn.library):
-        row.append(turn.labelled("btn_add_topic", WriteAct.TOPIC_MENU, record.id, rev))
+        row.append(turn.labelled("btn_add_topic", DraftAct.TOPIC_MENU, record.id, rev))
     other = next(k for k, style in enumerate(STYLES) if style is not plan.style)
-    row.append(turn.labelled(f"btn_style_to_{STYLES[other].value}", WriteAct.STYLE, record.id,
+    row.append(turn.labelled(f"btn_style_to_{STYLES[other].value}", DraftAct.NUMBERING, record.id,
                              rev, other))
     return row
 

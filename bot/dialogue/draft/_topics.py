@@ -6,7 +6,6 @@ from __future__ import annotations
 from bot.compose.extend import add_topic, addable_topics
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.draft import DraftAct
-from bot.dialogue.codes.writing import WriteAct
 from bot.dialogue.draft._common import Handler, load_plan, record_view, save
 from bot.dialogue.draft._items import section_view
 from bot.dialogue.state.draft import Screen
@@ -22,7 +21,7 @@ def topics_menu(turn: Turn, record: DraftRecord) -> Reply:
     record_view(turn, Screen.TOPICS, record)
     rev = revision_tag(record)
     offers = addable_topics(plan, turn.library)
-    picks = [turn.button(topic.name, WriteAct.TOPIC_ADD, record.id, rev, k)
+    picks = [turn.button(topic.name, DraftAct.TOPIC_ADD, record.id, rev, k)
              for k, topic in enumerate(offers)]
     names = {topic_id: turn.library.topics[topic_id].name for topic_id in plan.topic_ids()
              if topic_id in turn.library.topics}
@@ -48,6 +47,6 @@ def _add(turn: Turn, action: Action) -> list[Reply]:
 
 
 PRESSES: dict[Code, Handler] = {
-    WriteAct.TOPIC_MENU: _menu,
-    WriteAct.TOPIC_ADD: _add,
+    DraftAct.TOPIC_MENU: _menu,
+    DraftAct.TOPIC_ADD: _add,
 }

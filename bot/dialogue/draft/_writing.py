@@ -8,7 +8,6 @@ from __future__ import annotations
 from bot.compose.writing import move_item_to, restore_wording, set_style
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.draft import DraftAct
-from bot.dialogue.codes.writing import WriteAct
 from bot.dialogue.draft import _asked as asked
 from bot.dialogue.draft._common import Handler, load_plan, pressed, record_view, save
 from bot.dialogue.draft._items import item_view
@@ -66,7 +65,7 @@ def move_menu(turn: Turn, record: DraftRecord, s: int, i: int) -> Reply:
     record_view(turn, Screen.MOVE, record, s, i)
     rev = revision_tag(record)
     count = len(plan.sections[s].items)
-    places = [turn.labelled("btn_move_place", WriteAct.MOVE_TO, record.id, rev, s, i, j, n=j + 1)
+    places = [turn.labelled("btn_move_place", DraftAct.MOVE_TO, record.id, rev, s, i, j, n=j + 1)
               for j in range(count) if j != i]
     back = [turn.labelled("btn_item_back", DraftAct.ITEM, record.id, rev, s, i)]
     text = turn.screen("move_to", place=i + 1, count=count)
@@ -91,12 +90,12 @@ def moved(turn: Turn, record: DraftRecord, s: int, i: int, j: int) -> Reply:
 
 
 PRESSES: dict[Code, Handler] = {
-    WriteAct.OWN_ITEM: _ask_own_item,
-    WriteAct.OWN_SECTION: _ask_own_section,
-    WriteAct.LEAD: _ask_lead,
-    WriteAct.HEADING_TEXT: _ask_heading,
-    WriteAct.RESTORE: _restore,
-    WriteAct.STYLE: _style,
-    WriteAct.MOVE_MENU: _move_menu,
-    WriteAct.MOVE_TO: _move_to,
+    DraftAct.OWN_ITEM: _ask_own_item,
+    DraftAct.OWN_SECTION: _ask_own_section,
+    DraftAct.LEAD: _ask_lead,
+    DraftAct.HEADING_TEXT: _ask_heading,
+    DraftAct.RESTORE: _restore,
+    DraftAct.NUMBERING: _style,
+    DraftAct.MOVE_MENU: _move_menu,
+    DraftAct.MOVE_TO: _move_to,
 }
