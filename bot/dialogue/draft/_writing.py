@@ -5,6 +5,8 @@ place's number typed)."""
 
 from __future__ import annotations
 
+from bot.compose.plan import SectionRole
+from bot.compose.refine import clause_of
 from bot.compose.writing import move_item_to, restore_wording, set_style
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.draft import DraftAct
@@ -22,6 +24,7 @@ PLACES_PER_ROW = 5
 
 def _ask_own_item(turn: Turn, action: Action) -> list[Reply]:
     record, plan, s, _ = pressed(turn, action)
+    _shown(plan.sections[s].role is not SectionRole.GROUP)
     return asked.ask_for(turn, record, InputKind.OWN_ITEM, key=plan.sections[s].id, s=s)
 
 
@@ -37,11 +40,20 @@ def _ask_lead(turn: Turn, action: Action) -> list[Reply]:
 
 def _ask_heading(turn: Turn, action: Action) -> list[Reply]:
     record, plan, s, _ = pressed(turn, action)
+    _shown(plan.sections[s].role is not SectionRole.CLOSING)
     return asked.ask_for(turn, record, InputKind.HEADING, key=plan.sections[s].id, s=s)
+
+
+def _shown(condition: bool) -> None:
+    """The screen had this button only where ``condition`` holds (else the data was forged)."""
+    if not condition:
+        raise Rejected("button_invalid")
 
 
 def _restore(turn: Turn, action: Action) -> list[Reply]:
     record, plan, s, i = pressed(turn, action)
+    item = plan.sections[s].items[i]
+    _shown(item.edited and clause_of(item, turn.library) is not None)
     restore_wording(plan, turn.library, s, i)
     record = save(turn, record, plan)
     return [item_view(turn, record, s, i, note=turn.say("wording_restored"))]
@@ -50,9 +62,8 @@ def _restore(turn: Turn, action: Action) -> list[Reply]:
 def _style(turn: Turn, action: Action) -> list[Reply]:
     record = turn.current(action.draft, action.ints[0])
     k = action.ints[1]
-    if not 0 <= k < len(STYLES):
-        raise Rejected("button_invalid")
     plan = load_plan(record)
+    _shown(0 <= k < len(STYLES) and STYLES[k] is not plan.style)
     set_style(plan, STYLES[k])
     record = save(turn, record, plan)
     return [overview(turn, record, note=turn.say("style_changed", style=STYLES[k].value))]
@@ -78,8 +89,11 @@ def _move_menu(turn: Turn, action: Action) -> list[Reply]:
 
 
 def _move_to(turn: Turn, action: Action) -> list[Reply]:
-    record, _plan, s, i = pressed(turn, action)
-    return [moved(turn, record, s, i, action.ints[3])]
+    record, plan, s, i = pressed(turn, action)
+    j = action.ints[3]
+    if not 0 <= j < len(plan.sections[s].items) or j == i:  # not a button the screen had
+        raise Rejected("button_invalid")
+    return [moved(turn, record, s, i, j)]
 
 
 def moved(turn: Turn, record: DraftRecord, s: int, i: int, j: int) -> Reply:
