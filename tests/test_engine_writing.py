@@ -316,3 +316,17 @@ def test_skip_all_in_a_kind_that_always_has_its_targets_says_what_the_draft_does
     plan = chat.plan()
     [targets] = [s for s in plan.sections if s.role is SectionRole.TARGETS]
     assert "【待填：学前三年毛入园率】" in targets.items[0].text
+
+
+def test_help_on_the_new_screens_says_what_to_do(chat: Chat) -> None:
+    chat.press("添加重点领域")
+    chat.cmd("help")
+    assert "把它的条款加进草稿" in chat.text and chat.has_button("义务教育")
+    chat.cmd("back")
+    assert "《清远市教育局2026年工作要点》" in chat.text
+    chat.press("二、坚持和加强党对教育工作的全面领导")
+    chat.press("自己写一条")
+    chat.say("第三条。")
+    chat.press("移到第…位")
+    chat.cmd("help")
+    assert "点要移到的位置" in chat.text and chat.labels[:2] == ["1", "2"]
