@@ -82,8 +82,9 @@ def _add_draft(p: argparse.ArgumentParser) -> None:
     p.add_argument("--layout", choices=[x.value for x in Layout], default=Layout.THEMES.value,
                    help="annual plans: priorities in thematic sections (default) or one section "
                    "per topic")
-    p.add_argument("--topics", help="comma-separated topic ids, or 'all' (annual plans only; "
-                   "a special-purpose kind has its own sections)")
+    p.add_argument("--topics", help="topics by id, name or short name, separated by commas or "
+                   "、 (学前,德育), or 'all' (annual plans only; a special-purpose kind has its "
+                   "own sections)")
     p.add_argument("--kind", default="工作要点", help="plan kind, by name or id (see `kinds`)")
     p.add_argument("--style", choices=["hierarchical", "flat"], default="hierarchical")
     p.add_argument("--target", action="append", default=[], metavar="KEY=VALUE",
@@ -97,7 +98,7 @@ def _add_draft(p: argparse.ArgumentParser) -> None:
 
 def _add_search(p: argparse.ArgumentParser) -> None:
     p.add_argument("query", nargs="?", help="what to look for, e.g. 推进学前教育补短提质")
-    p.add_argument("--topic", help="only this topic (id or name, see `topics`)")
+    p.add_argument("--topic", help="only this topic (id, name or short name, see `topics`)")
     p.add_argument("--year", help="only clauses that fit a plan of this year")
     p.add_argument("--limit", default="10", help="results per query, 1-50")
     p.add_argument("--json", action="store_true", help="machine-readable output")

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from bot.cli._topics import resolve_topic
 from bot.compose.targets import parse_year
 from bot.config import Settings
 from bot.errors import InputError
@@ -70,15 +71,10 @@ def parse_limit(text: str) -> int:
 
 
 def parse_search_topic(text: str | None, library: Library) -> str | None:
-    """A topic id from an id or a name (学前教育 → preschool); InputError if unknown."""
+    """A topic id from an id, a name or a short name (学前教育, 学前 → preschool)."""
     if text is None:
         return None
-    key = text.strip()
-    for topic in library.topics.values():
-        if key in (topic.id, topic.name):
-            return topic.id
-    choices = ",".join(library.topics)
-    raise InputError("unknown_topic", topic=text, choices=choices)
+    return resolve_topic(text, list(library.topics.values()))
 
 
 def result_json(service: SearchService, hit: Hit, year: int | None) -> dict[str, Any]:
