@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bot.compose.assemble import assemble_plan
+from bot.compose.context import Region
+from bot.compose.gazetteer import MatchStatus
 from bot.dialogue import usage
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.interview import InterviewAct as Act
@@ -54,7 +56,8 @@ def on_text(turn: Turn, iv: Interview, text: str) -> list[Reply]:
     step = q.current_step(iv, library)
     key = q.target_key(step)
     if step == q.REGION:
-        q.answer_region(iv, text)
+        if q.answer_region(iv, text) is MatchStatus.PLACEHOLDER and iv.region is not None:
+            return [_placeholder_region(turn, iv.region), ask(turn, iv)]
     elif step == q.YEAR:
         q.answer_year(iv, _relative_year(turn, text))
     elif step == q.KIND:
@@ -72,6 +75,11 @@ def on_text(turn: Turn, iv: Interview, text: str) -> list[Reply]:
     else:
         raise InputError("use_buttons")
     return [ask(turn, iv)]
+
+
+def _placeholder_region(turn: Turn, region: Region) -> Reply:
+    """Said at once for 某县, XX市: the plan will carry a 【待填】 where the name goes."""
+    return turn.reply(turn.say("region_placeholder", label=region.full_name))
 
 
 def _relative_year(turn: Turn, text: str) -> str:
