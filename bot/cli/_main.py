@@ -53,6 +53,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "webhook": ("_run", "webhook"),
 }
 
+# commands that run until stopped: their INFO lines are the operator's record
+SERVICES = frozenset({"run", "console", "telegram", "dingtalk", "webhook"})
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="planbot", description=__doc__.split("\n\n")[0])
@@ -110,7 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings()
     logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        level=_log_level(args.command, settings),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
     messages = Messages(settings.prompts_dir)
     try:
@@ -125,6 +129,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _log_level(command: str, settings: Settings) -> str:
+    """The services log at ``PLANBOT_LOG_LEVEL`` (INFO); a one-shot command (search, draft …)
+    prints its answer and only warnings, unless PLANBOT_LOG_LEVEL asks for more."""
+    if command in SERVICES or "log_level" in settings.model_fields_set:
+        return settings.log_level
+    return "WARNING"
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
