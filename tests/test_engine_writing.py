@@ -4,8 +4,12 @@ the numbering style, an item moved to a place in one step. What is typed, what t
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 
+from bot.adapters.console import run_console
 from bot.compose.assemble import assemble_plan
 from bot.compose.numbering import lines
 from bot.compose.plan import NumberingStyle, Plan, SectionRole
@@ -13,6 +17,7 @@ from bot.compose.refine import request_for
 from bot.dialogue.actions import decode, encode
 from bot.dialogue.codes import Codes as Act
 from bot.export.text import plan_to_text
+from bot.store import open_store
 from tests.chat import Chat, make_engine, small_library
 
 
@@ -330,3 +335,20 @@ def test_help_on_the_new_screens_says_what_to_do(chat: Chat) -> None:
     chat.press("移到第…位")
     chat.cmd("help")
     assert "点要移到的位置" in chat.text and chat.labels[:2] == ["1", "2"]
+
+
+def test_move_to_a_place_in_the_terminal(tmp_path: Path) -> None:
+    """In the terminal a number presses the numbered button; on the screen of places the
+    buttons are the places' numbers, and the number typed is the place (not the n-th button)."""
+    engine = make_engine(open_store(tmp_path), data_dir=tmp_path)
+    chat = Chat(engine, user_id=0)
+    chat.draft_quickly()
+    chat.press("二、坚持和加强党对教育工作的全面领导")
+    chat.press("自己写一条")
+    chat.say("第三条。")
+    out = io.StringIO()
+    run_console(engine, io.StringIO("移到第…位\n1\n"), out)
+    text = out.getvalue()
+    assert "[1]  [2]  [返回这一条]" in text and "已移到第1位" in text
+    assert Plan.model_validate(engine.deps.store.drafts.list_for(0)[0].plan
+                               ).sections[1].items[0].text == "第三条。"
