@@ -352,3 +352,13 @@ def test_move_to_a_place_in_the_terminal(tmp_path: Path) -> None:
     assert "[1]  [2]  [返回这一条]" in text and "已移到第1位" in text
     assert Plan.model_validate(engine.deps.store.drafts.list_for(0)[0].plan
                                ).sections[1].items[0].text == "第三条。"
+
+
+def test_forged_priority_and_style_buttons_are_refused(chat: Chat) -> None:
+    before = chat.drafts()[0]
+    chat.press_data(_forged(chat, "改用连续编号", n1=0))  # the style the draft has already
+    assert "按钮无效" in chat.notice
+    chat.press("添加重点领域")
+    chat.press_data(_forged(chat, "义务教育", n1=5))
+    assert "按钮无效" in chat.notice
+    assert chat.drafts()[0].revision == before.revision and chat.drafts()[0].plan == before.plan
