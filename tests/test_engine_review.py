@@ -46,6 +46,8 @@ def test_change_one_target_picked_from_a_list() -> None:
     assert "请核对" in chat.text and "新建改扩建公办幼儿园数：6" in chat.text  # straight back
     assert "学校党组织覆盖率：95%" in chat.text
     chat.press("改目标")
+    chat.cmd("help")
+    assert "点要修改的那一项目标" in chat.text and chat.has_button("⬅ 返回核对")
     chat.cmd("back")  # the list: back to the review
     assert "请核对" in chat.text
     chat.press("生成草稿")

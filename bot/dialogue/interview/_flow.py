@@ -231,6 +231,8 @@ def _help(turn: Turn) -> list[Reply] | None:
     if iv is None:
         return None
     current = q.current_step(iv, turn.library)
+    if current == q.REVIEW and iv.choosing_target:
+        return turn.help_screen("target_pick")
     return turn.help_screen("target" if q.target_key(current) else current)
 
 

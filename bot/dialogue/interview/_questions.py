@@ -64,7 +64,7 @@ def ask(turn: Turn, iv: Interview, *, typing_year: bool = False) -> Reply:
     return _target(turn, iv, key)
 
 
-def _progress(turn: Turn, iv: Interview, step: str) -> dict[str, int]:
+def _progress(step: str) -> dict[str, int]:
     """Where the question stands among the main steps: the targets count as one, and so do
     the kind and the priorities (what the plan covers), so the count is the same for every kind
     (one that asks for priorities and one with its own sections) before and after the kind."""
@@ -103,7 +103,7 @@ def _region(turn: Turn, iv: Interview) -> Reply:
         return turn.reply(text, [*rows(similar, 1), levels, _nav(turn, iv)])
     current = iv.region.label() if iv.region else ""
     fresh = not iv.history and iv.region is None
-    text = turn.screen("ask_region", fresh=fresh, current=current, **_progress(turn, iv, REGION))
+    text = turn.screen("ask_region", fresh=fresh, current=current, **_progress(REGION))
     return turn.reply(text, [_nav(turn, iv)])
 
 
@@ -122,7 +122,7 @@ def _year(turn: Turn, iv: Interview, typing: bool) -> Reply:
     if not typing:
         buttons.append(turn.labelled("btn_year_other", Act.YEAR_OTHER))
     text = turn.screen("ask_year", typing=typing, current=iv.year or "", min=MIN_YEAR,
-                       max=MAX_YEAR, **_progress(turn, iv, YEAR))
+                       max=MAX_YEAR, **_progress(YEAR))
     return turn.reply(text, [buttons, _nav(turn, iv)])
 
 
@@ -130,7 +130,7 @@ def _kind(turn: Turn, iv: Interview) -> Reply:
     kinds = kind_choices(turn, iv)
     buttons = [turn.button(kind.name, Act.KIND, index) for index, kind in enumerate(kinds)]
     current = turn.library.kinds[iv.kind].name if iv.kind in turn.library.kinds else ""
-    text = turn.screen("ask_kind", current=current, **_progress(turn, iv, KIND))
+    text = turn.screen("ask_kind", current=current, **_progress(KIND))
     return turn.reply(text, [buttons, _nav(turn, iv)])
 
 
@@ -167,7 +167,7 @@ def _topics(turn: Turn, iv: Interview) -> Reply:
     names = {t.id: t.name for t in topics}
     chosen = [names[t] for t in iv.topics if t in names]
     text = turn.screen("ask_topics", chosen=chosen, page=page + 1, pages=pages,
-                       **_progress(turn, iv, KIND))
+                       **_progress(KIND))
     return turn.reply(text, [*rows(toggles, 2), paging, finish, _nav(turn, iv)])
 
 
@@ -178,7 +178,7 @@ def _target(turn: Turn, iv: Interview, key: str) -> Reply:
     text = turn.screen(
         "ask_target", label=spec.label, type=spec.type.value, unit=spec.unit,
         limit=spec.max_length or 0, current=iv.targets.get(key, ""),
-        index=list(declared).index(key) + 1, count=len(declared), **_progress(turn, iv, TARGETS),
+        index=list(declared).index(key) + 1, count=len(declared), **_progress(TARGETS),
         keeps_lines=keeps_target_lines(iv, turn.library), heading=targets_heading(iv, turn.library),
     )
     return turn.reply(text, [skips, _nav(turn, iv)], asks_text=True)
@@ -190,7 +190,7 @@ def _style(turn: Turn, iv: Interview) -> Reply:
         for index, style in enumerate(STYLES)
     ]
     current = turn.say(f"style_{iv.style.value}") if iv.style else ""
-    text = turn.screen("ask_style", current=current, **_progress(turn, iv, STYLE))
+    text = turn.screen("ask_style", current=current, **_progress(STYLE))
     return turn.reply(text, [buttons, _nav(turn, iv)])
 
 
