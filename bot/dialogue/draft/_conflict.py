@@ -41,7 +41,7 @@ def on_input(turn: Turn, text: str) -> list[Reply]:
         record = turn.draft(pending.draft_id)
     except Rejected:
         return asked.on_input(turn, text)  # the draft is gone: it says so
-    if record.revision != pending.revision and _rebased(record, pending):
+    if record.revision != pending.revision and _rebased(turn, record, pending):
         pending = turn.session.pending
         assert pending is not None
     if record.revision == pending.revision:
@@ -52,7 +52,7 @@ def on_input(turn: Turn, text: str) -> list[Reply]:
     return [_conflict(turn, record, text)]
 
 
-def _rebased(record: DraftRecord, pending: Pending) -> bool:
+def _rebased(turn: Turn, record: DraftRecord, pending: Pending) -> bool:
     """A text that adds (an item, a section) and replaces nothing goes on the draft as it is
     now, where what it is for is still there: the collaborator's change stays, and so does it."""
     if pending.kind not in written.ADDITIVE:
@@ -60,7 +60,8 @@ def _rebased(record: DraftRecord, pending: Pending) -> bool:
     found = _locate(load_plan(record), pending)
     if found is None:
         return False
-    pending.revision, pending.section = record.revision, found[0]
+    turn.session.pending = pending.model_copy(
+        update={"revision": record.revision, "section": found[0]})
     return True
 
 
