@@ -362,3 +362,31 @@ def test_forged_priority_and_style_buttons_are_refused(chat: Chat) -> None:
     chat.press_data(_forged(chat, "义务教育", n1=5))
     assert "按钮无效" in chat.notice
     assert chat.drafts()[0].revision == before.revision and chat.drafts()[0].plan == before.plan
+
+
+def test_move_a_section_among_the_task_sections(chat: Chat) -> None:
+    chat.press("新增一节")
+    chat.say("实施县域教育集团化办学")  # after the last priority: 四、
+    chat.press("调整本节位置")
+    assert "这一节现在排第3个（共3个）" in chat.text and "3. 实施县域教育集团化办学" in chat.text
+    assert chat.labels == ["1", "2", "返回本节"]
+    chat.say("1")
+    assert "这一节已移到第1个" in chat.text and "二、实施县域教育集团化办学" in chat.text
+    headings = [s.heading for s in chat.plan().sections]
+    assert headings[:5] == [
+        "总体要求", "实施县域教育集团化办学", "坚持和加强党对教育工作的全面领导",
+        "推进学前教育普及普惠发展", "保障措施"]
+    chat.press("调整本节位置")
+    chat.say("第九个")
+    assert "请点这一节要去的位置" in chat.text
+    chat.cmd("back")
+    assert "二、实施县域教育集团化办学" in chat.text
+    chat.press("返回概览")
+    chat.press("五、保障措施")  # not a task section: it keeps its place
+    assert not chat.has_button("调整本节位置")
+    before = chat.drafts()[0]
+    chat.press("返回概览")
+    chat.press("二、实施县域教育集团化办学")
+    chat.press("调整本节位置")
+    chat.press_data(_forged(chat, "2", n2=7))
+    assert "按钮无效" in chat.notice and chat.drafts()[0].plan == before.plan

@@ -15,7 +15,8 @@ from bot.library.library import Library
 
 __all__ = [
     "MAX_HEADING", "OWN_SECTION_PREFIX", "add_own_item", "add_own_section", "move_item_to",
-    "restore_wording", "set_heading", "set_lead", "set_style",
+    "move_section_to", "restore_wording", "section_places", "set_heading", "set_lead",
+    "set_style",
 ]
 
 MAX_HEADING = 60  # a section heading or an item's lead: one line
@@ -99,6 +100,36 @@ def move_item_to(plan: Plan, s: int, i: int, j: int) -> int:
         raise InputError("move_to_same", n=j + 1)
     items.insert(j, items.pop(i))
     return j
+
+
+def section_places(plan: Plan, s: int) -> list[int]:
+    """The places section ``s`` can take: the task sections around it at its level, with no other
+    kind of section between (主要任务's sub-sections; the priority areas of a 工作要点)."""
+    section = plan.sections[s]
+    if section.role is not SectionRole.TOPIC:
+        return []
+
+    def fits(k: int) -> bool:
+        other = plan.sections[k]
+        return other.role is SectionRole.TOPIC and other.level == section.level
+
+    first, last = s, s
+    while first > 0 and fits(first - 1):
+        first -= 1
+    while last + 1 < len(plan.sections) and fits(last + 1):
+        last += 1
+    return list(range(first, last + 1))
+
+
+def move_section_to(plan: Plan, s: int, k: int) -> int:
+    """Move section ``s`` to the ``k``-th of its places (``section_places``); its new index."""
+    places = section_places(plan, s)
+    if not 0 <= k < len(places):
+        raise InputError("move_to_range", count=len(places))
+    if places[k] == s:
+        raise InputError("move_to_same", n=k + 1)
+    plan.sections.insert(places[k], plan.sections.pop(s))
+    return places[k]
 
 
 def set_style(plan: Plan, style: NumberingStyle) -> None:

@@ -44,6 +44,8 @@ class DraftAct(Code):
     RESTORE = "rw", True, 3  # draft, revision, section, item: the library's wording again
     MOVE_MENU = "mm", True, 3  # draft, revision, section, item: the places it can go to
     MOVE_TO = "mt", True, 4  # draft, revision, section, item, new place (0-based)
+    SECTION_PLACES = "sm", True, 2  # draft, revision, section: the places the section can take
+    SECTION_TO = "sv", True, 3  # draft, revision, section, new place among those (0-based)
     NUMBERING = "ns", True, 2  # draft, revision, numbering style index (``STYLES``)
     TOPIC_MENU = "pm", True, 1  # draft, revision: the priority areas that can be added
     TOPIC_ADD = "pa", True, 2  # draft, revision, index among those

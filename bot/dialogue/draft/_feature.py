@@ -76,6 +76,8 @@ def _again(turn: Turn, view: View, record: DraftRecord) -> Reply:
             return add_menu(turn, record, s)
         if view.screen is Screen.MOVE and i is not None:
             return _writing.move_menu(turn, record, s, i)
+        if view.screen is Screen.SECTION_MOVE:
+            return _writing.section_move_menu(turn, record, s)
     if view.screen is Screen.TODO:
         return todo_view(turn, record)
     if view.screen is Screen.TOPICS:
@@ -103,7 +105,7 @@ def up(turn: Turn) -> Reply | None:
         return None
     if view.screen is Screen.MOVE:
         turn.session.view = view.model_copy(update={"screen": Screen.ITEM})
-    elif view.screen in (Screen.ITEM, Screen.ADD):
+    elif view.screen in (Screen.ITEM, Screen.ADD, Screen.SECTION_MOVE):
         turn.session.view = view.model_copy(update={"screen": Screen.SECTION})
     elif view.screen is Screen.OVERVIEW:
         turn.session.view = View(screen=Screen.LIST)
@@ -125,6 +127,8 @@ def _text(turn: Turn, text: str) -> list[Reply] | None:
     view = turn.session.view
     if view is not None and view.screen is Screen.MOVE:  # the place's number presses its button
         raise InputError("move_to_number")
+    if view is not None and view.screen is Screen.SECTION_MOVE:
+        raise InputError("section_move_number")
     if _open(turn):
         raise InputError("use_buttons")
     return None

@@ -3,7 +3,7 @@ delete and undo, the heading's next wording, 换成新措辞."""
 
 from __future__ import annotations
 
-from bot.compose.plan import SectionRole
+from bot.compose.plan import Plan, SectionRole
 from bot.compose.refine import (
     addable,
     clause_of,
@@ -14,6 +14,7 @@ from bot.compose.refine import (
     swap_wording,
     wording_count,
 )
+from bot.compose.writing import section_places
 from bot.dialogue import usage
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.draft import DraftAct
@@ -30,7 +31,7 @@ from bot.dialogue.draft._wordings import newer_item, taken_meta
 from bot.dialogue.layout import LABEL, short
 from bot.dialogue.state.draft import Screen, Undo
 from bot.dialogue.turn import Rejected, Turn, revision_tag, rows
-from bot.dialogue.types import Reply
+from bot.dialogue.types import Button, Reply
 from bot.dialogue.usage import UsageEvent
 from bot.store.models import DraftRecord
 
@@ -59,18 +60,27 @@ def section_view(turn: Turn, record: DraftRecord, s: int, *, note: str = "") -> 
         tools.append(turn.labelled("btn_undo", DraftAct.UNDO, record.id, rev))
     if addable(plan, turn.library, s):
         tools.append(turn.labelled("btn_add", DraftAct.ADD_MENU, record.id, rev, s))
-    writing = []
-    if section.role is not SectionRole.GROUP:
-        writing.append(turn.labelled("btn_own_item", DraftAct.OWN_ITEM, record.id, rev, s))
-    if section.role is not SectionRole.CLOSING:
-        writing.append(turn.labelled("btn_heading_text", DraftAct.HEADING_TEXT, record.id, rev, s))
-    heading = turn.library.clause(section.heading_clause) if section.heading_clause else None
-    if heading is not None and len(heading.wordings()) > 1:
-        writing.append(turn.labelled("btn_heading", DraftAct.HEADING, record.id, rev, s))
     text = turn.screen("section", note=note, label=labels.sections.get(s, ""),
                        heading=section_name(turn, plan, s), items=items)
     back = [turn.labelled("btn_overview", DraftAct.OPEN, record.id)]
-    return turn.reply(text, [*rows(open_item, 1), tools, writing, back])
+    return turn.reply(text, [*rows(open_item, 1), tools, *_writing(turn, record, plan, s), back])
+
+
+def _writing(turn: Turn, record: DraftRecord, plan: Plan, s: int) -> list[list[Button]]:
+    """A section's buttons for the clerk's own: an item, the heading, the section's place."""
+    section = plan.sections[s]
+    rev = revision_tag(record)
+    own, heading = [], []
+    if section.role is not SectionRole.GROUP:
+        own.append(turn.labelled("btn_own_item", DraftAct.OWN_ITEM, record.id, rev, s))
+    if len(section_places(plan, s)) > 1:
+        own.append(turn.labelled("btn_section_move", DraftAct.SECTION_PLACES, record.id, rev, s))
+    if section.role is not SectionRole.CLOSING:
+        heading.append(turn.labelled("btn_heading_text", DraftAct.HEADING_TEXT, record.id, rev, s))
+    clause = turn.library.clause(section.heading_clause) if section.heading_clause else None
+    if clause is not None and len(clause.wordings()) > 1:
+        heading.append(turn.labelled("btn_heading", DraftAct.HEADING, record.id, rev, s))
+    return [own, heading]
 
 
 def item_view(turn: Turn, record: DraftRecord, s: int, i: int, *, note: str = "") -> Reply:

@@ -7,12 +7,25 @@ from __future__ import annotations
 
 from bot.compose.plan import SectionRole
 from bot.compose.refine import clause_of
-from bot.compose.writing import move_item_to, restore_wording, set_style
+from bot.compose.writing import (
+    move_item_to,
+    move_section_to,
+    restore_wording,
+    section_places,
+    set_style,
+)
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.draft import DraftAct
 from bot.dialogue.draft import _asked as asked
-from bot.dialogue.draft._common import Handler, load_plan, pressed, record_view, save
-from bot.dialogue.draft._items import item_view
+from bot.dialogue.draft._common import (
+    Handler,
+    check_position,
+    load_plan,
+    pressed,
+    record_view,
+    save,
+)
+from bot.dialogue.draft._items import item_view, section_view
 from bot.dialogue.draft._overview import STYLES, overview
 from bot.dialogue.state.draft import InputKind, Screen
 from bot.dialogue.turn import Rejected, Turn, revision_tag, rows
@@ -103,6 +116,39 @@ def moved(turn: Turn, record: DraftRecord, s: int, i: int, j: int) -> Reply:
     return item_view(turn, record, s, j, note=turn.say("moved_to", n=j + 1))
 
 
+def section_move_menu(turn: Turn, record: DraftRecord, s: int) -> Reply:
+    """The places among the task sections around it the section can take: a button each."""
+    plan = load_plan(record)
+    record_view(turn, Screen.SECTION_MOVE, record, s)
+    rev = revision_tag(record)
+    places = section_places(plan, s)
+    here = places.index(s) if s in places else -1
+    picks = [turn.labelled("btn_move_place", DraftAct.SECTION_TO, record.id, rev, s, k, n=k + 1)
+             for k in range(len(places)) if k != here]
+    back = [turn.labelled("btn_section_back", DraftAct.SECTION, record.id, rev, s)]
+    text = turn.screen("section_move", place=here + 1, count=len(places),
+                       headings=[plan.sections[k].heading for k in places])
+    return turn.reply(text, [*rows(picks, PLACES_PER_ROW), back], asks_text=True)
+
+
+def _section_places(turn: Turn, action: Action) -> list[Reply]:
+    record, plan, s, _ = pressed(turn, action)
+    _shown(len(section_places(plan, s)) > 1)
+    return [section_move_menu(turn, record, s)]
+
+
+def _section_to(turn: Turn, action: Action) -> list[Reply]:
+    record = turn.current(action.draft, action.ints[0])
+    plan = load_plan(record)
+    s, k = action.ints[1], action.ints[2]
+    check_position(plan, s)
+    places = section_places(plan, s)
+    _shown(0 <= k < len(places) and places[k] != s)
+    t = move_section_to(plan, s, k)
+    record = save(turn, record, plan)
+    return [section_view(turn, record, t, note=turn.say("section_moved", n=k + 1))]
+
+
 PRESSES: dict[Code, Handler] = {
     DraftAct.OWN_ITEM: _ask_own_item,
     DraftAct.OWN_SECTION: _ask_own_section,
@@ -112,4 +158,6 @@ PRESSES: dict[Code, Handler] = {
     DraftAct.NUMBERING: _style,
     DraftAct.MOVE_MENU: _move_menu,
     DraftAct.MOVE_TO: _move_to,
+    DraftAct.SECTION_PLACES: _section_places,
+    DraftAct.SECTION_TO: _section_to,
 }

@@ -20,6 +20,7 @@ class Screen(StrEnum):
     TODO = "todo"
     EXPORT = "export"
     MOVE = "move"  # the places an item can be moved to (``item``: the item)
+    SECTION_MOVE = "section_move"  # the places a section can be moved to
     TOPICS = "add_topic"  # the priority areas that can be added to the draft
     DELETE = "delete"  # asking to confirm the deletion of a draft
     SHARE = "share"  # who has access, the links; ``page``: expiry choice for new links
