@@ -67,6 +67,7 @@ ALLOWED: dict[str, frozenset[str]] = {
 
 # The modules of bot.store others may import; the rest are the implementations'.
 STORE_PUBLIC = frozenset({"bot.store", "bot.store.base", "bot.store.models", "bot.store.files",
+                          "bot.store.rates",  # rate buckets: the rule, in memory
                           "bot.store.postgres"})  # the PostgreSQL store and its Database
 
 

@@ -72,6 +72,7 @@ from telegram.ext import (
 from bot.adapters import conflict
 from bot.adapters.http import AiohttpRequest
 from bot.adapters.protocol import DialogueEngine
+from bot.adapters.ratelimit import rate_limiter
 from bot.adapters.retry import deliver, with_retry
 from bot.adapters.split import split_text
 from bot.config import Settings
@@ -403,6 +404,7 @@ def build_application(
         base_file_url=settings.telegram_file_base_url,
         request=AiohttpRequest(REQUEST_POOL, read_timeout=READ_TIMEOUT),
         get_updates_request=AiohttpRequest(1),
+        rate_limiter=rate_limiter(settings),
     )
     builder = ApplicationBuilder().bot(bot).concurrent_updates(True).post_init(adapter.post_init)
     if not polling:
