@@ -406,6 +406,7 @@ DINGTALK_ALLOWED: dict[str, frozenset[str]] = {
     "bot.adapters.dingtalk.adapter": frozenset({
         "bot.adapters.dingtalk", "bot.adapters.dingtalk.render", "bot.adapters.dingtalk.api",
         "bot.adapters.dingtalk.identity", "bot.adapters.protocol", "bot.dialogue.types",
+        "bot.adapters.unsupported",
         "bot.errors", "bot.messages",
     }),
     "bot.adapters.dingtalk.stream": frozenset({"bot.adapters.dingtalk.api"}),
