@@ -30,6 +30,7 @@ from urllib.parse import quote
 import aiohttp
 from aiohttp import web
 
+from tests.fakebot import webhook as fake_webhook
 from tests.fakebot.process import BotProcess
 from tests.fakebot.server import FakeBotApi
 
@@ -117,9 +118,17 @@ def pg_schema(server_url: str) -> Iterator[str]:
             conn.execute(f"DROP SCHEMA {schema} CASCADE".encode())
 
 
+def as_many_connections_as_telegram() -> None:
+    """The fake Bot API posts updates on as many connections at once as Telegram does by default
+    (``max_connections`` 40), not the tests' few: else its senders, each waiting for the bot's
+    answer, would be what the rows measure."""
+    fake_webhook.MAX_SENDERS = fake_webhook.DEFAULT_MAX_CONNECTIONS
+
+
 def instances(server: FakeBotApi, data_dir: Path, entry: EntryPoint, database_url: str,
               limits: dict[str, str], logs: Path) -> list[BotProcess]:
     """The webhook instances behind ``entry`` (not started), each with its data directory."""
+    as_many_connections_as_telegram()
     bots = []
     for number, port in enumerate(entry.ports, start=1):
         own, log_dir = data_dir / f"instance-{number}", logs / f"instance-{number}"
