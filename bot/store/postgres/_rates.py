@@ -6,6 +6,11 @@ order (``SELECT … ORDER BY key FOR UPDATE``: two senders wanting the same keys
 deadlocks), read the database's clock once the locks are held, book the slot by the rule of
 :mod:`bot.store.rates`, write the rows back, commit. The wait it returns is measured on the
 database's clock, so instances whose clocks differ still keep the limits.
+
+The transaction commits without waiting for its WAL to reach the disk (``synchronous_commit =
+off`` for it alone): the rows stay consistent, and what a crash of the server can lose is the
+last few bookings, i.e. a moment in which the limits are not quite kept; the lock on the bot's
+row, which every send takes, is then held for the queries only, not for an fsync.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ class PgRateBuckets:
         keys = sorted({key for key, _ in wanted})
         try:
             with self._db.pool.connection() as conn, conn.transaction():
+                conn.execute("SET LOCAL synchronous_commit = off")  # see the module
                 booked = self._lock(conn, keys)
                 row = conn.execute("SELECT extract(epoch FROM clock_timestamp())::float8"
                                    ).fetchone()
