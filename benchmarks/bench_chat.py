@@ -2,8 +2,9 @@
 
 Usage::
 
-    .venv/bin/python -m benchmarks chat [--users 200] [--think 0.6] [--runs direct paced flat]
-                                          [--workers N]
+    .venv/bin/python -m benchmarks chat [--users 200] [--think 0.6] [--workers N]
+                                          [--runs direct paced flat hook pg1 pg2 pg2-limits]
+                                          [--telegram-limits]
 
 Each user makes one whole draft (11 updates: /new, region, year, kind, two priorities, done, one
 figure, skip the rest, numbering, generate) with the shipped library. Three runs, each over a

@@ -125,6 +125,11 @@ def test_limits_come_from_the_settings_and_workers_share_the_bots() -> None:
     assert [key for key, _ in shared.wanted("@channel")] == ["bot", "chat:@channel",
                                                               "group:@channel"]
     assert rate_limiter(hermetic_settings()) is None  # the tests' settings: all off
+    two_workers = rate_limiter(hermetic_settings().model_copy(update={
+        "telegram_max_per_second": 30, "telegram_max_per_chat_second": 1,
+        "telegram_max_per_group_minute": 20, "workers": 2}))
+    assert two_workers is not None
+    assert two_workers.limits == Limits(Window(15, 1.0), CHAT, Window(10, 60.0))
 
 
 class Failing:
@@ -158,8 +163,27 @@ def test_the_hook_waits_for_the_slot_and_sends_in_order() -> None:
                                     "sendChatAction", "sendMessage", "sendMessage"]
     assert slept == [1.0, 1.0]  # the document a second after the text, and the third message
 
-    slept.clear()
-    fallback = TelegramRateLimiter(Limits(BOT, CHAT, GROUP), Failing(), blocking=True,
-                                   fallback=MemoryRateBuckets(clock), sleep=sleep)
-    asyncio.run(main(fallback))  # the process's own buckets meanwhile
+
+
+def test_without_its_buckets_the_hook_keeps_its_own_and_says_so_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock, slept = Clock(), []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.now += seconds
+
+    async def call() -> bool:
+        return True
+
+    async def main() -> None:
+        for _ in range(3):
+            await limiter.process_request(call, (), {}, "sendMessage", {"chat_id": 5}, None)
+
+    limiter = TelegramRateLimiter(Limits(BOT, CHAT, GROUP), Failing(), blocking=True,
+                                  fallback=MemoryRateBuckets(clock), sleep=sleep)
+    asyncio.run(main())  # the process's own buckets meanwhile
     assert slept == [1.0, 1.0]
+    assert [r.getMessage() for r in caplog.records].count(
+        "rate buckets unavailable (the database is down): this process keeps its own") == 1

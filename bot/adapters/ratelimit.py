@@ -116,6 +116,7 @@ class TelegramRateLimiter(BaseRateLimiter[None]):
         self._fallback = fallback or MemoryRateBuckets()
         self._on_shutdown = on_shutdown
         self._sleep = sleep
+        self._unavailable = False  # said once, until the buckets answer again
 
     async def initialize(self) -> None:
         return None
@@ -143,11 +144,18 @@ class TelegramRateLimiter(BaseRateLimiter[None]):
     async def _reserve(self, wanted: list[tuple[str, Window]]) -> float:
         try:
             if self._blocking:
-                return await asyncio.to_thread(self._buckets.reserve, wanted)
-            return self._buckets.reserve(wanted)
+                wait = await asyncio.to_thread(self._buckets.reserve, wanted)
+            else:
+                wait = self._buckets.reserve(wanted)
         except RatesUnavailable as exc:
-            logger.warning("rate buckets unavailable (%s): this process keeps its own", exc)
+            if not self._unavailable:
+                logger.warning("rate buckets unavailable (%s): this process keeps its own", exc)
+            self._unavailable = True
             return self._fallback.reserve(wanted)
+        if self._unavailable:
+            logger.warning("rate buckets available again")
+            self._unavailable = False
+        return wait
 
 
 def rate_limiter(settings: Settings) -> TelegramRateLimiter | None:
