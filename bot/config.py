@@ -78,6 +78,10 @@ class Settings(BaseSettings):
                                          validation_alias="TELEGRAM_MAX_PER_SECOND")
     telegram_max_per_chat_second: int = Field(default=1, ge=0,
                                               validation_alias="TELEGRAM_MAX_PER_CHAT_SECOND")
+    # a chat's rate is kept over this many seconds: a reply of a few messages goes at once
+    # (Telegram allows short bursts), a chat sent to without pause still gets one a second
+    telegram_chat_burst_seconds: int = Field(default=3, ge=1, le=60,
+                                             validation_alias="TELEGRAM_CHAT_BURST_SECONDS")
     telegram_max_per_group_minute: int = Field(default=20, ge=0,
                                                validation_alias="TELEGRAM_MAX_PER_GROUP_MINUTE")
 

@@ -16,6 +16,7 @@ from bot.store.rates import MemoryRateBuckets, RatesUnavailable, Window, earlies
 from tests.fakebot.harness import hermetic_settings
 
 BOT, CHAT, GROUP = Window(30, 1.0), Window(1, 1.0), Window(20, 60.0)
+BURSTY_CHAT = Window(3, 3.0)  # the default: one a second kept over three seconds
 
 
 def most_in_a_window(slots: Sequence[float], period: float) -> int:
@@ -38,6 +39,12 @@ def test_a_burst_to_one_chat_goes_out_a_second_apart() -> None:
     buckets = MemoryRateBuckets(clock)
     wanted = [("bot", BOT), ("chat:7", CHAT)]
     assert [buckets.reserve(wanted) for _ in range(4)] == [0.0, 1.0, 2.0, 3.0]
+
+
+def test_a_reply_of_three_messages_goes_at_once_then_one_a_second() -> None:
+    buckets = MemoryRateBuckets(Clock())
+    wanted = [("bot", BOT), ("chat:7", BURSTY_CHAT)]
+    assert [buckets.reserve(wanted) for _ in range(5)] == [0.0, 0.0, 0.0, 3.0, 3.0]
 
 
 def test_a_waiting_chat_holds_up_no_other_chat() -> None:
@@ -118,8 +125,11 @@ def test_limits_come_from_the_settings_and_workers_share_the_bots() -> None:
     limits = Limits.from_settings(hermetic_settings().model_copy(update={
         "telegram_max_per_second": 30, "telegram_max_per_chat_second": 1,
         "telegram_max_per_group_minute": 0}))
-    assert limits == Limits(BOT, CHAT, None)
-    assert limits.wanted(-100) == [("bot", BOT), ("chat:-100", CHAT)]
+    assert limits == Limits(BOT, BURSTY_CHAT, None)
+    strict = Limits.from_settings(hermetic_settings().model_copy(update={
+        "telegram_max_per_chat_second": 1, "telegram_chat_burst_seconds": 1}))
+    assert strict.chat == CHAT
+    assert limits.wanted(-100) == [("bot", BOT), ("chat:-100", BURSTY_CHAT)]
     shared = Limits(BOT, CHAT, GROUP).shared_by(4)
     assert shared == Limits(Window(7, 1.0), CHAT, Window(5, 60.0))
     assert [key for key, _ in shared.wanted("@channel")] == ["bot", "chat:@channel",
@@ -129,7 +139,7 @@ def test_limits_come_from_the_settings_and_workers_share_the_bots() -> None:
         "telegram_max_per_second": 30, "telegram_max_per_chat_second": 1,
         "telegram_max_per_group_minute": 20, "workers": 2}))
     assert two_workers is not None
-    assert two_workers.limits == Limits(Window(15, 1.0), CHAT, Window(10, 60.0))
+    assert two_workers.limits == Limits(Window(15, 1.0), BURSTY_CHAT, Window(10, 60.0))
 
 
 class Failing:

@@ -94,7 +94,7 @@ async def limited_instances(server: FakeBotApi, tmp_path: Path, pg_url: str, use
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", entry_port).start()
     limits = {"telegram_max_per_second": 4, "telegram_max_per_chat_second": 1,
-              "telegram_max_per_group_minute": 20}
+              "telegram_chat_burst_seconds": 1, "telegram_max_per_group_minute": 20}
     settings = [settings_for(server, tmp_path / n, p, entry_port, pg_url).model_copy(
         update=limits) for n, p in zip("ab", ports, strict=True)]
     engines = [build_engine(s) for s in settings]

@@ -21,8 +21,10 @@ Where the buckets live:
   worker, and keeps its whole limit.
 
 The limits are settings (``TELEGRAM_MAX_PER_SECOND``, ``TELEGRAM_MAX_PER_CHAT_SECOND``,
-``TELEGRAM_MAX_PER_GROUP_MINUTE``; 0 switches one off). A 429 that still comes is handled by
-:mod:`bot.adapters.retry` as before.
+``TELEGRAM_MAX_PER_GROUP_MINUTE``; 0 switches one off). A chat's rate is kept over
+``TELEGRAM_CHAT_BURST_SECONDS`` (3): a reply of up to three messages (a notice, the question, a
+file) goes at once, as Telegram allows short bursts; only a chat sent to without pause waits.
+A 429 that still comes is handled by :mod:`bot.adapters.retry` as before.
 """
 
 from __future__ import annotations
@@ -64,8 +66,9 @@ class Limits:
         def window(count: int, period: float) -> Window | None:
             return Window(count, period) if count > 0 else None
 
+        burst = settings.telegram_chat_burst_seconds
         return cls(window(settings.telegram_max_per_second, 1.0),
-                   window(settings.telegram_max_per_chat_second, 1.0),
+                   window(settings.telegram_max_per_chat_second * burst, float(burst)),
                    window(settings.telegram_max_per_group_minute, 60.0))
 
     def shared_by(self, processes: int) -> Limits:
