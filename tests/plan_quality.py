@@ -38,8 +38,10 @@ FOREIGN: dict[Level, tuple[str, ...]] = {
     Level.CITY: ("县直学校", "区属学校", "厅直属", "我县", "全县", "我区", "全区", "我省"),
     Level.COUNTY: ("各县（市、区）", "市直学校", "区属学校", "厅直属", "全市", "我市", "我区",
                    "全区", "下一级政府"),
+    # an urban district (天河区) has no village schools: its plan speaks of 薄弱学校, 新建学校,
+    # 集团化办学; a district with villages adds the rural items (default: false) itself
     Level.DISTRICT: ("各县（市、区）", "市直学校", "县直学校", "厅直属", "全市", "我市",
-                     "我县", "全县", "下一级政府"),
+                     "我县", "全县", "下一级政府", "农村", "乡村"),
     Level.PROVINCE: ("市直学校", "县直学校", "区属学校", "我市", "全市", "我县", "全县"),
 }
 
