@@ -11,10 +11,13 @@ words (the search's segmenter when the caller has one loaded; otherwise the expo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from bot.errors import InputError
 
 Say = Callable[..., str]  # (message id, **params) → the text
 WordCut = Callable[[str], Sequence[str]]  # a run of Han characters → its words
@@ -36,3 +39,23 @@ class ExportOptions:
         if self.say is None:
             raise ValueError(f"ExportOptions.say is needed for {message_id!r}")
         return self.say(message_id, **params)
+
+
+_DATE = re.compile(r"\s*(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?\s*")
+
+
+def parse_doc_date(text: str) -> date:
+    """成文日期 as typed: ``2026-02-09``, ``2026-2-9``, ``2026/2/9``, ``2026.2.9``,
+    ``2026年2月9日``.
+
+    InputError('doc_date_format') when it is not written so, 'doc_date_invalid' for a day the
+    calendar has not (2026-02-30)."""
+    match = _DATE.fullmatch(text)
+    if match is None:
+        raise InputError("doc_date_format", value=text)
+    year, month, day = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise InputError("doc_date_invalid", value=text, year=year, month=month,
+                         day=day) from None
