@@ -46,6 +46,8 @@ class InputKind(StrEnum):
     TITLE = "title"  # new title of a plan
     FILL = "fill"  # a value for a declared variable (``key``)
     REGION = "region"  # the real name of a placeholder region
+    DOC_NUMBER = "doc_number"  # the 发文字号 of the export's 印发通知
+    BUREAU = "bureau"  # the bureau's name: the plan's 落款 and the document's author
 
 
 class Pending(Mode):
