@@ -39,7 +39,7 @@ _BAD_AFTER = ("关于", "印发", "转发", "的")
 # a bureau's kind after its region's name, kept on one line: 教育和体育局, 教育科技局 …
 _BUREAU_KIND = re.compile(r"教育(?:[和与])?(?:体育|科技|科学技术|文化|卫生|旅游)*(?:局|厅|委员会)")
 _WEAK_PENALTY = 1.0  # a break between two ordinary words, against one at a phrase boundary
-_BAD_PENALTY = 3.0  # a break that parts words read together: 关于 / 印发
+_BAD_PENALTY = 6.0  # a break that parts words read together: 关于 / 印发
 _SHAPE_PENALTY = 4.0  # an hourglass (a short line between longer ones)
 
 
@@ -129,7 +129,7 @@ def _cost(lines: list[str], bureau: str) -> float:
     widths = [width(line) for line in lines]
     mean = sum(widths) / len(widths)
     cost = sum((w - mean) ** 2 for w in widths) / 4
-    if any(b < a > c for a, b, c in zip(widths, widths[1:], widths[2:], strict=False)):
+    if any(a > b < c for a, b, c in zip(widths, widths[1:], widths[2:], strict=False)):
         cost += _SHAPE_PENALTY  # a dip in the middle: neither trapezoid nor diamond
     for upper, lower in pairwise(lines):
         if upper.endswith(_BAD_AFTER):
