@@ -20,7 +20,7 @@ from bot.compose.plan import Plan
 from bot.export.docx import plan_to_docx
 from bot.export.fonttable import FONTS
 from bot.export.imprint import ROW_TWIPS, TYPE_AREA_BOTTOM
-from bot.export.official import closing_indents, doc_date
+from bot.export.official import closing_centre, doc_date
 from bot.export.options import ExportOptions
 from bot.export.titles import width
 from bot.library.models import Level
@@ -54,9 +54,12 @@ def style_name(p: Any) -> str:
     return str(p.style.name)
 
 
-def right_chars(p: Any) -> float:
-    ind = p._p.pPr.find(qn("w:ind"))
-    return int(ind.get(qn("w:rightChars"))) / 100
+def centre_chars(p: Any) -> float:
+    """Where the paragraph's text is centred: its one centre tab stop, in characters from the
+    type area's right edge (8844 twips wide, 320 twips a character)."""
+    (tab,) = p._p.pPr.find(qn("w:tabs"))
+    assert tab.get(qn("w:val")) == "center" and p.text.startswith("\t")
+    return (8844 - int(tab.get(qn("w:pos")))) / 320
 
 
 def keeps_next(p: Any) -> bool:
@@ -80,19 +83,20 @@ def test_sign_and_date_close_the_plan_right_aligned_the_name_centred_over_the_da
     *_, gap1, gap2, sign, when = paragraphs(doc)
     assert (gap1.text, gap2.text) == ("", "")  # room for the seal
     assert all(keeps_next(p) for p in (gap1, gap2)) and sign.style.paragraph_format.keep_with_next
-    assert (sign.text, when.text) == ("修文县教育和体育局", "2026年2月9日")
+    assert (sign.text, when.text) == ("\t修文县教育和体育局", "\t2026年2月9日")
     assert (style_name(sign), style_name(when)) == ("Plan Signature", "Plan Date")
-    assert sign.style.paragraph_format.alignment == when.style.paragraph_format.alignment == 2
-    assert right_chars(when) == 4  # 右空四字
-    # the centres coincide: right indent + half the width is the same for both
-    assert right_chars(sign) + width(sign.text) / 2 == right_chars(when) + width(when.text) / 2
+    # the name centred over the date, the date four characters from the right edge
+    assert centre_chars(sign) == centre_chars(when) == 4 + width("2026年2月9日") / 2
+    off = when.style.element.pPr.find(qn("w:autoSpaceDN"))
+    assert off.get(qn("w:val")) == "0"  # no extra space around the digits: its width holds
     assert not any(r.text for r in sign.runs if r.font.highlight_color)  # nothing to fill
 
 
 def test_a_long_name_keeps_two_characters_to_the_edge_and_the_date_moves_with_it() -> None:
-    sign_right, date_right = closing_indents("黔东南苗族侗族自治州教育局", "2026年2月9日")
-    assert sign_right == 2
-    assert date_right > 4 and sign_right + 13 / 2 == date_right + 6 / 2
+    centre = closing_centre("黔东南苗族侗族自治州教育局", "2026年2月9日")
+    assert centre - 13 / 2 == 2  # the name's right end two characters in
+    assert centre - 6 / 2 > 4  # the date further in, under the name's middle
+    assert closing_centre("修文县教育局", "2026年12月31日") == 4 + 7 / 2
 
 
 def test_no_sign_by_default_and_the_text_ends_with_the_plan() -> None:
@@ -110,8 +114,9 @@ def test_sign_and_notice_need_the_words() -> None:
 
 
 def notice_parts(doc: Any) -> list[tuple[str, str]]:
-    """(style, text) of each paragraph; a title's lines (parted by line breaks) joined."""
-    return [(style_name(p), p.text.replace("\n", "")) for p in paragraphs(doc)]
+    """(style, text) of each paragraph; a title's lines (parted by line breaks) joined, the
+    tab before the 落款 left out."""
+    return [(style_name(p), p.text.replace("\n", "").lstrip("\t")) for p in paragraphs(doc)]
 
 
 def test_the_notice_has_its_parts_in_order_then_the_plan_as_its_attachment() -> None:

@@ -86,6 +86,9 @@ _PPR_AFTER_OUTLINE = ("w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange
 _PPR_AFTER_SNAP = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
                    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
                    "w:textboxTightWrap", "w:outlineLvl", *_PPR_AFTER_OUTLINE)
+_PPR_AFTER_TABS = ("w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                   "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+                   "w:adjustRightInd", "w:snapToGrid", *_PPR_AFTER_SNAP)
 _PPR_AFTER_PAGE_BREAK = ("w:framePr", "w:widowControl", "w:numPr", "w:suppressLineNumbers",
                          "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku",
                          "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE",
@@ -389,8 +392,8 @@ _ROLE_STYLES: dict[Role, tuple[str, _Fonts, Any]] = {
     Role.NUMBER: ("Notice Number", BODY_FONTS, WD_ALIGN_PARAGRAPH.CENTER),
     Role.ADDRESSEE: ("Notice Addressee", BODY_FONTS, WD_ALIGN_PARAGRAPH.JUSTIFY),
     Role.ATTACHMENT_NOTE: ("Notice Attachment", BODY_FONTS, WD_ALIGN_PARAGRAPH.LEFT),
-    Role.SIGN: ("Plan Signature", BODY_FONTS, WD_ALIGN_PARAGRAPH.RIGHT),
-    Role.DATE: ("Plan Date", BODY_FONTS, WD_ALIGN_PARAGRAPH.RIGHT),
+    Role.SIGN: ("Plan Signature", BODY_FONTS, WD_ALIGN_PARAGRAPH.LEFT),  # on a centre tab
+    Role.DATE: ("Plan Date", BODY_FONTS, WD_ALIGN_PARAGRAPH.LEFT),
     Role.ATTACHMENT_MARK: ("Attachment Mark", HEADING1_FONTS, WD_ALIGN_PARAGRAPH.LEFT),
 }
 IMPRINT_STYLE = "Notice Imprint"
@@ -412,6 +415,7 @@ def _role_styles(doc: Any, body: Any) -> dict[Role, Any]:
     _hanging(styles[Role.ATTACHMENT_NOTE], left_chars=5, hanging_chars=3)  # 附件：name
     for role in (Role.ATTACHMENT_NOTE, Role.SIGN):  # with the date, on one page
         styles[role].paragraph_format.keep_with_next = True
+    _no_digit_spacing(styles[Role.DATE])  # its width as reckoned: 2026年2月9日 is 6 characters
     return styles
 
 
@@ -434,6 +438,14 @@ def _number_rule(style: Any) -> None:
                                "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
                                "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
                                "w:snapToGrid", *_PPR_AFTER_SNAP)
+
+
+def _no_digit_spacing(style: Any) -> None:
+    """No extra space between Chinese characters and digits (Word and WPS add a quarter em)."""
+    p_pr = style.element.get_or_add_pPr()
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        p_pr.insert_element_before(OxmlElement(tag, {qn("w:val"): "0"}), "w:bidi",
+                                   "w:adjustRightInd", "w:snapToGrid", *_PPR_AFTER_SNAP)
 
 
 def _hanging(style: Any, left_chars: int, hanging_chars: int) -> None:
@@ -535,13 +547,16 @@ class _Writer:
                 p.add_r().append(OxmlElement("w:br"))
             self._runs(p, [(part, TITLE_FONTS, None)])
 
-    def put(self, role: Role, text: str, right_chars: float = 0.0) -> None:
+    def put(self, role: Role, text: str, centre_chars: float = 0.0) -> None:
         fonts = _ROLE_STYLES[role][1] if role in _ROLE_STYLES else BODY_FONTS
-        p = self._paragraph(self._styles.roles[role], [(text, fonts, None)])
-        if right_chars:
-            ind = p.get_or_add_pPr().get_or_add_ind()
-            ind.set(qn("w:right"), str(round(right_chars * CHAR_TWIPS)))
-            ind.set(qn("w:rightChars"), str(round(right_chars * 100)))
+        p = self._paragraph(self._styles.roles[role], [])
+        if centre_chars:  # a centre tab stop that far from the right edge, the text on it
+            tabs = OxmlElement("w:tabs")
+            pos = round(TYPE_AREA_WIDTH_PT * 20 - centre_chars * CHAR_TWIPS)
+            tabs.append(OxmlElement("w:tab", {qn("w:val"): "center", qn("w:pos"): str(pos)}))
+            p.get_or_add_pPr().insert_element_before(tabs, *_PPR_AFTER_TABS)
+            p.add_r().append(OxmlElement("w:tab"))
+        self._runs(p, [(text, fonts, None)])
         if role is Role.ORGAN:
             _fit_organ(p, text)
 

@@ -11,7 +11,10 @@ Usage::
 
 - 成文日期 (7.3.5.1): Arabic numerals, the year in full, month and day not padded; right
   indent four characters; 发文机关署名 centred over it (if the name is so long that it would come
-  closer than two characters to the right edge, both move left together).
+  closer than two characters to the right edge, both move left together). Both are centred on
+  one centre tab stop, so the name stands over the middle of the date however wide the
+  program sets the digits; the date's width (and so its four characters) is reckoned with
+  half-width digits.
 - 版头 (7.2): 发文机关标志 (bureau + 文件) red, centred; 发文字号 centred two lines under it; a red
   rule under the number. 标题 two lines under the rule; 主送机关 one line under the title,
   flush left, ending with a full-width colon.
@@ -33,7 +36,7 @@ from bot.compose.plan import Plan
 from bot.export.options import ExportOptions
 from bot.export.titles import width
 
-__all__ = ["Page", "Role", "closing_indents", "doc_date", "write_closing", "write_imprint",
+__all__ = ["Page", "Role", "closing_centre", "doc_date", "write_closing", "write_imprint",
            "write_notice"]
 
 DATE_RIGHT = 4.0  # characters: 成文日期 右空四字
@@ -54,7 +57,8 @@ class Role(StrEnum):
 
 
 class Page(Protocol):
-    def put(self, role: Role, text: str, right_chars: float = 0.0) -> None: ...
+    def put(self, role: Role, text: str, centre_chars: float = 0.0) -> None:
+        """``centre_chars``: the text centred that many characters from the right edge."""
 
     def title(self, text: str) -> None: ...
 
@@ -70,21 +74,19 @@ def doc_date(when: date, options: ExportOptions) -> str:
     return options.text("doc_date", year=when.year, month=when.month, day=when.day)
 
 
-def closing_indents(sign: str, when: str) -> tuple[float, float]:
-    """The right indents (characters) of the 署名 and the date: the date four characters in,
-    the 署名 centred over it, both moved left if the 署名 would come too close to the edge."""
-    sign_right = DATE_RIGHT + (width(when) - width(sign)) / 2
-    shift = max(0.0, MIN_SIGN_RIGHT - sign_right)
-    return sign_right + shift, DATE_RIGHT + shift
+def closing_centre(sign: str, when: str) -> float:
+    """Where the 署名 and the date are centred, in characters from the right edge: the date
+    four characters in, unless the 署名 would then come closer than two to the edge."""
+    return max(DATE_RIGHT + width(when) / 2, MIN_SIGN_RIGHT + width(sign) / 2)
 
 
 def write_closing(page: Page, bureau: str, when: date, options: ExportOptions) -> None:
     """落款 and 成文日期, under the body with room for the seal."""
     text = doc_date(when, options)
-    sign_right, date_right = closing_indents(bureau, text)
+    centre = closing_centre(bureau, text)
     page.blank(SIGN_GAP, keep=True)  # never a 署名 on a page of its own, nor a date
-    page.put(Role.SIGN, bureau, sign_right)
-    page.put(Role.DATE, text, date_right)
+    page.put(Role.SIGN, bureau, centre)
+    page.put(Role.DATE, text, centre)
 
 
 def write_notice(page: Page, plan: Plan, when: date, options: ExportOptions) -> None:
