@@ -1,5 +1,6 @@
-"""The export screen in the chat: the 【待填】 left, what the Word file carries (落款和日期, 印发通知
-and its 发文字号, 任务分解表), the bureau's name, files named per draft, 改标题 against 改草稿名.
+"""The export screen in the chat: the 【待填】 left, what the Word file carries (落款和日期,
+印发通知 and its 发文字号, 任务分解表), the bureau's name, files named per draft, 改标题 against
+改草稿名.
 
 Driven through the engine as a user would (the same engine Telegram, DingTalk and the terminal
 use); the Word files are the real export's, read back with python-docx.

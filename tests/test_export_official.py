@@ -80,9 +80,9 @@ def test_the_date_is_arabic_numerals_in_full_without_padding(when: date, text: s
 
 def test_sign_and_date_close_the_plan_right_aligned_the_name_centred_over_the_date() -> None:
     doc = read(county_plan(), sign=True, date=WHEN)
-    *_, gap1, gap2, sign, when = paragraphs(doc)
-    assert (gap1.text, gap2.text) == ("", "")  # room for the seal
-    assert all(keeps_next(p) for p in (gap1, gap2)) and sign.style.paragraph_format.keep_with_next
+    *_, body, gap, sign, when = paragraphs(doc)
+    assert body.text and gap.text == ""  # a line for the seal's top
+    assert keeps_next(gap) and sign.style.paragraph_format.keep_with_next
     assert (sign.text, when.text) == ("\t修文县教育和体育局", "\t2026年2月9日")
     assert (style_name(sign), style_name(when)) == ("Plan Signature", "Plan Date")
     # the name centred over the date, the date four characters from the right edge

@@ -381,7 +381,11 @@ def _title_style(doc: Any, body: Any) -> Any:
     fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
     fmt.space_after = Twips(LINE_PITCH)  # one blank line after the title
     fmt.keep_with_next = True
-    # 22 pt is taller than a grid line: snapped, each title line would take two (LibreOffice).
+    # 22 pt is taller than a grid line: snapped, each title line would take two (LibreOffice);
+    # unsnapped at the font's own height, a title of two lines would take a hair over three
+    # grid lines and push the rest down a line. So: exactly one grid line each, not snapped.
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Twips(LINE_PITCH)
     _no_grid_snap(style)
     return style
 
@@ -423,8 +427,12 @@ def _organ_style(style: Any) -> None:
     style.font.size = Pt(ORGAN_PT)
     style.font.color.rgb = RGBColor.from_string(RED)
     fmt = style.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    fmt.space_before = Mm(25)  # its top edge 35 mm under the type area's (with the ascent)
+    # an exact line a little taller than the characters (a font's own ascent and descent would
+    # make it half as tall again and push the 落款 off the notice's page), its top 35 mm under
+    # the type area's top edge
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(ORGAN_PT + 4)
+    fmt.space_before = Mm(34)
     _no_grid_snap(style)
 
 

@@ -41,7 +41,8 @@ __all__ = ["Page", "Role", "closing_centre", "doc_date", "write_closing", "write
 
 DATE_RIGHT = 4.0  # characters: 成文日期 右空四字
 MIN_SIGN_RIGHT = 2.0  # a long 署名 keeps two characters to the right edge
-SIGN_GAP = 2  # blank lines between the body and the 署名: room for the seal
+SIGN_GAP = 1  # blank lines between the body and the 署名 (the seal's top within one line of the
+# body, the 署名 and date near its middle; two would push a short notice's 落款 off its page)
 TITLE_GAP = 2  # blank lines between the red rule and the notice's title
 
 
