@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 
 from bot.export.docx import plan_to_docx
 from bot.export.options import ExportOptions
-from bot.export.titles import LINE_UNITS, break_title, shipped_words, width
+from bot.export.titles import LINE_UNITS, break_title, line_width, shipped_words, width
 from tests.test_export_docx import make_plan
 
 PREFECTURES = (
@@ -55,14 +55,14 @@ def _titles() -> list[str]:
             "北京市海淀区教育委员会2026年教育工作要点（2025—2027年）",
             "新疆生产建设兵团第八师石河子市教育局2026年暑期工作安排",
             "黔南布依族苗族自治州三都水族自治县教育局2025年教育工作要点"]
-    return [t for t in out if width(t) > LINE_UNITS]
+    return [t for t in out if line_width(t) > LINE_UNITS]
 
 
 TITLES = _titles()
 # never parted, wherever they stand in a title
 WHOLE = (
     "自治州", "自治县", "教育和体育局", "教育体育局", "教育科技局", "教育局", "学校安全",
-    "工作计划", "工作要点", "工作安排", "人才", "暑期", "关于印发", "通知", "2026年",
+    "工作计划", "工作要点", "工作安排", "人才", "暑期", "关于", "印发", "通知", "2026年",
     "2025年",
 )
 
@@ -84,7 +84,7 @@ def breaks(lines: list[str]) -> list[int]:
 def test_no_line_ends_inside_a_word(title: str, words: Any, jieba_tokenizer: Any) -> None:
     lines = break_title(title, words)
     assert "".join(lines) == title
-    assert all(width(line) <= LINE_UNITS for line in lines), lines
+    assert all(line_width(line) <= LINE_UNITS for line in lines), lines
     jieba_bounds = set(accumulate(len(w) for w in jieba_tokenizer.lcut(title, HMM=False)))
     for cut in breaks(lines):
         assert cut in jieba_bounds, (lines, jieba_tokenizer.lcut(title, HMM=False))
@@ -99,9 +99,9 @@ def test_no_line_ends_inside_a_word(title: str, words: Any, jieba_tokenizer: Any
 @pytest.mark.parametrize("title", TITLES)
 def test_lines_are_balanced_and_no_more_than_needed_plus_one(title: str, words: Any) -> None:
     lines = break_title(title, words)
-    fewest = -(-width(title) // LINE_UNITS)
+    fewest = -(-line_width(title) // LINE_UNITS)
     assert fewest <= len(lines) <= fewest + 1, lines
-    widths = [width(line) for line in lines]
+    widths = [line_width(line) for line in lines]
     assert max(widths) - min(widths) <= LINE_UNITS / 2, lines
     # neither a short line between two longer ones (an hourglass)
     assert not any(b < a and b < c for a, b, c in zip(widths, widths[1:], widths[2:],
@@ -115,6 +115,13 @@ def test_the_example_from_the_issue(words: Any) -> None:
 
 def test_a_short_title_is_one_line(words: Any) -> None:
     assert break_title("清远市教育局2024年工作要点", words) == ["清远市教育局2024年工作要点"]
+
+
+def test_a_title_of_twenty_characters_with_digits_is_broken(words: Any) -> None:
+    """20 characters fill the line only without the space programs set around digits."""
+    title = "修文县教育和体育局2026年学校安全工作计划"
+    assert width(title) == 20
+    assert break_title(title, words) == ["修文县教育和体育局", "2026年学校安全工作计划"]
 
 
 def test_the_docx_title_is_one_paragraph_with_a_line_break_between_its_lines() -> None:

@@ -52,7 +52,7 @@ from bot.export.fonttable import add_font_table
 from bot.export.imprint import add_imprint
 from bot.export.official import Role, write_closing, write_imprint, write_notice
 from bot.export.options import ExportOptions
-from bot.export.titles import LINE_UNITS, break_title, shipped_words, width
+from bot.export.titles import LINE_UNITS, break_title, line_width, shipped_words, width
 
 # --- format data -------------------------------------------------------------------------------
 
@@ -183,7 +183,7 @@ def plan_to_docx(plan: Plan, options: ExportOptions = ExportOptions()) -> bytes:
 def _title_breaker(plan: Plan, options: ExportOptions) -> Callable[[str], list[str]]:
     """A title's lines: broken between words (``bot.export.titles``) when it is too long."""
     def lines_of(title: str) -> list[str]:
-        if width(title) <= LINE_UNITS:
+        if line_width(title) <= LINE_UNITS:
             return [title]
         return break_title(title, options.words or shipped_words(), bureau=plan.bureau)
 

@@ -25,9 +25,13 @@ from itertools import combinations, pairwise
 
 from bot.export.options import WordCut
 
-__all__ = ["LINE_UNITS", "WordCut", "break_title", "shipped_words", "tokens", "width"]
+__all__ = ["LINE_UNITS", "WordCut", "break_title", "line_width", "shipped_words", "tokens",
+           "width"]
 
-LINE_UNITS = 20.0  # 2号 (22 pt) characters in the 156 mm type area
+# 2号 (22 pt) characters in the 156 mm type area: 20, less one for the space Word, WPS and
+# LibreOffice put between Chinese characters and digits and for a face whose digits are wider
+LINE_UNITS = 19.0
+DIGIT_SPACE = 0.25  # an em between a Chinese character and a digit or letter
 MAX_LINES = 4
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _OPENING = "《（(“‘〔["
@@ -40,12 +44,20 @@ _BAD_AFTER = ("关于", "印发", "转发", "的")
 _BUREAU_KIND = re.compile(r"教育(?:[和与])?(?:体育|科技|科学技术|文化|卫生|旅游)*(?:局|厅|委员会)")
 _WEAK_PENALTY = 1.0  # a break between two ordinary words, against one at a phrase boundary
 _BAD_PENALTY = 6.0  # a break that parts words read together: 关于 / 印发
+_EXTRA_LINE_PENALTY = 3.0  # a line more than the fewest the title needs
 _SHAPE_PENALTY = 4.0  # an hourglass (a short line between longer ones)
 
 
 def width(text: str) -> float:
     """The width of ``text`` in full-width characters (digits and Latin letters are half)."""
     return sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in text)
+
+
+def line_width(text: str) -> float:
+    """The width of a title line as set: ``width`` and the spaces around its runs of digits."""
+    joins = sum(1 for a, b in pairwise(text)
+                if (ord(a) < 0x2000) != (ord(b) < 0x2000) and not (a + b).isspace())
+    return width(text) + DIGIT_SPACE * joins
 
 
 def tokens(title: str, words: WordCut) -> list[str]:
@@ -102,21 +114,26 @@ def _joins_previous(previous: str, piece: str) -> bool:
 def break_title(title: str, words: WordCut, units: float = LINE_UNITS,
                 bureau: str = "") -> list[str]:
     """The title as lines of at most ``units`` wide, broken between words, balanced."""
-    if width(title) <= units:
+    if line_width(title) <= units:
         return [title]
     pieces = tokens(title, words)
     best: tuple[float, list[str]] | None = None
-    first = max(2, int(width(title) // units) + (width(title) % units > 0))
+    best_count = 0  # the fewest lines that fit
+    first = max(2, int(line_width(title) // units) + (line_width(title) % units > 0))
     for count in range(first, min(MAX_LINES, len(pieces)) + 1):
+        if best is not None and count > best_count + 1:
+            break  # one line more than the fewest that fit, at most
         for cuts in combinations(range(1, len(pieces)), count - 1):
             lines = _lines(pieces, cuts)
-            if any(width(line) > units for line in lines):
+            if any(line_width(line) > units for line in lines):
                 continue
-            cost = _cost(lines, bureau)
+            cost = _cost(lines, bureau) + _EXTRA_LINE_PENALTY * (count - first)
             if best is None or cost < best[0]:
                 best = (cost, lines)
-        if best is not None:
-            return best[1]
+        if best is not None and best_count == 0:
+            best_count = count
+    if best is not None:
+        return best[1]
     return _greedy(pieces, units)
 
 
@@ -126,7 +143,7 @@ def _lines(pieces: list[str], cuts: tuple[int, ...]) -> list[str]:
 
 
 def _cost(lines: list[str], bureau: str) -> float:
-    widths = [width(line) for line in lines]
+    widths = [line_width(line) for line in lines]
     mean = sum(widths) / len(widths)
     cost = sum((w - mean) ** 2 for w in widths) / 4
     if any(a > b < c for a, b, c in zip(widths, widths[1:], widths[2:], strict=False)):
@@ -149,7 +166,7 @@ def _greedy(pieces: list[str], units: float) -> list[str]:
     """More lines than ``MAX_LINES`` (or a word wider than a line): fill each line in turn."""
     lines = [""]
     for piece in pieces:
-        if lines[-1] and width(lines[-1] + piece) > units:
+        if lines[-1] and line_width(lines[-1] + piece) > units:
             lines.append("")
         lines[-1] += piece
     return [line.strip() for line in lines]
