@@ -137,3 +137,12 @@ def test_a_citys_notice_attachment_and_imprint(tmp_path: Path) -> None:
     assert TYPE_BOTTOM - 25 < printed.bottom <= TYPE_BOTTOM + 1  # the foot of the type area
     copy_to = next(line for line in last if line.text.startswith("抄送"))
     assert copy_to.bottom < printed.top
+
+
+def test_a_title_that_fills_the_line_with_its_year_is_not_left_with_one_character(
+        tmp_path: Path) -> None:
+    plan = county_plan()
+    plan.title = "修文县教育和体育局2026年学校安全工作计划"  # 20 characters, digits half
+    pages = render(plan, say(), tmp_path)
+    first = [line.text for line in pages[0][:2]]
+    assert first == ["修文县教育和体育局", "2026年学校安全工作计划"]
