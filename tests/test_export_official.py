@@ -204,6 +204,8 @@ def test_the_imprint_ends_the_document_on_the_type_areas_bottom_edge_with_its_ru
 def test_the_imprint_leaves_the_copy_to_for_the_office_when_none_is_given() -> None:
     rows = imprint(read(county_plan(), notice=True, date=WHEN))
     assert rows[0].text == "\u3000抄送：【待填：抄送机关】。"
+    marked = [r.text for r in rows[0].runs if r.font.highlight_color]
+    assert marked == ["【待填：抄送机关】"]
 
 
 # --- fonts -------------------------------------------------------------------------------------

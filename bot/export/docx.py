@@ -172,6 +172,7 @@ def plan_to_docx(plan: Plan, options: ExportOptions = ExportOptions()) -> bytes:
         writer.write(line)
     if options.sign and not options.notice:  # a notice is signed above its 附件
         write_closing(writer, plan.bureau, when, options)
+    # what else is appended (options.tasks) comes here: the 版记 ends the last page
     if options.notice:
         write_imprint(writer, plan, when, options)
     _set_properties(doc, plan)
@@ -584,7 +585,8 @@ class _Writer:
     def imprint(self, rows: list[tuple[str, str]]) -> None:
         """版记 at the bottom of the last page (``bot.export.imprint``)."""
         add_imprint(self._xml_body, self._styles.imprint.style_id, rows,
-                    self._styles.run_props(BODY_FONTS))
+                    self._styles.run_props(BODY_FONTS),
+                    self._styles.run_props(BODY_FONTS, highlight=True))
 
     # --- paragraphs and runs ---
 

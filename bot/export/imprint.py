@@ -23,6 +23,8 @@ from typing import Any
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from bot.compose.plan import PLACEHOLDER_RE
+
 __all__ = ["THICK", "THIN", "add_imprint"]
 
 TYPE_AREA_TWIPS = 8844  # 156 mm
@@ -34,15 +36,18 @@ THIN = "6"
 FULL_WIDTH_SPACE = "\u3000"
 
 
-def add_imprint(body: Any, style_id: str, rows: list[tuple[str, str]], r_pr: Any) -> None:
-    """Append the 版记 (``rows``: left text, right text) as framed paragraphs."""
+def add_imprint(body: Any, style_id: str, rows: list[tuple[str, str]], r_pr: Any,
+                placeholder_r_pr: Any) -> None:
+    """Append the 版记 (``rows``: left text, right text) as framed paragraphs; a 【待填：…】 in
+    them is set with ``placeholder_r_pr`` (highlighted, as in the text)."""
     for k, (left, right) in enumerate(rows):
         top = THICK if k == 0 else None
         bottom = THICK if k == len(rows) - 1 else THIN
         p = body.add_p()
         y = TYPE_AREA_BOTTOM - (len(rows) - k) * ROW_TWIPS
         p.append(_paragraph_properties(style_id, y, top, bottom, bool(right)))
-        _run(p, FULL_WIDTH_SPACE + left, r_pr)
+        for chunk, is_placeholder in _placeholders(FULL_WIDTH_SPACE + left):
+            _run(p, chunk, placeholder_r_pr if is_placeholder else r_pr)
         if right:
             _run(p, "", r_pr).append(OxmlElement("w:tab"))
             _run(p, right, r_pr)
@@ -74,6 +79,17 @@ def _paragraph_properties(style_id: str, y: int, top: str | None, bottom: str,
                                           qn("w:pos"): str(TYPE_AREA_TWIPS - INSET)}))
         p_pr.append(tabs)
     return p_pr
+
+
+def _placeholders(text: str) -> list[tuple[str, bool]]:
+    """The text cut around 【待填：…】: (chunk, is it a placeholder)."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for match in PLACEHOLDER_RE.finditer(text):
+        out += [(text[pos:match.start()], False), (match.group(0), True)]
+        pos = match.end()
+    out.append((text[pos:], False))
+    return [(chunk, flag) for chunk, flag in out if chunk]
 
 
 def _run(p: Any, text: str, r_pr: Any) -> Any:

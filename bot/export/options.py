@@ -1,7 +1,8 @@
 """What an export carries besides the plan body: chosen by the user at export time.
 
 ``ExportOptions()`` is the bare plan, as before. The Word export reads every field; the text
-exports (Markdown, plain text) read ``sign`` and ``date`` only.
+exports (Markdown, plain text) read none: they are drafts to edit, not documents to issue
+(``planbot draft`` refuses these options with them).
 
 The document's own fixed words (成文日期's 年月日, the notice's title and body, 附件, 抄送, 印发)
 are the bot's messages (``prompts/export.yaml``): ``say`` looks them up, as ``Messages.text``
