@@ -63,10 +63,12 @@ class Section(BaseModel):
     heading_clause: str | None = None
     heading_variant: int = 0
     items: list[Item] = Field(default_factory=list)
-
+    own: bool = False  # a section the user added, with their heading: no topic of the library
 
     def topic_ids(self) -> list[str]:
-        """The topics whose clauses the section holds."""
+        """The topics whose clauses the section holds (none in a section the user added)."""
+        if self.own:
+            return []
         return list(self.topics) if self.topics else [self.id]
 
 
