@@ -96,3 +96,14 @@ def test_planbot_console_piped(tmp_path: Path) -> None:
     full = done.stdout.split("> /clause 幼儿园 布局")[1].split("> 1")[1]
     assert "扩大普惠性学前教育资源" in full and "动态调整全市幼儿园布局" in full
     assert "按2026年草稿“清远市教育局2026年工作要点”的地区和年份显示" in full
+
+
+def test_a_draft_and_its_copy_are_saved_to_two_files(tmp_path: Path) -> None:
+    """exports/ holds one file per draft: the copy's export does not overwrite the draft's."""
+    engine = make_engine(open_store(tmp_path), data_dir=tmp_path)
+    more = ["返回概览", "复制", "导出", "导出Markdown", ""]
+    script = SCRIPT.rstrip("\n") + "\n" + "\n".join(more)
+    out = io.StringIO()
+    assert run_console(engine, io.StringIO(script), out) == 0
+    files = sorted(p.name for p in (tmp_path / "exports").iterdir())
+    assert files == ["清远市教育局2026年工作要点.md", "清远市教育局2026年工作要点（副本）.md"]

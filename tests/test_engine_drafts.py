@@ -42,7 +42,7 @@ def test_rename_copy_and_delete_from_the_list(chat: Chat) -> None:
     chat.draft_quickly()
     chat.cmd("drafts")
     chat.press("清远市教育局")
-    chat.press("重命名")
+    chat.press("改草稿名")
     chat.say("要点初稿")
     chat.press("复制")
     assert "已复制《要点初稿》" in chat.text and "草稿名：要点初稿（副本）" in chat.text
@@ -173,7 +173,7 @@ def test_collaborators_see_and_edit_but_do_not_delete() -> None:
     assert "〔共享〕" in colleague.text
     colleague.press("删除草稿")
     assert colleague.notice == "只有草稿的创建人可以删除它。"
-    colleague.press("重命名")
+    colleague.press("改草稿名")
     colleague.say("共同修改版")
     assert owner.drafts()[0].name == "共同修改版"
     engine.deps.store.drafts.remove_collaborator(record.id, 2)

@@ -110,16 +110,16 @@ def test_a_forged_or_stale_split_press_changes_nothing(chat: Chat) -> None:
 
 
 def test_a_name_over_its_limit_says_its_own_number(chat: Chat) -> None:
-    chat.press("重命名")
+    chat.press("改草稿名")
     assert f"不超过{MAX_NAME}字" in chat.text
     chat.say("名" * 3000)
     assert f"名称太长了，请不超过{MAX_NAME}个字" in chat.text and "4000" not in chat.text
 
 
 def test_control_characters_are_cleaned_before_a_name_is_stored(chat: Chat) -> None:
-    chat.press("重命名")
+    chat.press("改草稿名")
     chat.say("2026\x00要点\x1b[31m\n（初稿）\u200b")
-    assert "已重命名" in chat.text
+    assert "草稿名已修改" in chat.text
     assert chat.drafts()[0].name == "2026要点[31m （初稿）"
     chat.press("改标题")
     chat.say("清远市教育局\x072026年工作要点")

@@ -240,12 +240,12 @@ def test_no_word_export_without_the_module() -> None:
 
 
 def test_rename_and_retitle(chat: Chat) -> None:
-    chat.press("重命名")
+    chat.press("改草稿名")
     assert "当前：清远市教育局2026年工作要点" in chat.text
     chat.say("名" * 61)
     assert "名称太长了" in chat.text
     chat.say("2026要点（初稿）")
-    assert "已重命名" in chat.text and "草稿名：2026要点（初稿）" in chat.text
+    assert "草稿名已修改" in chat.text and "草稿名：2026要点（初稿）" in chat.text
     chat.press("改标题")
     chat.say("清远市教育局2026年工作要点（征求意见稿）")
     assert "标题已修改" in chat.text

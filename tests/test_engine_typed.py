@@ -20,7 +20,7 @@ STEPS = [
     "待填清单", "返回概览", "二、工作目标", "1.学前教育普及", "换一种说法", "返回本节",
     "＋ 添加条款", "返回本节", "返回概览", "（一）推动基础教育", "2.扩大普惠性", "⬇ 下移", "⬆ 上移",
     "删除", "↩ 撤销删除", "换个标题说法", "返回概览", "分享", "返回概览", "导出",
-    "导出Markdown", "返回概览", "重命名", "取消", "复制", "删除草稿", "取消", "我的草稿",
+    "导出Markdown", "返回概览", "改草稿名", "取消", "复制", "删除草稿", "取消", "我的草稿",
     "＋ 起草新计划",
 ]
 
@@ -49,9 +49,9 @@ def test_where_text_is_asked_for_only_the_whole_words_are_a_press(library: Libra
                     raise_errors=True)
     chat = Chat(engine)
     chat.draft_quickly(region="修文县")
-    chat.press("重命名")
+    chat.press("改草稿名")
     chat.say("取消收费专项稿")  # has 取消 in it: a name
     assert chat.drafts()[0].name == "取消收费专项稿"
-    chat.press("重命名")
+    chat.press("改草稿名")
     chat.say(" 取消 ")  # the button's words
     assert "已取消" in chat.text and chat.drafts()[0].name == "取消收费专项稿"

@@ -146,10 +146,10 @@ def test_an_item_deleted_meanwhile_keeps_the_users_text_on_screen(
 
 def test_a_stale_rename_and_a_stale_title(team: tuple[Member, Member, Member, str]) -> None:
     owner, second, _, draft_id = team
-    owner.press("重命名")
+    owner.press("改草稿名")
     second.cmd("drafts")
     second.press(TITLE[:8])
-    second.press("重命名")
+    second.press("改草稿名")
     second.say("乙起的名字")
     owner.say("甲起的名字")
     assert "草稿名称已被李老师修改，当前内容是：\n乙起的名字" in owner.text

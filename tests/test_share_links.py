@@ -150,7 +150,7 @@ def test_edit_link_makes_a_collaborator(people: tuple[Member, Member, Member]) -
     colleague.press(TITLE[:8])
     colleague.press("改标题")
     colleague.say("共同修改后的标题")
-    owner.open_draft(TITLE)
+    owner.open_draft("共同修改后的标题")  # the name was the title: it follows it
     assert "《共同修改后的标题》" in owner.text
     colleague.cmd("start", _edit_token(owner))  # a second edit link: nothing more to do
     assert "已经在您的草稿列表里" in colleague.text
@@ -336,12 +336,12 @@ def test_three_colleagues_one_draft(people: tuple[Member, Member, Member]) -> No
     for user in (second, third):
         user.cmd("start", token)
     assert owner.record(draft.id).collaborators == [COLLEAGUE, THIRD]
-    second.press("重命名")
+    second.press("改草稿名")
     second.say("二人合稿")
     third.cmd("drafts")
     assert "二人合稿" in third.text
     third.press("二人合稿")
-    third.press("重命名")
+    third.press("改草稿名")
     third.say("三人合稿")
     owner.cmd("drafts")
     assert "三人合稿" in owner.text and owner.record(draft.id).revision == 2

@@ -15,21 +15,26 @@ from bot.compose.targets import normalise_target, parse_year
 from bot.config import Settings
 from bot.curation import load_effective_library
 from bot.errors import InputError
+from bot.export.options import ExportOptions, WordCut, parse_doc_date
 from bot.export.text import plan_to_markdown, plan_to_text
 from bot.library.kinds import PlanKind
 from bot.library.library import Library
+from bot.library.loader import LibraryError
 from bot.library.models import Level
 from bot.library.topic_names import split_names
 from bot.messages import Messages
 from bot.store.files import write_atomic
 
+DOCUMENT_OPTIONS = ("sign", "date", "notice", "doc_number", "copy_to")
+
 
 def draft(args: argparse.Namespace, settings: Settings) -> int:
     library = load_effective_library(settings)
     request = build_request(args, library)
-    plan = assemble_plan(request, library)
     messages = Messages(settings.prompts_dir)
-    _emit(plan, args.format, args.output)
+    options = export_options(args, messages, settings)  # a bad date is told before the work
+    plan = assemble_plan(request, library)
+    _emit(plan, args.format, args.output, options)
     for note in plan.notes:
         print(messages.text(note.id, "zh", **note.params), file=sys.stderr)
     if plan.placeholders():
@@ -101,19 +106,43 @@ def plan_json(plan: Plan) -> dict[str, object]:
     return data
 
 
-def render_plan(plan: Plan, fmt: str) -> bytes:
+def export_options(args: argparse.Namespace, messages: Messages,
+                   settings: Settings) -> ExportOptions:
+    """``--sign``, ``--date``, ``--notice``, ``--doc-number``, ``--copy-to`` (Word only)."""
+    given = [getattr(args, name, None) for name in DOCUMENT_OPTIONS]
+    if not any(given):
+        return ExportOptions(say=messages.text)
+    if args.format != "docx":
+        raise InputError("doc_options_need_docx")
+    when = parse_doc_date(args.date) if args.date else None
+    return ExportOptions(sign=args.sign or when is not None, date=when, notice=args.notice,
+                         doc_number=args.doc_number, copy_to=args.copy_to, say=messages.text,
+                         words=_title_words(settings))
+
+
+def _title_words(settings: Settings) -> WordCut | None:
+    """The search's segmenter over the data directory's dictionary, for long titles."""
+    from bot.search.analysis import Analyzer
+
+    try:
+        return Analyzer.load(settings.snippets_dir, settings.data_dir).words
+    except (LibraryError, OSError):
+        return None  # the export loads the shipped one
+
+
+def render_plan(plan: Plan, fmt: str, options: ExportOptions | None = None) -> bytes:
     if fmt == "docx":
         from bot.export.docx import plan_to_docx
 
-        return plan_to_docx(plan)
+        return plan_to_docx(plan, options or ExportOptions())
     if fmt == "json":
         return (json.dumps(plan_json(plan), ensure_ascii=False, indent=2) + "\n").encode()
     text = plan_to_markdown(plan) if fmt == "md" else plan_to_text(plan)
     return text.encode("utf-8")
 
 
-def _emit(plan: Plan, fmt: str, output: Path | None) -> None:
-    data = render_plan(plan, fmt)
+def _emit(plan: Plan, fmt: str, output: Path | None, options: ExportOptions) -> None:
+    data = render_plan(plan, fmt, options)
     if output is None and fmt == "docx":
         output = Path(f"{plan.title}.docx")
     if output is None:

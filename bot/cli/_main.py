@@ -97,6 +97,19 @@ def _add_draft(p: argparse.ArgumentParser) -> None:
                    help="keep the topics in the order given (default: party leadership first)")
     p.add_argument("--format", choices=["md", "txt", "json", "docx"], default="md")
     p.add_argument("-o", "--output", type=Path, help="write to FILE instead of standard output")
+    _add_document_options(p)
+
+
+def _add_document_options(p: argparse.ArgumentParser) -> None:
+    """What a Word file carries besides the plan (bot.export.options.ExportOptions)."""
+    p.add_argument("--sign", action="store_true",
+                   help="docx: the bureau's name (落款) and the date (成文日期) under the plan")
+    p.add_argument("--date",
+                   help="docx: 成文日期, e.g. 2026-02-09 (default: today); implies --sign")
+    p.add_argument("--notice", action="store_true",
+                   help="docx: issued with a 印发通知, the plan as its 附件")
+    p.add_argument("--doc-number", help="docx, --notice: 发文字号, e.g. 修教体发〔2026〕1号")
+    p.add_argument("--copy-to", help="docx, --notice: 抄送机关 of the 版记")
 
 
 def _add_search(p: argparse.ArgumentParser) -> None:

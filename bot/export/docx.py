@@ -32,24 +32,27 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from copy import deepcopy
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.oxml import serialize_part_xml
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, Twips
+from docx.shared import Mm, Pt, RGBColor, Twips
 
 from bot.compose.numbering import PARAGRAPH, TITLE, Line, lines
 from bot.compose.plan import PLACEHOLDER_RE, Plan
+from bot.export.fonttable import add_font_table
+from bot.export.imprint import add_imprint
+from bot.export.official import Role, write_closing, write_imprint, write_notice
 from bot.export.options import ExportOptions
+from bot.export.titles import LINE_UNITS, break_title, line_width, shipped_words, width
 
 # --- format data -------------------------------------------------------------------------------
 
@@ -59,16 +62,6 @@ KAITI = "楷体_GB2312"
 FANGSONG = "仿宋_GB2312"
 SONGTI = "宋体"
 LATIN = "Times New Roman"
-
-# Where Word looks when a font is missing: (name, alternative name). Windows ships the
-# alternatives; the GB2312 and 方正 fonts are installed by offices themselves.
-_FONT_ALTERNATIVES = (
-    (FANGSONG, "仿宋"),
-    (KAITI, "楷体"),
-    (TITLE_FONT, SONGTI),
-    (HEITI, "SimHei"),
-    (SONGTI, "SimSun"),
-)
 
 LINE_PITCH = 579  # twips: 28.95 pt, 22 lines in the 225 mm type area
 BODY_PT = 16  # 3号
@@ -93,6 +86,14 @@ _PPR_AFTER_OUTLINE = ("w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange
 _PPR_AFTER_SNAP = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
                    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
                    "w:textboxTightWrap", "w:outlineLvl", *_PPR_AFTER_OUTLINE)
+_PPR_AFTER_TABS = ("w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                   "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+                   "w:adjustRightInd", "w:snapToGrid", *_PPR_AFTER_SNAP)
+_PPR_AFTER_PAGE_BREAK = ("w:framePr", "w:widowControl", "w:numPr", "w:suppressLineNumbers",
+                         "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku",
+                         "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE",
+                         "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+                         *_PPR_AFTER_SNAP)
 
 
 @dataclass(frozen=True)
@@ -162,14 +163,32 @@ def plan_to_docx(plan: Plan, options: ExportOptions = ExportOptions()) -> bytes:
     styles = _Styles.create(doc)
     _set_page(doc)
     _set_footers(doc, styles)
-    _add_font_alternatives(doc)
-    writer = _Writer(doc, styles)
+    add_font_table(doc)
+    writer = _Writer(doc, styles, _title_breaker(plan, options))
+    when = options.date or date.today()
+    if options.notice:
+        write_notice(writer, plan, when, options)
     for line in lines(plan):
         writer.write(line)
+    if options.sign and not options.notice:  # a notice is signed above its 附件
+        write_closing(writer, plan.bureau, when, options)
+    # what else is appended (options.tasks) comes here: the 版记 ends the last page
+    if options.notice:
+        write_imprint(writer, plan, when, options)
     _set_properties(doc, plan)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _title_breaker(plan: Plan, options: ExportOptions) -> Callable[[str], list[str]]:
+    """A title's lines: broken between words (``bot.export.titles``) when it is too long."""
+    def lines_of(title: str) -> list[str]:
+        if line_width(title) <= LINE_UNITS:
+            return [title]
+        return break_title(title, options.words or shipped_words(), bureau=plan.bureau)
+
+    return lines_of
 
 
 # --- document defaults, page, footers ------------------------------------------------------------
@@ -252,19 +271,6 @@ def _page_number(p: Any, r_pr: Any) -> None:
     run(element("w:t", f" {EM_DASH}"))
 
 
-def _add_font_alternatives(doc: Any) -> None:
-    """Declare our fonts in the font table with a Windows alternative and the GB2312 charset."""
-    part = doc.part.part_related_by(RT.FONT_TABLE)
-    root = parse_xml(part.blob)
-    for name, alternative in _FONT_ALTERNATIVES:
-        font = OxmlElement("w:font", {qn("w:name"): name})
-        for tag, value in (("w:altName", alternative), ("w:charset", "86"),
-                           ("w:family", "auto"), ("w:pitch", "variable")):
-            font.append(OxmlElement(tag, {qn("w:val"): value}))
-        root.append(font)
-    part._blob = serialize_part_xml(root)
-
-
 def _set_properties(doc: Any, plan: Plan) -> None:
     props = doc.core_properties
     props.title = plan.title
@@ -299,6 +305,8 @@ class _Styles:
     page_odd: Any
     page_even: Any
     _style_ids: dict[str, str]
+    roles: dict[Role, Any]
+    imprint: Any
 
     @classmethod
     def create(cls, doc: Any) -> _Styles:
@@ -310,7 +318,8 @@ class _Styles:
         odd, even = (_page_number_style(doc, name, align) for name, align in (
             (PAGE_ODD_STYLE, WD_ALIGN_PARAGRAPH.RIGHT), (PAGE_EVEN_STYLE, WD_ALIGN_PARAGRAPH.LEFT)))
         ids = {s.name: s.style_id for s in (*headings.values(), *leads.values())}
-        return cls(title, body, headings, leads, odd, even, ids)
+        roles = _role_styles(doc, body)
+        return cls(title, body, headings, leads, odd, even, ids, roles, _imprint_style(doc))
 
     def run_props(self, fonts: _Fonts, char_style: Any = None, highlight: bool = False) -> Any:
         """A w:rPr for a run: its character style, its fonts (always), and a highlight."""
@@ -373,7 +382,98 @@ def _title_style(doc: Any, body: Any) -> Any:
     fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
     fmt.space_after = Twips(LINE_PITCH)  # one blank line after the title
     fmt.keep_with_next = True
-    # 22 pt is taller than a grid line: snapped, each title line would take two (LibreOffice).
+    # 22 pt is taller than a grid line: snapped, each title line would take two (LibreOffice);
+    # unsnapped at the font's own height, a title of two lines would take a hair over three
+    # grid lines and push the rest down a line. So: exactly one grid line each, not snapped.
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Twips(LINE_PITCH)
+    _no_grid_snap(style)
+    return style
+
+
+# The official document's parts (bot.export.official): style name, fonts, alignment.
+_ROLE_STYLES: dict[Role, tuple[str, _Fonts, Any]] = {
+    Role.ORGAN: ("Notice Organ", TITLE_FONTS, WD_ALIGN_PARAGRAPH.CENTER),
+    Role.NUMBER: ("Notice Number", BODY_FONTS, WD_ALIGN_PARAGRAPH.CENTER),
+    Role.ADDRESSEE: ("Notice Addressee", BODY_FONTS, WD_ALIGN_PARAGRAPH.JUSTIFY),
+    Role.ATTACHMENT_NOTE: ("Notice Attachment", BODY_FONTS, WD_ALIGN_PARAGRAPH.LEFT),
+    Role.SIGN: ("Plan Signature", BODY_FONTS, WD_ALIGN_PARAGRAPH.LEFT),  # on a centre tab
+    Role.DATE: ("Plan Date", BODY_FONTS, WD_ALIGN_PARAGRAPH.LEFT),
+    Role.ATTACHMENT_MARK: ("Attachment Mark", HEADING1_FONTS, WD_ALIGN_PARAGRAPH.LEFT),
+}
+IMPRINT_STYLE = "Notice Imprint"
+ORGAN_PT = 36  # 发文机关标志: 小标宋, red; smaller when the name would not fit one line
+RED = "FF0000"
+IMPRINT_PT = 14  # 4号
+CHAR_TWIPS = BODY_PT * 20  # one 3号 character
+
+
+def _role_styles(doc: Any, body: Any) -> dict[Role, Any]:
+    styles = {Role.BODY: body}
+    for role, (name, fonts, align) in _ROLE_STYLES.items():
+        style = _new_style(doc, name, WD_STYLE_TYPE.PARAGRAPH, doc.styles["Normal"], 4)
+        _style_fonts(style, fonts)
+        style.paragraph_format.alignment = align
+        styles[role] = style
+    _organ_style(styles[Role.ORGAN])
+    _number_rule(styles[Role.NUMBER])
+    _hanging(styles[Role.ATTACHMENT_NOTE], left_chars=5, hanging_chars=3)  # 附件：name
+    for role in (Role.ATTACHMENT_NOTE, Role.SIGN):  # with the date, on one page
+        styles[role].paragraph_format.keep_with_next = True
+    _no_digit_spacing(styles[Role.DATE])  # its width as reckoned: 2026年2月9日 is 6 characters
+    return styles
+
+
+def _organ_style(style: Any) -> None:
+    style.font.size = Pt(ORGAN_PT)
+    style.font.color.rgb = RGBColor.from_string(RED)
+    fmt = style.paragraph_format
+    # an exact line a little taller than the characters (a font's own ascent and descent would
+    # make it half as tall again and push the 落款 off the notice's page), its top 35 mm under
+    # the type area's top edge
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(ORGAN_PT + 4)
+    fmt.space_before = Mm(34)
+    _no_grid_snap(style)
+
+
+def _number_rule(style: Any) -> None:
+    """The red rule under the 发文字号, the type area's width, 4 mm below it."""
+    p_pr = style.element.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    borders.append(OxmlElement("w:bottom", {qn("w:val"): "single", qn("w:sz"): "12",
+                                            qn("w:space"): "11", qn("w:color"): RED}))
+    p_pr.insert_element_before(borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku",
+                               "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+                               "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+                               "w:snapToGrid", *_PPR_AFTER_SNAP)
+
+
+def _no_digit_spacing(style: Any) -> None:
+    """No extra space between Chinese characters and digits (Word and WPS add a quarter em)."""
+    p_pr = style.element.get_or_add_pPr()
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        p_pr.insert_element_before(OxmlElement(tag, {qn("w:val"): "0"}), "w:bidi",
+                                   "w:adjustRightInd", "w:snapToGrid", *_PPR_AFTER_SNAP)
+
+
+def _hanging(style: Any, left_chars: int, hanging_chars: int) -> None:
+    ind = style.element.get_or_add_pPr().get_or_add_ind()
+    ind.set(qn("w:left"), str(left_chars * CHAR_TWIPS))
+    ind.set(qn("w:hanging"), str(hanging_chars * CHAR_TWIPS))
+    ind.set(qn("w:leftChars"), str(left_chars * 100))
+    ind.set(qn("w:hangingChars"), str(hanging_chars * 100))
+
+
+def _imprint_style(doc: Any) -> Any:
+    """版记: 4号 仿宋, single-spaced in its table (the grid would stretch the rows)."""
+    style = _new_style(doc, IMPRINT_STYLE, WD_STYLE_TYPE.PARAGRAPH, doc.styles["Normal"], 4)
+    _style_fonts(style, BODY_FONTS)
+    style.font.size = Pt(IMPRINT_PT)
+    fmt = style.paragraph_format
+    fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Twips(LINE_PITCH)
     _no_grid_snap(style)
     return style
 
@@ -414,14 +514,17 @@ _Run = tuple[str, _Fonts, _StyleSpec | None]  # text, its fonts, its character s
 class _Writer:
     """Turns numbered lines into paragraphs and runs."""
 
-    def __init__(self, doc: Any, styles: _Styles) -> None:
+    def __init__(self, doc: Any, styles: _Styles,
+                 title_lines: Callable[[str], list[str]]) -> None:
         self._xml_body = doc.element.body
         self._styles = styles
+        self._title_lines = title_lines
         self._props: dict[tuple[_Fonts, str | None, bool], Any] = {}
+        self._new_page = False
 
     def write(self, line: Line) -> None:
         if line.level == TITLE:
-            self._paragraph(self._styles.title, [(line.title, TITLE_FONTS, None)])
+            self.title(line.title)
         elif line.item < 0 or (line.level != PARAGRAPH and not line.text.strip()):
             self._heading(line)  # a section heading, or an item that is only a title
         elif line.level == PARAGRAPH:
@@ -443,9 +546,61 @@ class _Writer:
             if any(t for t, _, _ in runs):
                 self._paragraph(self._styles.body, runs)
 
-    def _paragraph(self, style: Any, runs: Iterable[_Run]) -> None:
+    # --- the official document's parts (bot.export.official.Page) ---
+
+    def title(self, text: str) -> None:
+        """A title: one paragraph, its lines (broken between words) parted by line breaks."""
+        p = self._paragraph(self._styles.title, [])
+        for k, part in enumerate(self._title_lines(_clean(text))):
+            if k:
+                p.add_r().append(OxmlElement("w:br"))
+            self._runs(p, [(part, TITLE_FONTS, None)])
+
+    def put(self, role: Role, text: str, centre_chars: float = 0.0) -> None:
+        fonts = _ROLE_STYLES[role][1] if role in _ROLE_STYLES else BODY_FONTS
+        p = self._paragraph(self._styles.roles[role], [])
+        if centre_chars:  # a centre tab stop that far from the right edge, the text on it
+            tabs = OxmlElement("w:tabs")
+            pos = round(TYPE_AREA_WIDTH_PT * 20 - centre_chars * CHAR_TWIPS)
+            tabs.append(OxmlElement("w:tab", {qn("w:val"): "center", qn("w:pos"): str(pos)}))
+            p.get_or_add_pPr().insert_element_before(tabs, *_PPR_AFTER_TABS)
+            p.add_r().append(OxmlElement("w:tab"))
+        self._runs(p, [(text, fonts, None)])
+        if role is Role.ORGAN:
+            _fit_organ(p, text)
+
+    def blank(self, count: int = 1, keep: bool = False) -> None:
+        """Empty lines of the grid (Normal paragraphs); ``keep``: on the page of what follows."""
+        for _ in range(count):
+            p = self._xml_body.add_p()
+            if keep:
+                p.get_or_add_pPr().insert_element_before(OxmlElement("w:keepNext"),
+                                                         "w:keepLines", "w:pageBreakBefore",
+                                                         *_PPR_AFTER_PAGE_BREAK)
+
+    def page_break(self) -> None:
+        """The next paragraph starts a new page (no empty line left at the top of it)."""
+        self._new_page = True
+
+    def imprint(self, rows: list[tuple[str, str]]) -> None:
+        """版记 at the bottom of the last page (``bot.export.imprint``)."""
+        add_imprint(self._xml_body, self._styles.imprint.style_id, rows,
+                    self._styles.run_props(BODY_FONTS),
+                    self._styles.run_props(BODY_FONTS, highlight=True))
+
+    # --- paragraphs and runs ---
+
+    def _paragraph(self, style: Any, runs: Iterable[_Run]) -> Any:
         p = self._xml_body.add_p()
         p.style = style.style_id  # by id: python-docx's lookup by style object is slow
+        if self._new_page:
+            p.get_or_add_pPr().insert_element_before(
+                OxmlElement("w:pageBreakBefore"), *_PPR_AFTER_PAGE_BREAK)
+            self._new_page = False
+        self._runs(p, runs)
+        return p
+
+    def _runs(self, p: Any, runs: Iterable[_Run]) -> None:
         for text, fonts, char_style in runs:
             for chunk, is_placeholder in _split_placeholders(_clean(text)):
                 r = p.add_r()
@@ -459,6 +614,16 @@ class _Writer:
             proto = self._styles.run_props(fonts, char_style, highlight)
             self._props[key] = proto
         return deepcopy(proto)
+
+
+def _fit_organ(p: Any, text: str) -> None:
+    """A 发文机关标志 too long for the line at ``ORGAN_PT`` is set smaller to fit it."""
+    size = min(ORGAN_PT, math.floor(TYPE_AREA_WIDTH_PT / max(width(text), 1) - 1))
+    if size >= ORGAN_PT:
+        return
+    for r_pr in p.iter(qn("w:rPr")):
+        for tag in ("w:sz", "w:szCs"):
+            r_pr.append(OxmlElement(tag, {qn("w:val"): str(size * 2)}))
 
 
 def _lead_text(line: Line) -> str:

@@ -136,6 +136,11 @@ class Analyzer:
         self._segmenter.forget()
         self._keywords.clear()
 
+    def words(self, run: str) -> list[str]:
+        """A run of Han characters cut into words (jieba's precise mode, no HMM), as the index
+        cuts it; the Word export breaks long titles between them."""
+        return self._segmenter.words(run)
+
     def tokens(self, text: str) -> list[str]:
         """Search tokens of a text (any script, any width), stop words removed."""
         out: list[str] = []

@@ -288,14 +288,16 @@ def _jieba_dictionary() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
 
 
-def jieba_tokenizer(cache_dir: Path, userdict: Path | None) -> Any:
-    """A new, initialised jieba tokenizer with ``userdict``; its cache in ``cache_dir``."""
+def jieba_tokenizer(cache_dir: Path | None, userdict: Path | None) -> Any:
+    """A new, initialised jieba tokenizer with ``userdict``; its cache in ``cache_dir`` (None:
+    where jieba keeps it by itself, for a caller without a data directory)."""
     jieba = _import_jieba()
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
-    ensure_dir(cache_dir)
-    tokenizer.tmp_dir = str(cache_dir)
-    tokenizer.cache_file = CACHE_FILE
+    if cache_dir is not None:
+        ensure_dir(cache_dir)
+        tokenizer.tmp_dir = str(cache_dir)
+        tokenizer.cache_file = CACHE_FILE
     tokenizer.initialize()
     for word, freq, tag in read_userdict(userdict) if userdict is not None else []:
         if freq is None:

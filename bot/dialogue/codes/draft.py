@@ -30,6 +30,9 @@ class DraftAct(Code):
     FILL = "fl", True, 2  # draft, revision, entry index
     EXPORT_MENU = "xm", True  # draft
     EXPORT = "xf", True, 1  # draft, format index
+    EXPORT_SET = "xs", True, 2  # draft, revision, choice index (落款, 印发通知, 任务分解表): on/off
+    DOC_NUMBER = "xn", True, 1  # draft, revision: type the 发文字号
+    BUREAU = "bu", True, 1  # draft, revision: type the bureau's name (落款, author)
     RENAME = "rn", True, 1  # draft, revision
     TITLE = "ti", True, 1  # draft, revision
     COPY = "cp", True  # draft

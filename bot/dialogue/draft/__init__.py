@@ -8,6 +8,7 @@ bot waits for, ``Session.pending``). What other features use of a draft is liste
 """
 
 from bot.dialogue.draft._common import Labels, load_plan, save, section_name
+from bot.dialogue.draft._document import BUREAU_KEY, remembered_bureau
 from bot.dialogue.draft._export import EXPORT_FORMATS, export_document, word_exporter
 from bot.dialogue.draft._feature import FEATURE, show, up
 from bot.dialogue.draft._input import FEATURE as INPUT
@@ -16,7 +17,7 @@ from bot.dialogue.draft._overview import DEFAULT_EXPIRY, overview
 from bot.dialogue.draft._wordings import carried, stamp
 
 __all__ = [
-    "DEFAULT_EXPIRY", "EXPORT_FORMATS", "FEATURE", "INPUT", "Labels", "carried",
-    "export_document", "item_view", "load_plan", "overview", "save", "section_name", "show",
-    "stamp", "up", "word_exporter",
+    "BUREAU_KEY", "DEFAULT_EXPIRY", "EXPORT_FORMATS", "FEATURE", "INPUT", "Labels", "carried",
+    "export_document", "item_view", "load_plan", "overview", "remembered_bureau", "save",
+    "section_name", "show", "stamp", "up", "word_exporter",
 ]

@@ -22,10 +22,19 @@ from bot.dialogue.draft._common import (
     save,
     section_name,
 )
+from bot.dialogue.draft._document import (
+    BUREAU_KEY,
+    MAX_BUREAU,
+    MAX_DOC_NUMBER,
+    Choices,
+    set_bureau,
+)
+from bot.dialogue.draft._export import export_menu
 from bot.dialogue.draft._items import item_view
 from bot.dialogue.draft._list import drafts_list
 from bot.dialogue.draft._overview import overview
 from bot.dialogue.draft._todo import todo_view
+from bot.dialogue.layout import short
 from bot.dialogue.state.draft import InputKind, Pending
 from bot.dialogue.turn import Rejected, Turn
 from bot.dialogue.types import Reply
@@ -87,6 +96,10 @@ def current_value(
         return plan.title
     if kind is InputKind.REGION:
         return plan.region.full_name
+    if kind is InputKind.DOC_NUMBER:
+        return Choices.of(record).doc_number
+    if kind is InputKind.BUREAU:
+        return plan.bureau
     return plan.targets.get(key, "")
 
 
@@ -113,6 +126,10 @@ def prompt(turn: Turn) -> Reply:
                    "limit": spec.max_length or 0}
     elif pending.kind is InputKind.REGION:
         params |= {"label": plan.region.full_name, "level": plan.region.level.value}
+    elif pending.kind is InputKind.DOC_NUMBER:
+        params |= {"current": Choices.of(record).doc_number, "limit": MAX_DOC_NUMBER}
+    elif pending.kind is InputKind.BUREAU:
+        params |= {"current": plan.bureau, "limit": MAX_BUREAU}
     else:
         params |= {"current": record.name if pending.kind is InputKind.RENAME else plan.title,
                    "limit": MAX_NAME if pending.kind is InputKind.RENAME else MAX_TITLE}
@@ -171,15 +188,32 @@ def _apply(turn: Turn, record: DraftRecord, plan: Plan, pending: Pending, text: 
         record = save(turn, record, name=checked_text(text, MAX_NAME, "name", one_line=True))
         return overview(turn, record, note=turn.say("renamed"))
     if pending.kind is InputKind.TITLE:
-        plan.title = checked_text(text, MAX_TITLE, "title", one_line=True)
-        record = save(turn, record, plan)
-        return overview(turn, record, note=turn.say("title_changed"))
+        title = checked_text(text, MAX_TITLE, "title", one_line=True)
+        follows = record.name == plan.title  # a name that was the title stays the title
+        plan.title = title
+        record = save(turn, record, plan, name=short(title, MAX_NAME) if follows else "")
+        return overview(turn, record, note=turn.say("title_changed", renamed=follows))
+    if pending.kind in (InputKind.DOC_NUMBER, InputKind.BUREAU):
+        return document_input(turn, record, plan, pending.kind, text)
     if pending.kind is InputKind.REGION:
         result = fill_region(plan, turn.library, text)
     else:
         result = fill_target(plan, turn.library, pending.key, text)
     record = save(turn, record, plan)
     return todo_view(turn, record, note=_filled(turn, plan, result))
+
+
+def document_input(turn: Turn, record: DraftRecord, plan: Plan, kind: InputKind,
+                   text: str) -> Reply:
+    """The 发文字号 or the bureau's name typed at the export menu: saved with the draft."""
+    if kind is InputKind.DOC_NUMBER:
+        number = checked_text(text, MAX_DOC_NUMBER, "doc_number", one_line=True)
+        record = save(turn, record, meta=Choices.of(record).with_number(number).meta())
+        return export_menu(turn, record, note=turn.say("doc_number_set", number=number))
+    name = checked_text(text, MAX_BUREAU, "bureau", one_line=True)
+    set_bureau(plan, name)
+    record = save(turn, record, plan, meta={BUREAU_KEY: name})
+    return export_menu(turn, record, note=turn.say("bureau_set", bureau=name))
 
 
 def _filled(turn: Turn, plan: Plan, result: FillResult) -> str:
@@ -193,4 +227,6 @@ PRESSES: dict[Code, Handler] = {
     DraftAct.FILL: _ask_fill,
     DraftAct.RENAME: _ask_name(InputKind.RENAME),
     DraftAct.TITLE: _ask_name(InputKind.TITLE),
+    DraftAct.DOC_NUMBER: _ask_name(InputKind.DOC_NUMBER),
+    DraftAct.BUREAU: _ask_name(InputKind.BUREAU),
 }

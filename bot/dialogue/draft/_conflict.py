@@ -19,6 +19,7 @@ from bot.dialogue.draft import _asked as asked
 from bot.dialogue.draft import _split as split
 from bot.dialogue.draft import _written as written
 from bot.dialogue.draft._common import Labels, load_plan
+from bot.dialogue.draft._document import MAX_BUREAU, MAX_DOC_NUMBER
 from bot.dialogue.draft._items import item_view, section_view
 from bot.dialogue.draft._overview import overview
 from bot.dialogue.state.draft import InputKind, Pending
@@ -150,6 +151,10 @@ def _check(turn: Turn, pending: Pending, text: str) -> None:
         checked_text(text, asked.MAX_TITLE, "title", one_line=True)
     elif pending.kind is InputKind.REGION:
         checked_text(text, MAX_NAME, "region", one_line=True)
+    elif pending.kind is InputKind.DOC_NUMBER:
+        checked_text(text, MAX_DOC_NUMBER, "doc_number", one_line=True)
+    elif pending.kind is InputKind.BUREAU:
+        checked_text(text, MAX_BUREAU, "bureau", one_line=True)
     else:
         spec = turn.library.vars.get(pending.key)
         if spec is None:

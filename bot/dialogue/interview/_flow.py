@@ -8,7 +8,7 @@ from bot.compose.gazetteer import MatchStatus
 from bot.dialogue import usage
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.interview import InterviewAct as Act
-from bot.dialogue.draft import overview, stamp
+from bot.dialogue.draft import BUREAU_KEY, overview, remembered_bureau, stamp
 from bot.dialogue.interview import _answers as q
 from bot.dialogue.interview._questions import PRESSES, ask
 from bot.dialogue.router import Feature
@@ -174,8 +174,12 @@ def generate(turn: Turn, iv: Interview) -> list[Reply]:
         turn.session.interview = None
         turn.session.view = View(screen=Screen.OVERVIEW, draft_id=made.id)
         return [overview(turn, made, fresh=True)]
-    plan = assemble_plan(q.plan_request(iv, turn.library), turn.library)
-    meta = {**stamp(turn), INTERVIEW_KEY: iv.key}
+    request = q.plan_request(iv, turn.library)
+    bureau = remembered_bureau(turn, request.region)  # the name the user set last time
+    if bureau:
+        request = request.model_copy(update={"bureau": bureau})
+    plan = assemble_plan(request, turn.library)
+    meta = {**stamp(turn), INTERVIEW_KEY: iv.key, **({BUREAU_KEY: bureau} if bureau else {})}
     record = turn.deps.store.drafts.create(turn.user_id, plan.title, plan.model_dump(mode="json"),
                                            meta)
     usage.record_draft(turn, plan)

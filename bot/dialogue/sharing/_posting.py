@@ -57,7 +57,7 @@ def on_button(turn: Turn, action: Action) -> list[Reply]:
     record = turn.draft(action.draft)
     plan = load_plan(record)
     fmt = "docx" if turn.deps.word_export is not None else "md"
-    document = export_document(turn, plan, fmt)
+    document = export_document(turn, record, fmt)
     summary = turn.screen(
         "post_summary", title=plan.title, sections=summaries(turn, plan),
         placeholders=placeholder_count(plan), user=turn.event.user_name,

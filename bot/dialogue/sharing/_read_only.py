@@ -81,7 +81,7 @@ def _view_export(turn: Turn, action: Action) -> list[Reply]:
     if record is None:
         return closed_view(turn)
     fmt = EXPORT_FORMATS[index_in(len(EXPORT_FORMATS), action.ints[0])]
-    document = export_document(turn, load_plan(record), fmt)
+    document = export_document(turn, record, fmt)
     assert turn.session.view is not None
     screen = shared_view(turn, record, turn.session.view.grant)
     return [screen, Reply(text=turn.say("exported", filename=document.filename),

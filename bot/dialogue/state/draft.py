@@ -49,6 +49,8 @@ class InputKind(StrEnum):
     TITLE = "title"  # new title of a plan
     FILL = "fill"  # a value for a declared variable (``key``)
     REGION = "region"  # the real name of a placeholder region
+    DOC_NUMBER = "doc_number"  # the 发文字号 of the export's 印发通知
+    BUREAU = "bureau"  # the bureau's name: the plan's 落款 and the document's author
     OWN_ITEM = "own_item"  # the text of an item of the user's own (``key``: the section's id)
     OWN_SECTION = "own_section"  # the heading of a section of the user's own
     LEAD = "lead"  # an item's lead (小标题)
