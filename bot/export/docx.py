@@ -166,6 +166,10 @@ def plan_to_docx(plan: Plan, options: ExportOptions = ExportOptions()) -> bytes:
     writer = _Writer(doc, styles)
     for line in lines(plan):
         writer.write(line)
+    if options.tasks:  # the 任务分解表 on landscape pages (imported here: it imports this module)
+        from bot.export.tasks import append_task_table
+
+        append_task_table(doc, plan)
     _set_properties(doc, plan)
     out = io.BytesIO()
     doc.save(out)
