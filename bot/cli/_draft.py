@@ -1,4 +1,5 @@
-"""``planbot draft``: a plan without any chat, as Markdown, text, JSON or Word."""
+"""``planbot draft``: a plan without any chat, as Markdown, text, JSON or Word; its task table
+as an .xlsx."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bot.compose.targets import normalise_target, parse_year
 from bot.config import Settings
 from bot.curation import load_effective_library
 from bot.errors import InputError
+from bot.export.options import ExportOptions
 from bot.export.text import plan_to_markdown, plan_to_text
 from bot.library.kinds import PlanKind
 from bot.library.library import Library
@@ -21,13 +23,15 @@ from bot.library.models import Level
 from bot.messages import Messages
 from bot.store.files import write_atomic
 
+FILE_FORMATS = ("docx", "xlsx")  # written to a file named after the plan unless -o is given
+
 
 def draft(args: argparse.Namespace, settings: Settings) -> int:
     library = load_effective_library(settings)
     request = build_request(args, library)
     plan = assemble_plan(request, library)
     messages = Messages(settings.prompts_dir)
-    _emit(plan, args.format, args.output)
+    _emit(plan, args.format, args.output, task_options(args))
     for note in plan.notes:
         print(messages.text(note.id, "zh", **note.params), file=sys.stderr)
     if plan.placeholders():
@@ -101,21 +105,32 @@ def plan_json(plan: Plan) -> dict[str, object]:
     return data
 
 
-def render_plan(plan: Plan, fmt: str) -> bytes:
+def task_options(args: argparse.Namespace) -> ExportOptions:
+    """``--tasks``: the task table appended to the Word file (an .xlsx is the table itself)."""
+    if args.tasks and args.format != "docx":
+        raise InputError("tasks_need_docx")
+    return ExportOptions(tasks=args.tasks)
+
+
+def render_plan(plan: Plan, fmt: str, options: ExportOptions = ExportOptions()) -> bytes:  # noqa: B008
     if fmt == "docx":
         from bot.export.docx import plan_to_docx
 
-        return plan_to_docx(plan)
+        return plan_to_docx(plan, options)
+    if fmt == "xlsx":
+        from bot.export.tasks import plan_to_xlsx
+
+        return plan_to_xlsx(plan)
     if fmt == "json":
         return (json.dumps(plan_json(plan), ensure_ascii=False, indent=2) + "\n").encode()
     text = plan_to_markdown(plan) if fmt == "md" else plan_to_text(plan)
     return text.encode("utf-8")
 
 
-def _emit(plan: Plan, fmt: str, output: Path | None) -> None:
-    data = render_plan(plan, fmt)
-    if output is None and fmt == "docx":
-        output = Path(f"{plan.title}.docx")
+def _emit(plan: Plan, fmt: str, output: Path | None, options: ExportOptions) -> None:
+    data = render_plan(plan, fmt, options)
+    if output is None and fmt in FILE_FORMATS:
+        output = Path(f"{plan.title}.{fmt}")
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -12,9 +12,11 @@ from bot.compose.refine import (
     swap_wording,
     wording_count,
 )
+from bot.compose.tasks import is_task
 from bot.dialogue import usage
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.draft import DraftAct
+from bot.dialogue.codes.offices import OfficeAct
 from bot.dialogue.draft._common import (
     Handler,
     Labels,
@@ -27,8 +29,9 @@ from bot.dialogue.draft._common import (
 from bot.dialogue.draft._wordings import newer_item, taken_meta
 from bot.dialogue.layout import LABEL, short
 from bot.dialogue.state.draft import Screen, Undo
+from bot.dialogue.state.offices import Unit
 from bot.dialogue.turn import Rejected, Turn, revision_tag, rows
-from bot.dialogue.types import Reply
+from bot.dialogue.types import Button, Reply
 from bot.dialogue.usage import UsageEvent
 from bot.store.models import DraftRecord
 
@@ -63,7 +66,18 @@ def section_view(turn: Turn, record: DraftRecord, s: int, *, note: str = "") -> 
     text = turn.screen("section", note=note, label=labels.sections.get(s, ""),
                        heading=section_name(turn, plan, s), items=items)
     back = [turn.labelled("btn_overview", DraftAct.OPEN, record.id)]
-    return turn.reply(text, [*rows(open_item, 1), tools, back])
+    return turn.reply(text, [*rows(open_item, 1), tools, office_buttons(turn, record, s), back])
+
+
+def office_buttons(turn: Turn, record: DraftRecord, s: int) -> list[Button]:
+    """牵头科室 and 配合单位 of a section that holds tasks (``bot.dialogue.offices``): 设置牵头科室,
+    or 牵头科室：办公室 once set."""
+    section = load_plan(record).sections[s]
+    if not any(is_task(section.role, item) for item in section.items):
+        return []
+    return [turn.labelled(f"btn_{unit.value}", OfficeAct.CHOOSE, record.id, revision_tag(record),
+                          s, k, name=getattr(section, unit.value) or "")
+            for k, unit in enumerate(Unit)]
 
 
 def item_view(turn: Turn, record: DraftRecord, s: int, i: int, *, note: str = "") -> Reply:
