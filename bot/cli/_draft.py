@@ -29,9 +29,10 @@ FILE_FORMATS = ("docx", "xlsx")  # written to a file named after the plan unless
 def draft(args: argparse.Namespace, settings: Settings) -> int:
     library = load_effective_library(settings)
     request = build_request(args, library)
+    options = task_options(args)
     plan = assemble_plan(request, library)
     messages = Messages(settings.prompts_dir)
-    _emit(plan, args.format, args.output, task_options(args))
+    _emit(plan, args.format, args.output, options)
     for note in plan.notes:
         print(messages.text(note.id, "zh", **note.params), file=sys.stderr)
     if plan.placeholders():
