@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from bot.cli import main
+from tests.conftest import SNIPPETS
 
 TITLE = "修文县教育局2026年工作要点"
 DRAFT = ("draft", "--region", "修文县", "--year", "2026", "--topics", "preschool,party")
@@ -51,3 +53,15 @@ def test_tasks_needs_the_word_format(capsys: pytest.CaptureFixture[str]) -> None
     code, out, err = run(capsys, *DRAFT, "--format", "md", "--tasks")
     assert code == 2 and out == ""
     assert "--tasks 只能用于Word文件" in err and "Error: --tasks needs --format docx" in err
+
+
+def test_snippets_validate_checks_the_task_rules(capsys: pytest.CaptureFixture[str],
+                                                 tmp_path: Path) -> None:
+    library = tmp_path / "snippets"
+    shutil.copytree(SNIPPETS, library)
+    assert run(capsys, "snippets", "validate", "--dir", str(library))[0] == 0
+    rules = library / "_tasks.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace("'每月'", "'每月('"),
+                     encoding="utf-8")
+    code, out, _ = run(capsys, "snippets", "validate", "--dir", str(library))
+    assert code == 1 and "_tasks.yaml" in out and "not a regular expression" in out

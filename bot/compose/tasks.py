@@ -29,11 +29,11 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.compose.plan import Item, Plan, SectionRole
+from bot.compose.plan import Item, Plan, Section, SectionRole
 
 __all__ = [
     "TASKS_FILE", "TASK_ROLES", "Columns", "DeadlineRule", "TaskRow", "TaskSpec", "TaskSpecError",
-    "TaskTable", "deadlines", "is_task", "load_task_spec", "task_name", "task_table",
+    "TaskTable", "deadlines", "holds_tasks", "is_task", "load_task_spec", "task_name", "task_table",
 ]
 
 TASKS_FILE = "_tasks.yaml"
@@ -140,6 +140,11 @@ class TaskTable:
 
 def is_task(role: SectionRole, item: Item) -> bool:
     return role in TASK_ROLES and item.numbered and bool((item.title or item.text).strip())
+
+
+def holds_tasks(section: Section) -> bool:
+    """Whether the section gives rows to the table (its 牵头科室 and 配合单位 matter)."""
+    return any(is_task(section.role, item) for item in section.items)
 
 
 def task_table(plan: Plan, spec: TaskSpec) -> TaskTable:

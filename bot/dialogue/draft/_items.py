@@ -3,6 +3,7 @@ delete and undo, the heading's next wording, 换成新措辞."""
 
 from __future__ import annotations
 
+from bot.compose.plan import Section
 from bot.compose.refine import (
     addable,
     delete_item,
@@ -12,7 +13,7 @@ from bot.compose.refine import (
     swap_wording,
     wording_count,
 )
-from bot.compose.tasks import is_task
+from bot.compose.tasks import holds_tasks
 from bot.dialogue import usage
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.draft import DraftAct
@@ -66,14 +67,14 @@ def section_view(turn: Turn, record: DraftRecord, s: int, *, note: str = "") -> 
     text = turn.screen("section", note=note, label=labels.sections.get(s, ""),
                        heading=section_name(turn, plan, s), items=items)
     back = [turn.labelled("btn_overview", DraftAct.OPEN, record.id)]
-    return turn.reply(text, [*rows(open_item, 1), tools, office_buttons(turn, record, s), back])
+    offices = office_buttons(turn, record, section, s)
+    return turn.reply(text, [*rows(open_item, 1), tools, offices, back])
 
 
-def office_buttons(turn: Turn, record: DraftRecord, s: int) -> list[Button]:
+def office_buttons(turn: Turn, record: DraftRecord, section: Section, s: int) -> list[Button]:
     """牵头科室 and 配合单位 of a section that holds tasks (``bot.dialogue.offices``): 设置牵头科室,
     or 牵头科室：办公室 once set."""
-    section = load_plan(record).sections[s]
-    if not any(is_task(section.role, item) for item in section.items):
+    if not holds_tasks(section):
         return []
     return [turn.labelled(f"btn_{unit.value}", OfficeAct.CHOOSE, record.id, revision_tag(record),
                           s, k, name=getattr(section, unit.value) or "")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot.compose.plan import Plan, Section
 from bot.compose.refine import checked_text
-from bot.compose.tasks import is_task
+from bot.compose.tasks import holds_tasks
 from bot.dialogue.actions import Action
 from bot.dialogue.codes.draft import DraftAct
 from bot.dialogue.codes.offices import OfficeAct
@@ -23,12 +23,6 @@ from bot.store.models import DraftRecord
 
 UNITS = tuple(Unit)  # a button's number is the unit's index here
 MAX_NAME = {Unit.LEAD: 30, Unit.PARTNERS: 60}
-
-
-def holds_tasks(section: Section) -> bool:
-    """Whether the section gives rows to the task table (only those get the buttons: see
-    ``bot.dialogue.draft._items.office_buttons``)."""
-    return any(is_task(section.role, item) for item in section.items)
 
 
 def _unit(number: int) -> Unit:
