@@ -49,7 +49,7 @@ PAGE_WIDTH, PAGE_HEIGHT = 16838, 11906  # twips
 MARGINS_MM = {"top": 28, "bottom": 26, "left": 37, "right": 35}
 FOOTER_MM = 14  # the "— n —" line about 7 mm under the type area, as on the plan's pages
 # 序号, 工作任务, 牵头科室, 配合单位, 完成时限: 225 mm in all
-COLUMNS_MM = (14, 95, 36, 44, 36)
+COLUMNS_MM = (14, 91, 36, 44, 40)
 CENTRED = frozenset({0, 4})  # the columns of short values
 TABLE_PT = 14  # 4号
 ROW_SPACE_PT = 3  # above and below a cell's text
