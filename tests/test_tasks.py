@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.compose.assemble import PlanRequest, assemble_plan
 from bot.compose.plan import Item, Plan, SectionRole
@@ -128,3 +130,31 @@ def test_a_bad_spec_names_the_file_and_the_field(tmp_path: Path) -> None:
     message = str(caught.value)
     assert str(bad) in message and "deadlines." in message
     assert "when" in message and "not a regular expression" in message
+
+
+def test_a_deadline_naming_no_group_of_its_words_is_refused(tmp_path: Path) -> None:
+    text = (SNIPPETS / TASKS_FILE).read_text(encoding="utf-8")
+    bad = tmp_path / TASKS_FILE
+    bad.write_text(text.replace("deadline: '{month}月{part}'", "deadline: '{month}月{half}'"),
+                   encoding="utf-8")
+    with pytest.raises(TaskSpecError, match=r"deadline names \['half'\]"):
+        load_task_spec(bad)
+
+
+def test_every_clause_of_the_library_reads(library: Library, spec: TaskSpec) -> None:
+    outputs = {r.deadline for r in spec.deadlines}
+    seen: set[str] = set()
+    for clause in library.clauses():
+        for wording in clause.wordings():
+            for found in deadlines(f"{wording.title or ''}。{wording.text}", spec):
+                seen.add(found)
+                assert found in outputs or found[0].isdigit(), (clause.id, found)
+    assert {"12月底", "8月底", "每学期"} <= seen
+
+
+@settings(max_examples=200)
+@given(st.text(alphabet="年内底暑期每学季度半月前后开秋春季寒假汛0123456789，。", max_size=40))
+def test_deadlines_are_found_once_each_in_text_order(spec: TaskSpec, text: str) -> None:
+    found = deadlines(text, spec)
+    assert len(found) == len(set(found))
+    assert deadlines(text + "。" + text, spec) == found

@@ -24,10 +24,18 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from string import Formatter
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.compose.plan import Item, Plan, Section, SectionRole
 
@@ -60,6 +68,18 @@ class DeadlineRule(BaseModel):
         except re.error as exc:
             raise ValueError(f"not a regular expression: {exc}") from None
         return value
+
+    @model_validator(mode="after")
+    def _fields_are_groups(self) -> DeadlineRule:
+        groups = set(re.compile(self.words).groupindex)
+        try:
+            fields = {name for _, name, _, _ in Formatter().parse(self.deadline) if name}
+        except ValueError as exc:
+            raise ValueError(f"deadline: not a format string: {exc}") from None
+        unknown = sorted(fields - groups)
+        if unknown:
+            raise ValueError(f"deadline names {unknown}, not groups of words (?P<name>…)")
+        return self
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
