@@ -35,7 +35,8 @@ def test_a_lead_office_set_in_telegram_is_in_the_sent_sheet(tmp_path: Path) -> N
         user.press("设置牵头科室")
         assert "还没有常用的牵头科室" in user.wait_for_reply().text
         user.send_text("基础教育科")
-        assert "牵头科室设为“基础教育科”" in user.wait_for_reply().text
+        replies = user.wait_for_replies()
+        assert "牵头科室设为“基础教育科”" in replies[0].text
         assert "牵头科室：基础教育科" in user.last_message.button_texts
         user.press("返回概览")
         user.wait_for_replies()

@@ -11,12 +11,12 @@ from bot.dialogue.draft._common import Labels, load_plan, save, section_name
 from bot.dialogue.draft._export import EXPORT_FORMATS, export_document, word_exporter
 from bot.dialogue.draft._feature import FEATURE, show, up
 from bot.dialogue.draft._input import FEATURE as INPUT
-from bot.dialogue.draft._items import item_view, section_view
+from bot.dialogue.draft._items import item_view
 from bot.dialogue.draft._overview import DEFAULT_EXPIRY, overview
 from bot.dialogue.draft._wordings import carried, stamp
 
 __all__ = [
     "DEFAULT_EXPIRY", "EXPORT_FORMATS", "FEATURE", "INPUT", "Labels", "carried",
-    "export_document", "item_view", "load_plan", "overview", "save", "section_name",
-    "section_view", "show", "stamp", "up", "word_exporter",
+    "export_document", "item_view", "load_plan", "overview", "save", "section_name", "show",
+    "stamp", "up", "word_exporter",
 ]

@@ -1,5 +1,5 @@
 """The export menu, and a plan as a file to send: Word (when ``bot.export.docx`` is
-available), Markdown, plain text, and its 任务分解表 as an .xlsx."""
+available), Markdown, plain text."""
 
 from __future__ import annotations
 
@@ -48,12 +48,12 @@ def export_document(turn: Turn, plan: Plan, fmt: str) -> Document:
             raise Rejected("button_invalid")
         content = turn.deps.word_export(plan, ExportOptions())
         return Document(filename=f"{stem}.docx", content=content)
+    if fmt == "md":
+        return Document(filename=f"{stem}.md", content=plan_to_markdown(plan).encode("utf-8"))
     if fmt == "xlsx":  # the 任务分解表 alone (imported at the first such export: openpyxl is big)
         from bot.export.tasks import plan_to_xlsx
 
         return Document(filename=f"{stem}.xlsx", content=plan_to_xlsx(plan))
-    if fmt == "md":
-        return Document(filename=f"{stem}.md", content=plan_to_markdown(plan).encode("utf-8"))
     return Document(filename=f"{stem}.txt", content=plan_to_text(plan).encode("utf-8"))
 
 

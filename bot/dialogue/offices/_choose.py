@@ -15,7 +15,8 @@ from bot.compose.tasks import holds_tasks
 from bot.dialogue.actions import Action
 from bot.dialogue.codes.draft import DraftAct
 from bot.dialogue.codes.offices import OfficeAct
-from bot.dialogue.draft import load_plan, save, section_name, section_view
+from bot.dialogue.draft import load_plan, save, section_name
+from bot.dialogue.state.draft import Screen, View
 from bot.dialogue.state.offices import OfficeChoice, Unit
 from bot.dialogue.turn import Rejected, Turn, revision_tag, rows
 from bot.dialogue.types import Reply
@@ -56,17 +57,26 @@ def picker(turn: Turn, record: DraftRecord, s: int, unit: Unit) -> Reply:
     return turn.reply(text, [*rows(picks, 2), tools], asks_text=True)
 
 
-def _set(turn: Turn, record: DraftRecord, s: int, unit: Unit, name: str | None) -> Reply:
+def _set(
+    turn: Turn, record: DraftRecord, s: int, unit: Unit, name: str | None
+) -> list[Reply]:
     plan = load_plan(record)
     section = _section(plan, s)
     setattr(section, unit.value, name)
     record = save(turn, record, plan)
-    turn.session.leave(OfficeChoice)
     if name:
         turn.session.offices.remember(unit, name)
     note = turn.say("office_set", unit=unit.value, section=section_name(turn, plan, s),
                     name=name or "")
-    return section_view(turn, record, s, note=note)
+    return back_to_section(turn, record, s, note)
+
+
+def back_to_section(turn: Turn, record: DraftRecord, s: int, note: str) -> list[Reply]:
+    """The note in place of the picker, then the section's screen (the draft's own) under it."""
+    turn.session.leave(OfficeChoice)
+    turn.session.view = View(screen=Screen.SECTION, draft_id=record.id, section=s)
+    screen = [r.model_copy(update={"edit": False}) for r in turn.current_screen()]
+    return [turn.reply(note), *screen]
 
 
 # --- presses ------------------------------------------------------------------------------
@@ -83,12 +93,12 @@ def pick(turn: Turn, action: Action) -> list[Reply]:
     names = turn.session.offices.of(unit)
     if not 0 <= n < len(names):
         raise Rejected("button_invalid")
-    return [_set(turn, record, s, unit, names[n])]
+    return _set(turn, record, s, unit, names[n])
 
 
 def clear(turn: Turn, action: Action) -> list[Reply]:
     record = turn.current(action.draft, action.ints[0])
-    return [_set(turn, record, action.ints[1], _unit(action.ints[2]), None)]
+    return _set(turn, record, action.ints[1], _unit(action.ints[2]), None)
 
 
 # --- a typed name -------------------------------------------------------------------------
@@ -105,7 +115,7 @@ def typed(turn: Turn, text: str) -> list[Reply]:
         turn.session.leave(OfficeChoice)
         raise
     s = _find(load_plan(record), choice)
-    return [_set(turn, record, s, choice.unit, name)]
+    return _set(turn, record, s, choice.unit, name)
 
 
 def shown_again(turn: Turn) -> Reply:
