@@ -90,6 +90,11 @@ def problems(library: Library, plan: Plan, kind: str, level: Level) -> Iterator[
         yield f"none of the level's addressees: {'、'.join(OWN[level])}"
     for title in unquoted(text, library.lint.titles):
         yield f"title without 书名号: {title}"
+    # a county or a district runs no 高校: no heading promises one
+    if level in (Level.COUNTY, Level.DISTRICT):
+        for heading in (s.heading for s in plan.sections if s.heading):
+            if "高等教育" in heading or "高校" in heading:
+                yield f"a heading about what the level does not run: {heading}"
     # a county runs its schools (各学校 is its word); a city or a province addresses its units
     if level in (Level.CITY, Level.PROVINCE) and text.count("各学校") > 3:
         yield f"各学校 ×{text.count('各学校')}"

@@ -263,8 +263,8 @@ def test_region_unknown_ambiguous_placeholder_and_too_long(chat: Chat) -> None:
     assert "地区名称太长" in chat.text and "哪个地区" in chat.text
     chat.say("！！")
     assert "请告诉我地区名称" in chat.text
-    chat.say("桃花源")
-    assert "没有找到“桃花源”" in chat.text
+    chat.say("乌托邦")
+    assert "没有找到“乌托邦”" in chat.text
     assert chat.labels[:3] == ["市", "县", "区"]
     chat.press("县")
     assert "哪一年" in chat.text
@@ -621,7 +621,7 @@ def test_a_known_name_typed_with_the_wrong_level_is_offered_as_it_is(chat: Chat)
 
 def test_an_unknown_name_with_no_namesake_offers_only_the_levels(chat: Chat) -> None:
     chat.cmd("new")
-    chat.say("桃花源县")
+    chat.say("乌托邦县")
     assert "是不是下面的地区" not in chat.text
     assert chat.labels[:3] == ["市", "县", "区"]
     forged = chat.button("市").data.replace(":rl:", ":ri:")  # a namesake that was not offered

@@ -16,6 +16,9 @@ Each reply is printed with its buttons as numbered options (``[1] 清远市  [2]
   button's words such as 分级) presses it: the engine takes them as presses, on Telegram too
   (``bot.dialogue.typed``).
 
+Lines come from ``console_lines``: prompt_toolkit (line editing, history, pastes of any length)
+when a person types at a terminal, the stream as it is otherwise.
+
 Files the bot sends are written (atomically) to ``<data dir>/exports/`` and their path printed.
 """
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
+from bot.adapters.console_lines import Lines, terminal_lines
 from bot.dialogue.engine import Engine
 from bot.dialogue.types import Button, Event, EventKind, Reply
 from bot.store.files import write_atomic
@@ -39,30 +43,27 @@ def run_console(
     *,
     export_dir: Path | None = None,
     user_id: int = CONSOLE_USER_ID,
+    lines: Lines | None = None,
 ) -> int:
-    """Read lines until the end of the input; 0 when it ends."""
+    """Read lines (``lines``, by default from ``stdin``: see ``console_lines``) until the end
+    of the input; 0 when it ends."""
     exports = export_dir or (engine.data_dir or Path.cwd()) / "exports"
-    interactive = stdin.isatty()
+    source = lines or terminal_lines(stdin, stdout)
     stdout.write(engine.messages.text("console_hint") + "\n")
     # Like opening the chat: greet and show again whatever was unfinished (also after a restart).
     start = Event(kind=EventKind.COMMAND, command="start", user_id=user_id, chat_id=user_id)
     buttons = show(engine, engine.handle(start), stdout, exports)
     while True:
-        if interactive:
-            stdout.write("> ")
-            stdout.flush()
-        raw = stdin.readline()
-        if not raw:
+        stdout.flush()
+        raw = source.read()
+        if raw is None:
             return 0
         line = raw.strip()
         if not line:
             continue
-        if not interactive:
-            stdout.write(f"> {line}\n")
         replies = engine.handle(to_event(line, buttons, user_id))
         shown = show(engine, replies, stdout, exports)
         buttons = shown if shown or any(r.asks_text for r in replies) else buttons
-        stdout.flush()
 
 
 def to_event(line: str, buttons: list[Button], user_id: int) -> Event:

@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from bot.cli._topics import resolve_topic, topic_choices
 from bot.compose.assemble import PlanRequest, assemble_plan, default_order
 from bot.compose.plan import Layout, NumberingStyle, Plan
 from bot.compose.regions import pick_region
@@ -20,6 +21,7 @@ from bot.export.text import plan_to_markdown, plan_to_text
 from bot.library.kinds import PlanKind
 from bot.library.library import Library
 from bot.library.models import Level
+from bot.library.topic_names import split_names
 from bot.messages import Messages
 from bot.store.files import write_atomic
 
@@ -74,16 +76,14 @@ def kind_topics_arg(text: str | None, kind: PlanKind, library: Library) -> list[
 
 
 def parse_topics(text: str, library: Library) -> list[str]:
+    """``all``, or priorities by id, name, short name or keyword (学前,德育 or 学前、德育)."""
     if text.strip() == "all":
         return [t.id for t in library.priority_topics()]
-    chosen = [part.strip() for part in text.replace("，", ",").split(",") if part.strip()]
-    valid = {t.id for t in library.priority_topics()}
-    for topic in chosen:
-        if topic not in valid:
-            raise InputError("unknown_topic", topic=topic, choices=",".join(sorted(valid)))
+    topics = library.priority_topics()
+    chosen = [resolve_topic(word, topics) for word in split_names(text)]
     if not chosen:
-        raise InputError("unknown_topic", topic=text, choices=",".join(sorted(valid)))
-    return chosen
+        raise InputError("unknown_topic", topic=text, choices=topic_choices(topics))
+    return list(dict.fromkeys(chosen))
 
 
 def parse_targets(pairs: list[str], library: Library) -> dict[str, str]:

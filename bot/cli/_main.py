@@ -54,6 +54,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "webhook": ("_run", "webhook"),
 }
 
+# commands that run until stopped: their INFO lines are the operator's record
+SERVICES = frozenset({"run", "console", "telegram", "dingtalk", "webhook"})
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="planbot", description=__doc__.split("\n\n")[0])
@@ -83,8 +86,9 @@ def _add_draft(p: argparse.ArgumentParser) -> None:
     p.add_argument("--layout", choices=[x.value for x in Layout], default=Layout.THEMES.value,
                    help="annual plans: priorities in thematic sections (default) or one section "
                    "per topic")
-    p.add_argument("--topics", help="comma-separated topic ids, or 'all' (annual plans only; "
-                   "a special-purpose kind has its own sections)")
+    p.add_argument("--topics", help="topics by id, name or short name, separated by commas or "
+                   "、 (学前,德育), or 'all' (annual plans only; a special-purpose kind has its "
+                   "own sections)")
     p.add_argument("--kind", default="工作要点", help="plan kind, by name or id (see `kinds`)")
     p.add_argument("--style", choices=["hierarchical", "flat"], default="hierarchical")
     p.add_argument("--target", action="append", default=[], metavar="KEY=VALUE",
@@ -101,7 +105,7 @@ def _add_draft(p: argparse.ArgumentParser) -> None:
 
 def _add_search(p: argparse.ArgumentParser) -> None:
     p.add_argument("query", nargs="?", help="what to look for, e.g. 推进学前教育补短提质")
-    p.add_argument("--topic", help="only this topic (id or name, see `topics`)")
+    p.add_argument("--topic", help="only this topic (id, name or short name, see `topics`)")
     p.add_argument("--year", help="only clauses that fit a plan of this year")
     p.add_argument("--limit", default="10", help="results per query, 1-50")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -113,7 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings()
     logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        level=_log_level(args.command, settings),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
     messages = Messages(settings.prompts_dir)
     try:
@@ -128,6 +133,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _log_level(command: str, settings: Settings) -> str:
+    """The services log at ``PLANBOT_LOG_LEVEL`` (INFO); a one-shot command (search, draft …)
+    prints its answer and only warnings, unless PLANBOT_LOG_LEVEL asks for more."""
+    if command in SERVICES or "log_level" in settings.model_fields_set:
+        return settings.log_level
+    return "WARNING"
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from bot.cli._topics import resolve_topic
 from bot.compose.targets import parse_year
 from bot.config import Settings
 from bot.errors import InputError
@@ -26,6 +27,8 @@ from bot.library.library import Library
 from bot.library.loader import load_library
 from bot.messages import Messages
 from bot.search import MAX_LIMIT, MISSES_FILE, Hit, MissLog, SearchService, is_good
+from bot.search.index import RESULT_KINDS
+from bot.search.preview import headline
 
 
 def search(args: argparse.Namespace, settings: Settings) -> int:
@@ -42,7 +45,8 @@ def search(args: argparse.Namespace, settings: Settings) -> int:
     service = SearchService.start(settings, library)
 
     def run(text: str) -> tuple[bool, list[dict[str, Any]]]:
-        hits = service.search(text, topic=topic, year=year, limit=limit, record=False)
+        hits = service.search(text, topic=topic, year=year, kinds=RESULT_KINDS, limit=limit,
+                              record=False)
         return is_good(hits), [result_json(service, hit, year) for hit in hits]
 
     if args.batch:
@@ -70,15 +74,10 @@ def parse_limit(text: str) -> int:
 
 
 def parse_search_topic(text: str | None, library: Library) -> str | None:
-    """A topic id from an id or a name (学前教育 → preschool); InputError if unknown."""
+    """A topic id from an id, a name or a short name (学前教育, 学前 → preschool)."""
     if text is None:
         return None
-    key = text.strip()
-    for topic in library.topics.values():
-        if key in (topic.id, topic.name):
-            return topic.id
-    choices = ",".join(library.topics)
-    raise InputError("unknown_topic", topic=text, choices=choices)
+    return resolve_topic(text, list(library.topics.values()))
 
 
 def result_json(service: SearchService, hit: Hit, year: int | None) -> dict[str, Any]:
@@ -87,7 +86,7 @@ def result_json(service: SearchService, hit: Hit, year: int | None) -> dict[str,
         "id": hit.clause_id,
         "topic": hit.topic,
         "topic_name": hit.topic_name,
-        "title": shown.title or hit.title,
+        "title": shown.title,
         "text": shown.text,
         "score": hit.score,
     }
@@ -107,7 +106,8 @@ def _read_batch(name: str) -> Iterable[str]:
 
 def _print_table(results: list[dict[str, Any]]) -> None:
     for r in results:
-        print(f"{r['score']:8.3f}  {r['id']:<32}  {r['topic_name']}  {r['title']}")
+        name = headline(r["title"], r["text"])
+        print(f"{r['score']:8.3f}  {r['id']:<32}  {r['topic_name']}  {name}")
 
 
 def _misses(settings: Settings, limit: int, as_json: bool) -> int:

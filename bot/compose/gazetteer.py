@@ -34,13 +34,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, cached_property
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from bot.compose.context import Region
 from bot.compose.render import Missing
 from bot.library.models import Level
 
 __all__ = [
-    "MatchStatus", "RegionMatch", "preload", "region_from_parts", "resolve_region",
-    "similar_regions",
+    "MatchStatus", "RegionMatch", "near_regions", "preload", "region_from_parts",
+    "resolve_region", "similar_regions",
 ]
 
 
@@ -95,6 +98,12 @@ _ETHNIC_MARK = "族"
 _CJK_RE = re.compile(r"^[\u4e00-\u9fff]+$")
 _MIN_SHORT = 2  # a short name keeps its suffix rather than shrink to one character (泾县)
 _MAX_UNKNOWN = 20
+# near_regions: the least normalised Levenshtein similarity (0–1) a name must reach: one
+# character wrong in a three-character name (修文具 → 修文县) scores 0.67, in a two-character one
+# (情远 → 清远) 0.5, too little to tell from chance.
+_NEAR_CUTOFF = 0.6
+_NEAR_TIER = 0.05  # only the names within this of the closest one
+_NEAR_LIMIT = 5
 
 
 class MatchStatus(StrEnum):
@@ -181,10 +190,36 @@ def similar_regions(text: str) -> tuple[Region, ...]:
     return _sorted(list(found.values()))
 
 
+def near_regions(text: str) -> tuple[Region, ...]:
+    """Known regions whose names are close to ``text``, closest first (修文具 → 修文县): for a
+    name the gazetteer does not know, as a likely typo. A province typed in front (贵州修文具)
+    keeps the regions of that province. Normalised edit distance by ``rapidfuzz``, over every
+    way to write a unit (official and short names): a character typed for another costs one
+    edit, as a missing or extra one does."""
+    province, rest = _split_province(_normalise(text))
+    if len(rest) < _MIN_SHORT:
+        return ()
+    index = _index()
+    hits = process.extract(rest, _all_forms(), scorer=Levenshtein.normalized_similarity,
+                           score_cutoff=_NEAR_CUTOFF, limit=None)
+    found: dict[str, Region] = {}
+    best = 0.0
+    for form, score, _position in hits:  # closest first
+        for entry, _official in index.by_form[form]:
+            region = entry.region
+            if province and region.province != province:
+                continue
+            best = best or score
+            if score >= best - _NEAR_TIER:
+                found.setdefault(f"{region.full_name}{region.code}", region)
+    return tuple(found.values())[:_NEAR_LIMIT]
+
+
 def preload() -> None:
     """Build the index of divisions now (else on the first lookup): before forking workers,
     so they share it instead of each building its own."""
     _index()
+    _all_forms()
     _t2s()
 
 
@@ -443,6 +478,12 @@ def _index() -> _Index:
         {k: tuple(v) for k, v in by_form.items()}, ordered, longest,
         {code: tuple(types) for code, types in below.items()},
     )
+
+
+@cache
+def _all_forms() -> tuple[str, ...]:
+    """Every indexed way to write a unit, for fuzzy matching."""
+    return tuple(_index().by_form)
 
 
 def _entry(province: _Unit, city: _Unit | None, unit: _Unit) -> _Entry:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.compose.context import Region
-from bot.compose.gazetteer import MatchStatus, resolve_region
+from bot.compose.gazetteer import MatchStatus, near_regions, resolve_region
 from bot.errors import InputError
 from bot.library.models import Level
 
@@ -23,5 +23,9 @@ def pick_region(text: str, level: Level | None = None) -> Region:
         raise InputError("region_ambiguous", name=name,
                          choices="、".join(c.label() for c in match.candidates))
     if not match.candidates:
+        near = near_regions(name)
+        if near:
+            raise InputError("region_unknown_near", name=name,
+                             choices="、".join(r.label() for r in near))
         raise InputError("region_unknown_level", name=name)
     return match.candidates[0]

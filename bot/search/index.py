@@ -65,8 +65,8 @@ from bot.library.models import Clause, ClauseKind, Level, Topic
 from bot.search.analysis import Analyzer, QueryTerm, plain_text
 
 __all__ = [
-    "BULK_CLAUSES", "GOOD_COVERAGE", "K1", "KEYWORD_WEIGHT", "MAX_LIMIT", "TITLE_PREVIEW",
-    "TITLE_WEIGHT", "B", "Hit", "SearchIndex", "is_good",
+    "BULK_CLAUSES", "GOOD_COVERAGE", "K1", "KEYWORD_WEIGHT", "MAX_LIMIT", "RESULT_KINDS",
+    "TITLE_PREVIEW", "TITLE_WEIGHT", "B", "Hit", "SearchIndex", "is_good",
 ]
 
 
@@ -77,6 +77,9 @@ KEYWORD_WEIGHT = 2.0
 GOOD_COVERAGE = 0.5
 MAX_LIMIT = 50  # a page: Telegram inline mode shows at most 50 results
 TITLE_PREVIEW = 24  # characters of text standing in for a clause without a title
+# What a user searching for wording is shown: headings are section titles with no text, not
+# clauses to read or insert (an admin's search for a clause to edit finds them too).
+RESULT_KINDS = frozenset(kind for kind in ClauseKind if kind is not ClauseKind.HEADING)
 SAMPLE = 64  # scores sampled per result wanted, to bound the k-th best from below (_top)
 # A build of this many clauses or more segments with jieba-rs (``Analyzer.bulk``): its set-up
 # (about half a second) pays for itself at about 2,000 new clauses; a normal start (the shipped

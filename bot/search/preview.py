@@ -17,8 +17,9 @@ from bot.compose.render import render
 from bot.library.library import Library
 from bot.library.models import MAX_YEAR, Clause
 from bot.search.analysis import NeutralRegion
+from bot.search.index import TITLE_PREVIEW
 
-__all__ = ["Preview", "neutral_region", "preview", "preview_year"]
+__all__ = ["Preview", "headline", "neutral_region", "preview", "preview_year"]
 
 
 DEFAULT_KIND = "work_points"
@@ -29,6 +30,15 @@ class Preview:
     title: str
     text: str
     year: int
+
+
+def headline(title: str, text: str, limit: int = TITLE_PREVIEW) -> str:
+    """What names a clause in a list: its title, or (it has none) the start of its rendered
+    text, never of its template (which would show holes where the variables are)."""
+    if title:
+        return title
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def neutral_region(spec: NeutralRegion) -> Region:

@@ -43,8 +43,8 @@ from bot.dialogue.usage import UsageEvent
 from bot.errors import InputError
 from bot.library.library import Library
 from bot.library.models import Clause, ClauseKind
-from bot.search.index import TITLE_PREVIEW
-from bot.search.preview import neutral_region, preview, preview_year
+from bot.search.index import RESULT_KINDS
+from bot.search.preview import headline, neutral_region, preview, preview_year
 from bot.store.models import DraftRecord
 
 PAGE = 5  # results per /clause page
@@ -55,8 +55,7 @@ DESCRIPTION = 80  # characters of an inline result's description
 MAX_QUERY = 100
 POPULAR_SECONDS = 60.0  # usage statistics are read again after this long (empty inline query)
 MAX_RESULT_ID = 64  # bytes
-# Headings are section titles, not clauses to read or insert.
-SEARCHED = frozenset(kind for kind in ClauseKind if kind is not ClauseKind.HEADING)
+SEARCHED = RESULT_KINDS
 _ROLE = {
     ClauseKind.TASK: SectionRole.TOPIC,
     ClauseKind.TARGET: SectionRole.TARGETS,
@@ -198,7 +197,7 @@ def _neutral(deps: Deps, library: Library, clause: Clause) -> tuple[str, str]:
 
 def _titled(title: str, text: str) -> str:
     """A clause's title, or (it has none) the start of its rendered text."""
-    return title or short(" ".join(text.split()), TITLE_PREVIEW)
+    return headline(title, text)
 
 
 def _title(turn: Turn, clause: Clause, plan: Plan | None = None) -> str:

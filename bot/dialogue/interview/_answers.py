@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from bot.compose.assemble import PlanRequest, default_order
 from bot.compose.context import Region
-from bot.compose.gazetteer import MatchStatus, region_from_parts, resolve_region, similar_regions
+from bot.compose.gazetteer import (
+    MatchStatus,
+    near_regions,
+    region_from_parts,
+    resolve_region,
+    similar_regions,
+)
 from bot.compose.plan import NumberingStyle
 from bot.compose.regions import MAX_REGION_TEXT
 from bot.compose.targets import normalise_target, parse_year
@@ -182,8 +188,9 @@ def skip_all_targets(iv: Interview, library: Library) -> None:
 # --- answers ---------------------------------------------------------------------------------
 
 
-def answer_region(iv: Interview, text: str) -> None:
-    """A typed region: taken if it is clear; candidates or a level question otherwise."""
+def answer_region(iv: Interview, text: str) -> MatchStatus:
+    """A typed region: taken if it is clear; candidates or a level question otherwise. The
+    status says which (``PLACEHOLDER``: taken, its names left 【待填】)."""
     name = text.strip()
     if len(name) > MAX_REGION_TEXT:
         raise InputError("region_too_long", limit=MAX_REGION_TEXT)
@@ -197,8 +204,14 @@ def answer_region(iv: Interview, text: str) -> None:
         iv.region_choice = RegionChoice(name=name, candidates=candidates)
     else:
         province = match.candidates[0].province if match.candidates else ""
-        similar = list(similar_regions(name)[:MAX_CANDIDATES])
-        iv.region_choice = RegionChoice(name=name, province=province, similar=similar)
+        iv.region_choice = RegionChoice(name=name, province=province, similar=_similar(name))
+    return match.status
+
+
+def _similar(name: str) -> list[Region]:
+    """Known regions to offer for a name the gazetteer does not know: the same name at another
+    level (清远县 → 清远市) if there is one, else the names a typo away (修文具 → 修文县)."""
+    return list((similar_regions(name) or near_regions(name))[:MAX_CANDIDATES])
 
 
 def pick_candidate(iv: Interview, index: int) -> bool:

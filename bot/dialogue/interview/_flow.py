@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.compose.assemble import assemble_plan
+from bot.compose.context import Region
+from bot.compose.gazetteer import MatchStatus
 from bot.dialogue import usage
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.interview import InterviewAct as Act
@@ -17,6 +17,7 @@ from bot.dialogue.state.interview import Interview
 from bot.dialogue.turn import Rejected, Turn
 from bot.dialogue.types import Reply
 from bot.errors import InputError
+from bot.library.topic_names import match_topic, split_names
 
 # The question a button answers; a press for another question is not from the current screen.
 _STEP_OF: dict[Code, str] = {
@@ -27,7 +28,6 @@ _STEP_OF: dict[Code, str] = {
     Act.CHANGE: q.REVIEW, Act.GENERATE: q.REVIEW,
 }
 INTERVIEW_ACTS = frozenset({*_STEP_OF, Act.SKIP, Act.SKIP_ALL, Act.KEEP})
-_SEPARATORS = re.compile(r"[、，,；;\s]+")
 # catalogue entries listing the words for this year, next year, last year
 _RELATIVE_YEARS = {"year_this_words": 0, "year_next_words": 1, "year_last_words": -1}
 
@@ -56,7 +56,8 @@ def on_text(turn: Turn, iv: Interview, text: str) -> list[Reply]:
     step = q.current_step(iv, library)
     key = q.target_key(step)
     if step == q.REGION:
-        q.answer_region(iv, text)
+        if q.answer_region(iv, text) is MatchStatus.PLACEHOLDER and iv.region is not None:
+            return [_placeholder_region(turn, iv.region), ask(turn, iv)]
     elif step == q.YEAR:
         q.answer_year(iv, _relative_year(turn, text))
     elif step == q.KIND:
@@ -74,6 +75,11 @@ def on_text(turn: Turn, iv: Interview, text: str) -> list[Reply]:
     else:
         raise InputError("use_buttons")
     return [ask(turn, iv)]
+
+
+def _placeholder_region(turn: Turn, region: Region) -> Reply:
+    """Said at once for 某县, XX市: the plan will carry a 【待填】 where the name goes."""
+    return turn.reply(turn.say("region_placeholder", label=region.full_name))
 
 
 def _relative_year(turn: Turn, text: str) -> str:
@@ -102,20 +108,30 @@ def _topics_from_text(turn: Turn, iv: Interview, text: str) -> None:
 
 
 def _typed_topics(turn: Turn, iv: Interview, text: str) -> list[str]:
-    """The priorities named in ``text`` (by name or id); ``topic_text_unknown`` for another word."""
+    """The priorities named in ``text``: by id, name, short name or keyword (``topic_names``);
+    ``topic_text_unknown`` for a word that names none, ``topic_text_ambiguous`` for one that
+    names several (双减), so the user picks."""
     topics = q.offered_topics(iv, turn.library)
-    by_name = {t.name: t.id for t in topics} | {t.id: t.id for t in topics}
-    words = [w for w in _SEPARATORS.split(text) if w]
-    unknown = [w for w in words if w not in by_name]
-    if not words or unknown:
-        raise InputError("topic_text_unknown", word=unknown[0] if unknown else text.strip(),
-                         choices="、".join(t.name for t in topics))
-    return [by_name[word] for word in words]
+    names = {t.id: t.name for t in topics}
+    words = split_names(text)
+    chosen: list[str] = []
+    for word in words:
+        found = match_topic(word, topics)
+        if not found:
+            raise InputError("topic_text_unknown", word=word, choices="、".join(names.values()))
+        if len(found) > 1:
+            raise InputError("topic_text_ambiguous", word=word,
+                             choices="、".join(names[i] for i in found))
+        chosen.append(found[0])
+    if not chosen:
+        raise InputError("topic_text_unknown", word=text.strip(),
+                         choices="、".join(names.values()))
+    return chosen
 
 
 def _words(turn: Turn, message_id: str) -> set[str]:
     """A catalogue entry listing words (``完成、好了``)."""
-    return {w for w in _SEPARATORS.split(turn.say(message_id)) if w}
+    return set(split_names(turn.say(message_id)))
 
 
 def on_button(turn: Turn, iv: Interview, action: Action) -> list[Reply]:
