@@ -2,8 +2,9 @@
 
 Usage::
 
-    .venv/bin/python -m benchmarks chat [--users 200] [--think 0.6] [--runs direct paced flat]
-                                          [--workers N]
+    .venv/bin/python -m benchmarks chat [--users 200] [--think 0.6] [--workers N]
+                                          [--runs direct paced flat hook pg1 pg2 pg2-limits]
+                                          [--telegram-limits]
 
 Each user makes one whole draft (11 updates: /new, region, year, kind, two priorities, done, one
 figure, skip the rest, numbering, generate) with the shipped library. Three runs, each over a
@@ -19,6 +20,13 @@ fresh TinyDB store in a temporary directory:
   for this run.
 - ``flat``: the same without thinking: every user acts as soon as the reply arrives, so the bot is
   saturated and the figure is its capacity (the latency is then mostly queueing).
+- ``hook``, ``pg1``, ``pg2``: the paced run against ``planbot webhook`` instances behind one entry
+  point (``benchmarks/chat_instances.py``): one instance on TinyDB (the baseline of these rows),
+  one and two instances on one PostgreSQL (``PLANBOT_DATABASE_URL``: the store, the update ledger
+  and the rate buckets in the database; a server started for the run, fsync on, or
+  ``PLANBOT_BENCH_DATABASE_URL``). Their ratios to ``hook`` are printed; ``pg2-limits``
+  (``--telegram-limits``) is ``pg2`` with Telegram's limits on messages (30 a second, one a
+  second per chat), the other rows with limits set far above what the users cause.
 
 Rates: ``rate`` is all updates over the time from the first update sent to the last reply, ramps
 included (users start within the first think time and finish at different times, so in the paced
@@ -41,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import contextlib
 import math
 import os
 import random
@@ -55,7 +64,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,10 +75,21 @@ from bot.dialogue.types import Button, Event, EventKind, Reply
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the fake Bot API lives in tests/
 
+from benchmarks.chat_instances import (  # noqa: E402
+    TELEGRAM_LIMITS,
+    UNBINDING_LIMITS,
+    EntryPoint,
+    free_port,
+    instances,
+    pg_schema,
+    postgres_server,
+)
 from tests.fakebot.process import BotProcess  # noqa: E402
 from tests.fakebot.server import ApiCall, FakeBotApi  # noqa: E402
 from tests.fakebot.user import SimulatedUser  # noqa: E402
 
+ALL_RUNS = ("direct", "paced", "flat", "hook", "pg1", "pg2")
+PG_RUNS = ("pg1", "pg2", "pg2-limits")
 TARGET_RATE = 300.0  # updates/s
 TARGET_P99_MS = 100.0
 FIRST_USER = 100_000
@@ -298,6 +318,30 @@ def run_telegram(
         return _measure(name, server, driver, users, cpu_before, cpu_after)
 
 
+def run_webhook(name: str, users: int, think: float, data_dir: Path, args: argparse.Namespace,
+                count: int, database_url: str, limits: dict[str, str]) -> Result:
+    """``count`` ``planbot webhook`` instances behind the entry point (chat_instances)."""
+    logs = Path(args.logs) / name if args.logs else data_dir / "logs"
+    with FakeBotApi(max_poll_wait=1.0) as server, \
+            EntryPoint([free_port() for _ in range(count)]) as entry:
+        bots = instances(server, data_dir, entry, database_url, limits, logs)
+        cpu_before, started = _cpu(), 0.0
+        for bot in bots:
+            bot.start()
+            assert bot.process is not None
+            started += _process_cpu(bot.process.pid)
+        try:
+            driver = Driver(server, users, think, random.Random(users))
+            driver.run(args.timeout)
+        finally:
+            for bot in bots:
+                bot.stop(signal.SIGTERM)
+        cpu_after = _cpu()
+        assert server.violations == [], server.violations[:5]
+        return _measure(name, server, driver, users, (cpu_before[0], cpu_before[1] + started),
+                        cpu_after)
+
+
 def _profile(bot: BotProcess, output: Path) -> subprocess.Popen[bytes]:
     """py-spy (``pip install py-spy``) on the bot until it ends: samples of the threads that
     hold the GIL, as collapsed stacks (``flamegraph.pl`` or speedscope read them)."""
@@ -393,7 +437,7 @@ def row(result: Result) -> str:
     if result.steady:
         extra = f"   all users active {result.steady:4.0f}/s{extra}"
     return (
-        f"{result.name:<7} {result.done_users:>4}/{result.users:<4} {result.updates:>6}"
+        f"{result.name:<10} {result.done_users:>4}/{result.users:<4} {result.updates:>6}"
         f" {result.seconds:7.2f} s {result.rate:8.0f}/s   p50 {statistics.median(lat):6.1f}"
         f"  p99 {percentile(lat, 0.99):6.1f} ms{extra}{cpu}"
     )
@@ -403,8 +447,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--think", type=float, default=0.6, help="mean seconds between steps")
-    parser.add_argument("--runs", nargs="+", choices=["direct", "paced", "flat"],
-                        default=["direct", "paced", "flat"])
+    parser.add_argument("--runs", nargs="+", choices=[*ALL_RUNS, "pg2-limits"],
+                        default=list(ALL_RUNS))
+    parser.add_argument("--telegram-limits", action="store_true",
+                        help="add pg2-limits: two instances with Telegram's limits on messages")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds per run, at most")
     parser.add_argument("--by-step", action="store_true", help="latency of each step")
     parser.add_argument("--logs", metavar="DIR", default="", help="keep the bot's logs here")
@@ -420,14 +466,42 @@ def main(argv: list[str] | None = None) -> None:
           f" {args.think:.2f} s ±50 % in the paced run; latency from getUpdates to the first reply;"
           f" {os.cpu_count()} CPUs, load average {load}; the bot with PLANBOT_WORKERS="
           f"{args.workers}")
-    results: dict[str, Result] = {}
+    wanted = [*args.runs, *(["pg2-limits"] if args.telegram_limits else [])]
+    with postgres_server() if any(r in PG_RUNS for r in wanted) else _no_server() as pg:
+        results = _run_all(args, wanted, pg)
+    _verdict(results)
+    _instances_verdict(results)
+
+
+@contextlib.contextmanager
+def _no_server() -> Iterator[str | None]:
+    yield None
+
+
+def _run_all(args: argparse.Namespace, wanted: list[str], pg: str | None) -> dict[str, Result]:
+    def hook(name: str, count: int, limits: dict[str, str]) -> Callable[[Path], Result]:
+        def run(d: Path) -> Result:
+            if name == "hook":
+                return run_webhook(name, args.users, args.think, d, args, count, "", limits)
+            assert pg is not None
+            with pg_schema(pg) as url:
+                return run_webhook(name, args.users, args.think, d, args, count, url, limits)
+        return run
+
     runs: dict[str, Callable[[Path], Result]] = {
         "direct": lambda d: run_direct(args.users, d),
         "paced": lambda d: run_telegram("paced", args.users, args.think, d, args),
         "flat": lambda d: run_telegram("flat", args.users, 0.0, d, args),
+        "hook": hook("hook", 1, UNBINDING_LIMITS),
+        "pg1": hook("pg1", 1, UNBINDING_LIMITS),
+        "pg2": hook("pg2", 2, UNBINDING_LIMITS),
+        "pg2-limits": hook("pg2-limits", 2, TELEGRAM_LIMITS),
     }
-    print(f"{'run':<7} {'users':>9} {'updates':>6} {'time':>9} {'rate':>10}")
-    for name in args.runs:
+    results: dict[str, Result] = {}
+    print(f"{'run':<10} {'users':>9} {'updates':>6} {'time':>9} {'rate':>10}")
+    for name in wanted:
+        if name in PG_RUNS and pg is None:
+            continue
         with tempfile.TemporaryDirectory(prefix=f"bench_chat-{name}-") as tmp:
             results[name] = runs[name](Path(tmp))
         print(row(results[name]), flush=True)
@@ -436,7 +510,24 @@ def main(argv: list[str] | None = None) -> None:
             print("        p50/p99 ms by step: " + ", ".join(
                 f"{CONVERSATION[k].argument or 'year'} {statistics.median(v):.0f}/"
                 f"{percentile(v, 0.99):.0f}" for k, v in sorted(steps.items())))
-    _verdict(results)
+    return results
+
+
+def _instances_verdict(results: dict[str, Result]) -> None:
+    """The webhook rows against one TinyDB instance (``hook``): rate and p99 sent→reply."""
+    base = results.get("hook")
+    if base is None:
+        return
+    base_p99 = percentile(base.sent_ms, 0.99)
+    base_rate = base.steady or base.rate
+    for name in ("pg1", "pg2", "pg2-limits"):
+        other = results.get(name)
+        if other is None:
+            continue
+        rate, p99 = other.steady or other.rate, percentile(other.sent_ms, 0.99)
+        print(f"{name} vs hook (one instance, TinyDB): {rate:.0f} vs {base_rate:.0f} updates/s"
+              f" with all users active = {rate / base_rate:.2f}x; p99 sent→reply {p99:.1f} vs"
+              f" {base_p99:.1f} ms = {p99 / base_p99:.2f}x")
 
 
 def _verdict(results: dict[str, Result]) -> None:

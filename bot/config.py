@@ -73,6 +73,17 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535, validation_alias="PLANBOT_WEBHOOK_PORT")
     # PostgreSQL instead of the data directory's files (bot/store/postgres); empty: TinyDB
     database_url: SecretStr = Field(default=SecretStr(""), validation_alias="PLANBOT_DATABASE_URL")
+    # Telegram's limits on messages sent (bot/adapters/ratelimit.py); 0: not limited
+    telegram_max_per_second: int = Field(default=30, ge=0,
+                                         validation_alias="TELEGRAM_MAX_PER_SECOND")
+    telegram_max_per_chat_second: int = Field(default=1, ge=0,
+                                              validation_alias="TELEGRAM_MAX_PER_CHAT_SECOND")
+    # a chat's rate is kept over this many seconds: a reply of a few messages goes at once
+    # (Telegram allows short bursts), a chat sent to without pause still gets one a second
+    telegram_chat_burst_seconds: int = Field(default=3, ge=1, le=60,
+                                             validation_alias="TELEGRAM_CHAT_BURST_SECONDS")
+    telegram_max_per_group_minute: int = Field(default=20, ge=0,
+                                               validation_alias="TELEGRAM_MAX_PER_GROUP_MINUTE")
 
     @field_validator("telegram_webhook_secret")
     @classmethod

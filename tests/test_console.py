@@ -66,7 +66,7 @@ def test_a_number_at_a_figure_question_is_the_figure_not_a_button(tmp_path: Path
     targets = session["interview"]["targets"]
     assert targets == {"party_org_coverage": "2", "preschool_gross_enrollment": "3",
                        "preschool_new_kindergartens": "4"}
-    assert "（6/6）条目怎样编号" in text.rsplit("> =4", 1)[1]
+    assert "（5/5）条目怎样编号" in text.rsplit("> =4", 1)[1]
 
 
 def test_lines_become_events() -> None:

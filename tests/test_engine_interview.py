@@ -536,8 +536,8 @@ def test_review_changes_come_back_to_the_review(chat: Chat) -> None:
     chat.press("跳过")
     assert "请核对" in chat.text and "学前三年毛入园率" not in chat.text
     chat.press("改目标")
+    chat.press("学校党组织覆盖率")
     chat.say("88")
-    chat.press("保持不变")
     assert "学校党组织覆盖率：88%" in chat.text
     chat.press("生成草稿")
     plan = chat.plan()

@@ -69,6 +69,7 @@ ALLOWED: dict[str, frozenset[str]] = {
 
 # The modules of bot.store others may import; the rest are the implementations'.
 STORE_PUBLIC = frozenset({"bot.store", "bot.store.base", "bot.store.models", "bot.store.files",
+                          "bot.store.rates",  # rate buckets: the rule, in memory
                           "bot.store.postgres"})  # the PostgreSQL store and its Database
 
 
@@ -407,6 +408,7 @@ DINGTALK_ALLOWED: dict[str, frozenset[str]] = {
     "bot.adapters.dingtalk.adapter": frozenset({
         "bot.adapters.dingtalk", "bot.adapters.dingtalk.render", "bot.adapters.dingtalk.api",
         "bot.adapters.dingtalk.identity", "bot.adapters.protocol", "bot.dialogue.types",
+        "bot.adapters.unsupported",
         "bot.errors", "bot.messages",
     }),
     "bot.adapters.dingtalk.stream": frozenset({"bot.adapters.dingtalk.api"}),

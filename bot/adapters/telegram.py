@@ -37,7 +37,9 @@ update type to :data:`ALLOWED_UPDATES`.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import operator
 import re
 import traceback
 from collections.abc import Mapping
@@ -52,6 +54,7 @@ from telegram import (
     InlineQuery,
     InlineQueryResultArticle,
     InputTextMessageContent,
+    Message,
     Update,
 )
 from telegram.constants import CallbackQueryLimit, ChatAction, MessageLimit
@@ -72,8 +75,10 @@ from telegram.ext import (
 from bot.adapters import conflict
 from bot.adapters.http import AiohttpRequest
 from bot.adapters.protocol import DialogueEngine
+from bot.adapters.ratelimit import rate_limiter
 from bot.adapters.retry import deliver, with_retry
 from bot.adapters.split import split_text
+from bot.adapters.unsupported import Unsupported, refusal
 from bot.config import Settings
 from bot.dialogue import types as dialogue
 from bot.dialogue.types import Event, EventKind, Reply
@@ -95,6 +100,16 @@ TYPING_DELAY = 1.0  # seconds the engine may take before the chat shows "typing�
 # ("/帮助": bot commands are ASCII only).
 COMMAND_TEXT: Final = filters.COMMAND | filters.Regex(re.compile(r"^/\w"))
 _BUTTON_ACTION = re.compile(r"[A-Za-z0-9_]{1,24}")
+# messages the dialogue cannot read, and what kind each is (bot.adapters.unsupported)
+_UNREADABLE: Final = (
+    (filters.PHOTO, Unsupported.PICTURE),
+    (filters.Sticker.ALL, Unsupported.STICKER),
+    (filters.VOICE | filters.VIDEO_NOTE, Unsupported.VOICE),
+    (filters.VIDEO | filters.ANIMATION, Unsupported.VIDEO),
+    (filters.AUDIO | filters.LOCATION | filters.VENUE | filters.CONTACT | filters.POLL
+     | filters.Dice.ALL | filters.STORY, Unsupported.OTHER),
+)
+UNREADABLE: Final = functools.reduce(operator.or_, (f for f, _ in _UNREADABLE))
 
 
 _Markup = dict[str, list[list[dict[str, str]]]]
@@ -154,6 +169,9 @@ class TelegramAdapter:
         typed = new & filters.TEXT & ~COMMAND_TEXT & ~filters.VIA_BOT
         application.add_handler(MessageHandler(typed, self.on_text))
         application.add_handler(MessageHandler(new & filters.Document.ALL, self.on_document))
+        # in a private chat, what the dialogue cannot read gets a polite answer
+        unreadable = new & filters.ChatType.PRIVATE & UNREADABLE & ~filters.VIA_BOT
+        application.add_handler(MessageHandler(unreadable, self.on_unreadable))
         application.add_handler(CallbackQueryHandler(self.on_button))
         application.add_handler(InlineQueryHandler(self.on_inline_query))
         application.add_error_handler(self.on_error)
@@ -239,6 +257,16 @@ class TelegramAdapter:
         event = _event(update, EventKind.FILE, file_bytes=content, **fields)
         if event is not None:
             await self._serve(context.bot, event, "file")
+
+    async def on_unreadable(self, update: Update, context: Context) -> None:
+        """A picture, a voice message, a sticker …: say what to send instead (unsupported)."""
+        message = update.effective_message
+        if message is None or update.effective_user is None:
+            return
+        kind = _unreadable_kind(message)
+        logger.info("user=%d action=%s", update.effective_user.id, kind.value)
+        await self._fail(context.bot, message.chat_id, update.effective_user.id, kind.value,
+                         refusal(kind))
 
     async def on_error(self, update: object, context: Context) -> None:
         """Errors that escaped a callback, and polling errors."""
@@ -403,6 +431,7 @@ def build_application(
         base_file_url=settings.telegram_file_base_url,
         request=AiohttpRequest(REQUEST_POOL, read_timeout=READ_TIMEOUT),
         get_updates_request=AiohttpRequest(1),
+        rate_limiter=rate_limiter(settings),
     )
     builder = ApplicationBuilder().bot(bot).concurrent_updates(True).post_init(adapter.post_init)
     if not polling:
@@ -443,6 +472,12 @@ def _event(update: Update, kind: EventKind, **fields: Any) -> Event | None:
     if user is None or chat is None:
         return None
     return Event(user_id=user.id, chat_id=chat.id, user_name=user.full_name, kind=kind, **fields)
+
+
+def _unreadable_kind(message: Message) -> Unsupported:
+    update = Update(0, message=message)
+    return next((kind for test, kind in _UNREADABLE if test.check_update(update)),
+                Unsupported.OTHER)
 
 
 def _parse_command(text: str) -> tuple[str, str, str]:

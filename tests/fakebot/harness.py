@@ -44,11 +44,19 @@ STARTUP_TIMEOUT = 10.0
 _HARNESS_GROUP = 1_000
 
 
+# Telegram's limits on messages sent are off: the fake Bot API has none, and a whole dialogue
+# would wait a second for each message (tests/test_ratelimit*.py turn them on).
+NO_RATE_LIMITS: dict[str, object] = {
+    "telegram_max_per_second": 0, "telegram_max_per_chat_second": 0,
+    "telegram_max_per_group_minute": 0,
+}
+
+
 def hermetic_settings(data_dir: Path | None = None) -> Settings:
     """Settings built from defaults only (no environment, no .env): hermetic for tests."""
     if data_dir is None:
-        return Settings.model_construct()
-    return Settings.model_construct(data_dir=data_dir)
+        return Settings.model_construct(**NO_RATE_LIMITS)
+    return Settings.model_construct(data_dir=data_dir, **NO_RATE_LIMITS)
 
 
 class RunningBot:

@@ -70,6 +70,9 @@ class BotProcess:
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
             "NO_PROXY": "127.0.0.1,localhost",
             "no_proxy": "127.0.0.1,localhost",
+            # the fake Bot API has no limits (see tests.fakebot.harness.NO_RATE_LIMITS)
+            "TELEGRAM_MAX_PER_SECOND": "0", "TELEGRAM_MAX_PER_CHAT_SECOND": "0",
+            "TELEGRAM_MAX_PER_GROUP_MINUTE": "0",
             **self.extra_env,
         })
         return env

@@ -85,6 +85,13 @@ class SimulatedUser:
         stored = self.server.add_file(content, filename, mime_type)
         return self._send(document=stored, caption=caption)
 
+    def send_content(self, **content: object) -> int:
+        """A message with other content (``photo=[PhotoSize …]``, ``sticker={…}``, ``voice``);
+        its update id. The fields are checked by nobody: give them as the spec's types say."""
+        message = self.server.add_user_message(self.chat_id, self.sender).to_api()
+        message.pop("text", None)
+        return self._act("message", {**message, **content})
+
     def press(self, button_text: str, *, message: ChatMessage | None = None) -> str:
         """Press the button labelled ``button_text`` (on ``message``, default: the newest bot
         message that has it); returns the callback query id."""

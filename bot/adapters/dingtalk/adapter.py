@@ -23,6 +23,7 @@ from bot.adapters.dingtalk import render
 from bot.adapters.dingtalk.api import DingTalkApi, MaybeSent
 from bot.adapters.dingtalk.identity import Identities
 from bot.adapters.protocol import DialogueEngine
+from bot.adapters.unsupported import Unsupported, refusal
 from bot.dialogue.types import Event, EventKind, Reply
 from bot.errors import InputError, PlanbotError
 from bot.messages import Messages
@@ -32,6 +33,9 @@ logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 1024 * 1024
 SEEN_LIMIT = 10_000  # msgIds remembered against a second delivery
 PRIVATE, GROUP = "1", "2"
+# the robot message types (msgtype) the dialogue cannot read; any other but text and file: OTHER
+UNREADABLE = {"picture": Unsupported.PICTURE, "richText": Unsupported.RICH_TEXT,
+              "audio": Unsupported.VOICE, "video": Unsupported.VIDEO}
 
 
 class DingTalkAdapter:
@@ -92,6 +96,8 @@ class DingTalkAdapter:
     ) -> Event:
         base: dict[str, Any] = {"user_id": user_id, "chat_id": chat_id,
                                 "user_name": str(data.get("senderNick", ""))}
+        if message["kind"] not in ("text", "file"):  # a picture, a voice message …
+            raise refusal(UNREADABLE.get(message["kind"], Unsupported.OTHER))
         if message["kind"] == "file":
             content = data.get("content") or {}
             code, name = str(content.get("downloadCode", "")), str(content.get("fileName", ""))
@@ -150,8 +156,8 @@ def _parse(data: dict[str, Any], robot_code: str) -> dict[str, Any] | None:
     msg_id = data.get("msgId")
     kind = data.get("msgtype")
     code = data.get("robotCode")
-    whole = all(isinstance(v, str) and v for v in (staff, conversation, msg_id))
-    if not whole or conversation_type not in (PRIVATE, GROUP) or kind not in ("text", "file"):
+    whole = all(isinstance(v, str) and v for v in (staff, conversation, msg_id, kind))
+    if not whole or conversation_type not in (PRIVATE, GROUP):
         logger.warning("a robot message without the fields we need is ignored")
         return None
     if code is not None and code != robot_code:

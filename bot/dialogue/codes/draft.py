@@ -36,6 +36,19 @@ class DraftAct(Code):
     DROP = "dr", True  # draft: ask to confirm
     DROP_YES = "dy", True, 1  # draft, revision
     TAKE_NEWER = "nt", True, 3  # draft, revision, section, item: the clause's newer wording
+    # what the clerk writes and arranges themselves (``draft._writing``, ``draft._topics``)
+    OWN_ITEM = "oi", True, 2  # draft, revision, section: ask for the text of an item of one's own
+    OWN_SECTION = "os", True, 1  # draft, revision: ask for the heading of a new section
+    LEAD = "le", True, 3  # draft, revision, section, item: ask for the item's lead (小标题)
+    HEADING_TEXT = "hn", True, 2  # draft, revision, section: ask for the section's heading
+    RESTORE = "rw", True, 3  # draft, revision, section, item: the library's wording again
+    MOVE_MENU = "mm", True, 3  # draft, revision, section, item: the places it can go to
+    MOVE_TO = "mt", True, 4  # draft, revision, section, item, new place (0-based)
+    SECTION_PLACES = "sm", True, 2  # draft, revision, section: the places the section can take
+    SECTION_TO = "sv", True, 3  # draft, revision, section, new place among those (0-based)
+    NUMBERING = "ns", True, 2  # draft, revision, numbering style index (``STYLES``)
+    TOPIC_MENU = "pm", True, 1  # draft, revision: the priority areas that can be added
+    TOPIC_ADD = "pa", True, 2  # draft, revision, index among those
 
 
 class InputAct(Code):

@@ -28,5 +28,6 @@ class InterviewAct(Code):
     STYLE = "st", False, 1  # style index
     CHANGE = "ch", False, 1  # review entry index
     GENERATE = "gn"
+    TARGET_PICK = "tp", False, 1  # from the review: the target (index) to change
     NEW = "nw"
     RESUME = "rs"

@@ -6,12 +6,22 @@ from __future__ import annotations
 from bot.compose.plan import Plan
 from bot.compose.refine import MAX_ITEM_TEXT, MAX_NAME, checked_text, edit_item
 from bot.compose.todo import REGION_KEY, FillResult, fill_region, fill_target, todo
+from bot.compose.writing import MAX_HEADING
 from bot.dialogue import usage
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.common import Common
 from bot.dialogue.codes.draft import DraftAct
 from bot.dialogue.draft import _split as split
-from bot.dialogue.draft._common import Handler, Labels, check_position, load_plan, pressed, save
+from bot.dialogue.draft import _written as written
+from bot.dialogue.draft._common import (
+    Handler,
+    Labels,
+    check_position,
+    load_plan,
+    pressed,
+    save,
+    section_name,
+)
 from bot.dialogue.draft._items import item_view
 from bot.dialogue.draft._list import drafts_list
 from bot.dialogue.draft._overview import overview
@@ -28,7 +38,7 @@ MAX_TITLE = 100
 
 def _ask_edit(turn: Turn, action: Action) -> list[Reply]:
     record, _plan, s, i = pressed(turn, action)
-    return _prompt_for(turn, record, InputKind.EDIT, s=s, i=i)
+    return ask_for(turn, record, InputKind.EDIT, s=s, i=i)
 
 
 def _ask_fill(turn: Turn, action: Action) -> list[Reply]:
@@ -39,19 +49,20 @@ def _ask_fill(turn: Turn, action: Action) -> list[Reply]:
     if key is None:
         raise Rejected("button_invalid")
     kind = InputKind.REGION if key == REGION_KEY else InputKind.FILL
-    return _prompt_for(turn, record, kind, key)
+    return ask_for(turn, record, kind, key)
 
 
 def _ask_name(kind: InputKind) -> Handler:
     def ask(turn: Turn, action: Action) -> list[Reply]:
-        return _prompt_for(turn, turn.current(action.draft, action.ints[0]), kind)
+        return ask_for(turn, turn.current(action.draft, action.ints[0]), kind)
 
     return ask
 
 
-def _prompt_for(
+def ask_for(
     turn: Turn, record: DraftRecord, kind: InputKind, key: str = "", s: int = 0, i: int = 0
 ) -> list[Reply]:
+    """Wait for a text of this kind about the draft as it is now; the question."""
     base = current_value(record, load_plan(record), kind, key, s, i)
     turn.session.pending = Pending(kind=kind, draft_id=record.id, revision=record.revision,
                                    section=s, item=i, key=key, base=base)
@@ -64,6 +75,12 @@ def current_value(
     """What a text of this kind replaces (kept as ``Pending.base``; see ``_conflict``)."""
     if kind is InputKind.EDIT:
         return plan.sections[s].items[i].text
+    if kind is InputKind.LEAD:
+        return plan.sections[s].items[i].title
+    if kind is InputKind.HEADING:
+        return plan.sections[s].heading
+    if kind in written.ADDITIVE:
+        return ""
     if kind is InputKind.RENAME:
         return record.name
     if kind is InputKind.TITLE:
@@ -86,6 +103,8 @@ def prompt(turn: Turn) -> Reply:
         place = Labels.of(plan).place(plan, pending.section, pending.item)
         params |= {"place": place, "title": item.title, "text": item.text,
                    "limit": MAX_ITEM_TEXT}
+    elif pending.kind in written.KINDS:
+        params |= _writing_params(turn, plan, pending)
     elif pending.kind is InputKind.FILL:
         spec = turn.library.vars.get(pending.key)
         if spec is None:
@@ -99,6 +118,23 @@ def prompt(turn: Turn) -> Reply:
                    "limit": MAX_NAME if pending.kind is InputKind.RENAME else MAX_TITLE}
     cancel = turn.labelled("btn_cancel", Common.CANCEL)
     return turn.reply(turn.screen("ask_input", **params), [[cancel]], asks_text=True)
+
+
+def _writing_params(turn: Turn, plan: Plan, pending: Pending) -> dict[str, object]:
+    """What the question for a text of the user's own shows: where it goes, what it replaces."""
+    if pending.kind is InputKind.OWN_SECTION:
+        return {"limit": MAX_HEADING}
+    if pending.kind is InputKind.LEAD:
+        check_position(plan, pending.section, pending.item)
+        item = plan.sections[pending.section].items[pending.item]
+        place = Labels.of(plan).place(plan, pending.section, pending.item)
+        return {"place": place, "title": item.title, "text": item.text, "limit": MAX_HEADING}
+    s = written.section_of(plan, pending)
+    if s is None:
+        raise Rejected("button_invalid")
+    limit = MAX_ITEM_TEXT if pending.kind is InputKind.OWN_ITEM else MAX_HEADING
+    return {"place": Labels.of(plan).place(plan, s, -1), "heading": section_name(turn, plan, s),
+            "limit": limit}
 
 
 def on_input(turn: Turn, text: str) -> list[Reply]:
@@ -122,6 +158,8 @@ def on_input(turn: Turn, text: str) -> list[Reply]:
 
 
 def _apply(turn: Turn, record: DraftRecord, plan: Plan, pending: Pending, text: str) -> Reply:
+    if pending.kind in written.KINDS:
+        return written.apply(turn, record, plan, pending, text)
     if pending.kind is InputKind.EDIT:
         check_position(plan, pending.section, pending.item)
         edit_item(plan, pending.section, pending.item, text)

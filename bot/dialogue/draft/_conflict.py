@@ -17,8 +17,9 @@ from bot.dialogue.actions import Action
 from bot.dialogue.codes.draft import InputAct
 from bot.dialogue.draft import _asked as asked
 from bot.dialogue.draft import _split as split
+from bot.dialogue.draft import _written as written
 from bot.dialogue.draft._common import Labels, load_plan
-from bot.dialogue.draft._items import item_view
+from bot.dialogue.draft._items import item_view, section_view
 from bot.dialogue.draft._overview import overview
 from bot.dialogue.state.draft import InputKind, Pending
 from bot.dialogue.turn import Rejected, Turn, revision_tag
@@ -27,6 +28,7 @@ from bot.errors import ConflictError, InputError
 from bot.store.models import DraftRecord
 
 ACTS = frozenset({InputAct.KEEP_MINE, InputAct.DISCARD, InputAct.SPLIT})
+ITEM_KINDS = frozenset({InputKind.EDIT, InputKind.LEAD})  # about one item, found by its text
 EDITOR = "editor"  # DraftRecord.meta key: who saved the draft last (``asked.save``)
 
 
@@ -39,12 +41,28 @@ def on_input(turn: Turn, text: str) -> list[Reply]:
         record = turn.draft(pending.draft_id)
     except Rejected:
         return asked.on_input(turn, text)  # the draft is gone: it says so
+    if record.revision != pending.revision and _rebased(turn, record, pending):
+        pending = turn.session.pending
+        assert pending is not None
     if record.revision == pending.revision:
         try:
             return asked.on_input(turn, text)
         except ConflictError:  # saved by someone else between our read and our write
             record = turn.draft(pending.draft_id)
     return [_conflict(turn, record, text)]
+
+
+def _rebased(turn: Turn, record: DraftRecord, pending: Pending) -> bool:
+    """A text that adds (an item, a section) and replaces nothing goes on the draft as it is
+    now, where what it is for is still there: the collaborator's change stays, and so does it."""
+    if pending.kind not in written.ADDITIVE:
+        return False
+    found = _locate(load_plan(record), pending)
+    if found is None:
+        return False
+    turn.session.pending = pending.model_copy(
+        update={"revision": record.revision, "section": found[0]})
+    return True
 
 
 def on_button(turn: Turn, action: Action) -> list[Reply]:
@@ -111,7 +129,7 @@ def _conflict(turn: Turn, record: DraftRecord, text: str, *, note: str = "") -> 
     plan = load_plan(record)
     found = _locate(plan, pending)
     update: dict[str, object] = {"revision": record.revision, "text": text}
-    if found is not None and pending.kind is InputKind.EDIT:
+    if found is not None and pending.kind in ITEM_KINDS:
         update |= {"section": found[0], "item": found[1]}  # ``base`` stays: what the user saw
     turn.session.pending = pending.model_copy(update=update)
     screen = prompt(turn)
@@ -124,6 +142,8 @@ def _check(turn: Turn, pending: Pending, text: str) -> None:
     """The text must be one that could be applied (else the usual error, nothing kept)."""
     if pending.kind is InputKind.EDIT:
         checked_text(text, MAX_ITEM_TEXT, "edit")
+    elif pending.kind in written.KINDS:
+        written.check(pending, text)
     elif pending.kind is InputKind.RENAME:
         checked_text(text, MAX_NAME, "name", one_line=True)
     elif pending.kind is InputKind.TITLE:
@@ -140,15 +160,21 @@ def _check(turn: Turn, pending: Pending, text: str) -> None:
 def _locate(plan: Plan, pending: Pending) -> tuple[int, int] | None:
     """Where the edited item is now: its old text, else the same place; ``None`` if gone.
 
-    Other kinds of input are about the whole draft, which is always there.
+    A section's heading or a new item of a section: that section, by its id. Other kinds of
+    input are about the whole draft, which is always there.
     """
-    if pending.kind is not InputKind.EDIT:
+    if pending.kind in written.BY_SECTION:
+        s = written.section_of(plan, pending)
+        return None if s is None else (s, 0)
+    if pending.kind not in ITEM_KINDS:
         return (0, 0)
     s = pending.section
     if s >= len(plan.sections):
         return None
     items = plan.sections[s].items
-    same = [i for i, item in enumerate(items) if pending.base and item.text == pending.base]
+    lead = pending.kind is InputKind.LEAD
+    same = [i for i, item in enumerate(items)
+            if pending.base and (item.title if lead else item.text) == pending.base]
     if len(same) == 1:
         return s, same[0]
     return (s, pending.item) if pending.item < len(items) else None
@@ -157,13 +183,15 @@ def _locate(plan: Plan, pending: Pending) -> tuple[int, int] | None:
 def _current_value(
     turn: Turn, record: DraftRecord, plan: Plan, pending: Pending, found: tuple[int, int] | None
 ) -> str:
-    if pending.kind is InputKind.EDIT:
+    if pending.kind in ITEM_KINDS:
         if found is None:
             return ""
         s, i = found
         item = plan.sections[s].items[i]
         place = Labels.of(plan).place(plan, s, i)
         return "\n".join(part for part in (place + item.title, item.text) if part)
+    if pending.kind in written.BY_SECTION:
+        return "" if found is None else Labels.of(plan).place(plan, found[0], -1)
     return asked.current_value(record, plan, pending.kind, pending.key)
 
 
@@ -171,6 +199,8 @@ def _current(turn: Turn, record: DraftRecord, pending: Pending, note: str) -> Re
     """After 放弃: the item (or the draft) as it is now."""
     plan = load_plan(record)
     found = _locate(plan, pending)
-    if pending.kind is InputKind.EDIT and found is not None:
+    if pending.kind in ITEM_KINDS and found is not None:
         return item_view(turn, record, *found, note=note)
+    if pending.kind in written.BY_SECTION and found is not None:
+        return section_view(turn, record, found[0], note=note)
     return overview(turn, record, note=note)

@@ -14,7 +14,17 @@ from __future__ import annotations
 from bot.compose.plan import Plan
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.draft import DraftAct
-from bot.dialogue.draft import _add, _asked, _export, _items, _list, _overview, _todo
+from bot.dialogue.draft import (
+    _add,
+    _asked,
+    _export,
+    _items,
+    _list,
+    _overview,
+    _todo,
+    _topics,
+    _writing,
+)
 from bot.dialogue.draft._add import add_menu
 from bot.dialogue.draft._common import Handler, load_plan
 from bot.dialogue.draft._export import export_menu
@@ -32,7 +42,7 @@ from bot.store.models import DraftRecord
 PRIORITY = 40  # after what the bot waits for; before the interview an open draft hides
 PRESSES: dict[Code, Handler] = {
     **_list.PRESSES, **_overview.PRESSES, **_items.PRESSES, **_add.PRESSES, **_todo.PRESSES,
-    **_export.PRESSES, **_asked.PRESSES,
+    **_export.PRESSES, **_asked.PRESSES, **_writing.PRESSES, **_topics.PRESSES,
 }
 assert set(PRESSES) == set(DraftAct), set(DraftAct) ^ set(PRESSES)
 
@@ -64,8 +74,14 @@ def _again(turn: Turn, view: View, record: DraftRecord) -> Reply:
             return section_view(turn, record, s)
         if view.screen is Screen.ADD:
             return add_menu(turn, record, s)
+        if view.screen is Screen.MOVE and i is not None:
+            return _writing.move_menu(turn, record, s, i)
+        if view.screen is Screen.SECTION_MOVE:
+            return _writing.section_move_menu(turn, record, s)
     if view.screen is Screen.TODO:
         return todo_view(turn, record)
+    if view.screen is Screen.TOPICS:
+        return _topics.topics_menu(turn, record)
     if view.screen is Screen.EXPORT:
         return export_menu(turn, record)
     if view.screen is Screen.DELETE and record.owner == turn.user_id:
@@ -87,7 +103,9 @@ def up(turn: Turn) -> Reply | None:
     assert view is not None
     if view.screen is Screen.LIST:
         return None
-    if view.screen in (Screen.ITEM, Screen.ADD):
+    if view.screen is Screen.MOVE:
+        turn.session.view = view.model_copy(update={"screen": Screen.ITEM})
+    elif view.screen in (Screen.ITEM, Screen.ADD, Screen.SECTION_MOVE):
         turn.session.view = view.model_copy(update={"screen": Screen.SECTION})
     elif view.screen is Screen.OVERVIEW:
         turn.session.view = View(screen=Screen.LIST)
@@ -106,6 +124,11 @@ def _open(turn: Turn) -> bool:
 
 
 def _text(turn: Turn, text: str) -> list[Reply] | None:
+    view = turn.session.view
+    if view is not None and view.screen is Screen.MOVE:  # the place's number presses its button
+        raise InputError("move_to_number")
+    if view is not None and view.screen is Screen.SECTION_MOVE:
+        raise InputError("section_move_number")
     if _open(turn):
         raise InputError("use_buttons")
     return None

@@ -3,9 +3,10 @@ delete and undo, the heading's next wording, 换成新措辞."""
 
 from __future__ import annotations
 
-from bot.compose.plan import Section
+from bot.compose.plan import Plan, Section, SectionRole
 from bot.compose.refine import (
     addable,
+    clause_of,
     delete_item,
     move_item,
     restore_item,
@@ -14,6 +15,7 @@ from bot.compose.refine import (
     wording_count,
 )
 from bot.compose.tasks import holds_tasks
+from bot.compose.writing import section_places
 from bot.dialogue import usage
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.draft import DraftAct
@@ -61,14 +63,29 @@ def section_view(turn: Turn, record: DraftRecord, s: int, *, note: str = "") -> 
         tools.append(turn.labelled("btn_undo", DraftAct.UNDO, record.id, rev))
     if addable(plan, turn.library, s):
         tools.append(turn.labelled("btn_add", DraftAct.ADD_MENU, record.id, rev, s))
-    heading = turn.library.clause(section.heading_clause) if section.heading_clause else None
-    if heading is not None and len(heading.wordings()) > 1:
-        tools.append(turn.labelled("btn_heading", DraftAct.HEADING, record.id, rev, s))
     text = turn.screen("section", note=note, label=labels.sections.get(s, ""),
                        heading=section_name(turn, plan, s), items=items)
     back = [turn.labelled("btn_overview", DraftAct.OPEN, record.id)]
     offices = office_buttons(turn, record, section, s)
-    return turn.reply(text, [*rows(open_item, 1), tools, offices, back])
+    return turn.reply(text, [*rows(open_item, 1), tools, *_writing(turn, record, plan, s), offices,
+                             back])
+
+
+def _writing(turn: Turn, record: DraftRecord, plan: Plan, s: int) -> list[list[Button]]:
+    """A section's buttons for the clerk's own: an item, the heading, the section's place."""
+    section = plan.sections[s]
+    rev = revision_tag(record)
+    own, heading = [], []
+    if section.role is not SectionRole.GROUP:
+        own.append(turn.labelled("btn_own_item", DraftAct.OWN_ITEM, record.id, rev, s))
+    if len(section_places(plan, s)) > 1:
+        own.append(turn.labelled("btn_section_move", DraftAct.SECTION_PLACES, record.id, rev, s))
+    if section.role is not SectionRole.CLOSING:
+        heading.append(turn.labelled("btn_heading_text", DraftAct.HEADING_TEXT, record.id, rev, s))
+    clause = turn.library.clause(section.heading_clause) if section.heading_clause else None
+    if clause is not None and len(clause.wordings()) > 1:
+        heading.append(turn.labelled("btn_heading", DraftAct.HEADING, record.id, rev, s))
+    return [own, heading]
 
 
 def office_buttons(turn: Turn, record: DraftRecord, section: Section, s: int) -> list[Button]:
@@ -76,8 +93,8 @@ def office_buttons(turn: Turn, record: DraftRecord, section: Section, s: int) ->
     or 牵头科室：办公室 once set."""
     if not holds_tasks(section):
         return []
-    return [turn.labelled(f"btn_{unit.value}", OfficeAct.CHOOSE, record.id, revision_tag(record),
-                          s, k, name=getattr(section, unit.value) or "")
+    return [turn.labelled(f"btn_office_{unit.value}", OfficeAct.CHOOSE, record.id,
+                          revision_tag(record), s, k, name=getattr(section, unit.value) or "")
             for k, unit in enumerate(Unit)]
 
 
@@ -88,24 +105,31 @@ def item_view(turn: Turn, record: DraftRecord, s: int, i: int, *, note: str = ""
     item = plan.sections[s].items[i]
     rev = revision_tag(record)
     count = wording_count(item, turn.library)
-    edit = [turn.labelled("btn_edit", DraftAct.EDIT, record.id, rev, s, i)]
+    edit = [turn.labelled("btn_edit", DraftAct.EDIT, record.id, rev, s, i),
+            turn.labelled("btn_lead", DraftAct.LEAD, record.id, rev, s, i)]
     if count > 1 and not item.edited:  # a swap would throw away the user's own text
         edit.insert(0, turn.labelled("btn_swap", DraftAct.SWAP, record.id, rev, s, i))
+    library = clause_of(item, turn.library) is not None
+    restore = [turn.labelled("btn_restore", DraftAct.RESTORE, record.id, rev, s, i)
+               ] if item.edited and library else []
     move = [turn.labelled("btn_up", DraftAct.UP, record.id, rev, s, i),
-            turn.labelled("btn_down", DraftAct.DOWN, record.id, rev, s, i),
-            turn.labelled("btn_delete", DraftAct.DELETE, record.id, rev, s, i)]
+            turn.labelled("btn_down", DraftAct.DOWN, record.id, rev, s, i)]
+    if len(plan.sections[s].items) > 2:
+        move.append(turn.labelled("btn_move_to", DraftAct.MOVE_MENU, record.id, rev, s, i))
+    move.append(turn.labelled("btn_delete", DraftAct.DELETE, record.id, rev, s, i))
     back = [turn.labelled("btn_section_back", DraftAct.SECTION, record.id, rev, s)]
     newer = newer_item(turn, record, plan, s, i)
     take = [turn.labelled("btn_take_newer", DraftAct.TAKE_NEWER, record.id, rev, s, i)
             ] if newer else []
     text = turn.screen(
         "item", note=note, section=labels.place(plan, s, -1), label=labels.items.get((s, i), ""),
-        title=item.title, text=item.text, edited=item.edited, variant=item.variant + 1,
+        title=item.title, text=item.text, edited=item.edited, library=library,
+        variant=item.variant + 1,
         variants=count,
         newer={"title": newer.wording.title, "text": newer.wording.text,
                "revision": newer.revision} if newer else None,
     )
-    return turn.reply(text, [take, edit, move, back])
+    return turn.reply(text, [take, edit, restore, move, back])
 
 
 def _section(turn: Turn, action: Action) -> list[Reply]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.compose.plan import PLACEHOLDER_RE, Plan, SectionRole
+from bot.compose.extend import addable_topics
+from bot.compose.plan import PLACEHOLDER_RE, NumberingStyle, Plan, SectionRole
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.checking import CheckAct
 from bot.dialogue.codes.draft import DraftAct
@@ -16,6 +17,7 @@ from bot.dialogue.types import Button, Reply
 from bot.export.text import plan_to_text
 from bot.store.models import DraftRecord
 
+STYLES = (NumberingStyle.HIERARCHICAL, NumberingStyle.FLAT)  # DraftAct.NUMBERING's index
 MAX_NEWER_BUTTONS = 5  # items with a newer wording, one button each, on the overview
 DEFAULT_EXPIRY = 2  # of share_views.EXPIRY_CHOICES: 30 days
 
@@ -66,11 +68,24 @@ def _tools(turn: Turn, record: DraftRecord, plan: Plan) -> list[list[Button]]:
         files,
         [turn.labelled("btn_todo", DraftAct.TODO, record.id, rev, count=len(plan.placeholders())),
          turn.labelled("btn_title", DraftAct.TITLE, record.id, rev)],
+        _writing(turn, record, plan),
         [turn.labelled("btn_rename", DraftAct.RENAME, record.id, rev),
          turn.labelled("btn_copy", DraftAct.COPY, record.id),
          turn.labelled("btn_drop", DraftAct.DROP, record.id)],
         [turn.labelled("btn_drafts", DraftAct.LIST, 0)],
     ]
+
+
+def _writing(turn: Turn, record: DraftRecord, plan: Plan) -> list[Button]:
+    """新增一节, 添加重点 (a kind that has priorities, while some are left), the other style."""
+    rev = revision_tag(record)
+    row = [turn.labelled("btn_own_section", DraftAct.OWN_SECTION, record.id, rev)]
+    if addable_topics(plan, turn.library):
+        row.append(turn.labelled("btn_add_topic", DraftAct.TOPIC_MENU, record.id, rev))
+    other = next(k for k, style in enumerate(STYLES) if style is not plan.style)
+    row.append(turn.labelled(f"btn_style_to_{STYLES[other].value}", DraftAct.NUMBERING, record.id,
+                             rev, other))
+    return row
 
 
 def _open(turn: Turn, action: Action) -> list[Reply]:

@@ -14,6 +14,7 @@ from bot.dialogue import usage
 from bot.dialogue.actions import Action
 from bot.dialogue.codes.common import Common
 from bot.dialogue.codes.draft import InputAct
+from bot.dialogue.draft import _written as written
 from bot.dialogue.draft._common import check_position, load_plan, save
 from bot.dialogue.draft._items import item_view
 from bot.dialogue.draft._overview import overview
@@ -25,13 +26,14 @@ from bot.errors import InputError
 from bot.store.models import DraftRecord
 
 MAX_PARTS = 30  # paragraphs one text may become
+SPLITS = frozenset({InputKind.EDIT, InputKind.OWN_ITEM})  # texts of items
 
 
 def offer(turn: Turn, record: DraftRecord, pending: Pending, text: str) -> Reply | None:
     """``None`` when the text fits one item; else the offer to split it, or the refusal of a
     text that cannot be split (one paragraph too long, too many of them)."""
     length = len(clean_text(text).strip())
-    if pending.kind is not InputKind.EDIT or length <= MAX_ITEM_TEXT:
+    if pending.kind not in SPLITS or length <= MAX_ITEM_TEXT:
         return None
     parts = paragraphs(text)
     longest = max((len(part) for part in parts), default=0)
@@ -67,6 +69,12 @@ def on_press(turn: Turn, action: Action) -> list[Reply]:
         turn.session.pending = None  # saved by someone meanwhile: nothing is split blindly
         return [overview(turn, record, note=turn.say("split_stale"))]
     plan = load_plan(record)
+    if pending.kind is InputKind.OWN_ITEM:  # the user's own items, a paragraph each
+        s = written.section_of(plan, pending)
+        if s is None:
+            raise Rejected("button_invalid")
+        turn.session.pending = None
+        return [written.add_items(turn, record, plan, s, pending.parts)]
     check_position(plan, pending.section, pending.item)
     split_item(plan, pending.section, pending.item, pending.parts)
     record = save(turn, record, plan)

@@ -23,7 +23,7 @@ from bot.compose.regions import MAX_REGION_TEXT
 from bot.compose.targets import normalise_target, parse_year
 from bot.dialogue.state.interview import MAX_HISTORY, Interview, RegionChoice
 from bot.errors import InputError
-from bot.library.kinds import PlanKind
+from bot.library.kinds import PlanKind, SectionRole
 from bot.library.library import Library
 from bot.library.models import Level, Topic, VarSpec
 
@@ -70,6 +70,19 @@ def _line_only_vars(iv: Interview, library: Library) -> set[str]:
     return kind.line_only_vars(library, iv.year, iv.region.level, default_order(iv.topics))
 
 
+def keeps_target_lines(iv: Interview, library: Library) -> bool:
+    """Whether the plan's targets section has every line even without a figure (a 【待填】)."""
+    kind = chosen_kind(iv, library)
+    return kind is not None and kind.always_targets()
+
+
+def targets_heading(iv: Interview, library: Library) -> str:
+    """The heading of the plan's targets section (工作目标, 主要目标 …); empty if unknown."""
+    kind = chosen_kind(iv, library)
+    specs = [s for s in kind.sections if s.role is SectionRole.TARGETS] if kind else []
+    return specs[0].heading if specs else ""
+
+
 def flow(iv: Interview, library: Library) -> list[str]:
     targets = [target_step(key) for key in target_vars(iv, library)]
     topics = [TOPICS] if asks_priorities(iv, library) else []
@@ -114,6 +127,9 @@ def go_back(iv: Interview, library: Library) -> bool:
     if iv.region_choice is not None:
         iv.region_choice = None
         return True
+    if iv.choosing_target:  # the list of targets: back to the review
+        iv.choosing_target = False
+        return True
     step = current_step(iv, library)
     steps = flow(iv, library)
     history = list(iv.history)
@@ -129,16 +145,27 @@ def go_back(iv: Interview, library: Library) -> bool:
 
 
 def change(iv: Interview, library: Library, entry: str) -> None:
-    """From the review: ask the question(s) of ``entry`` again, then come back to the review."""
-    keys = target_vars(iv, library) if entry == TARGETS else {}
-    steps = [target_step(key) for key in keys] if entry == TARGETS else [entry]
-    if not steps:
-        raise InputError("no_targets")
-    if steps[0] not in flow(iv, library):
+    """From the review: ask the question of ``entry`` again, then come back to the review; for
+    the targets, first the list of them to pick the one to change (``change_target``)."""
+    if entry == TARGETS:
+        if not target_vars(iv, library):
+            raise InputError("no_targets")
+        iv.choosing_target = True
+        return
+    if entry not in flow(iv, library):
         raise InputError("nothing_to_change")
     iv.history = [*iv.history, REVIEW][-MAX_HISTORY:]
-    iv.revisit = steps
+    iv.revisit = [entry]
     iv.page = 0
+
+
+def change_target(iv: Interview, key: str) -> None:
+    """The target picked from the list: asked again, then back to the review."""
+    if not iv.choosing_target:
+        raise InputError("nothing_to_change")
+    iv.choosing_target = False
+    iv.history = [*iv.history, REVIEW][-MAX_HISTORY:]
+    iv.revisit = [target_step(key)]
 
 
 def keep(iv: Interview, library: Library) -> None:
@@ -172,13 +199,14 @@ def skip(iv: Interview, library: Library) -> None:
 def skip_all_targets(iv: Interview, library: Library) -> None:
     """全部跳过: the remaining targets that would be lines of 主要目标 are left out of it (those
     skipped one by one keep their line with 【待填】; those given, their figure). A figure a task
-    clause needs stays 【待填】 in that clause."""
+    clause needs stays 【待填】 in that clause. A kind whose targets section is always there
+    (``KindSection.always``) keeps every line: its remaining targets are passed over, 【待填】."""
     step = current_step(iv, library)
     if target_key(step) is None:
         raise InputError("nothing_to_skip")
     answered = {*iv.targets, *iv.skipped, *iv.left_out}
     left = [k for k in target_vars(iv, library) if k not in answered]
-    lines = _line_only_vars(iv, library)
+    lines = set() if keeps_target_lines(iv, library) else _line_only_vars(iv, library)
     iv.left_out = [*iv.left_out, *(k for k in left if k in lines)]
     iv.skipped = [*iv.skipped, *(k for k in left if k not in lines)]  # 【待填】 in their clauses
     iv.revisit = [s for s in iv.revisit if target_key(s) is None]

@@ -25,7 +25,7 @@ _STEP_OF: dict[Code, str] = {
     Act.YEAR: q.YEAR,
     Act.YEAR_OTHER: q.YEAR, Act.KIND: q.KIND, Act.TOPIC: q.TOPICS, Act.TOPIC_PAGE: q.TOPICS,
     Act.TOPIC_ALL: q.TOPICS, Act.TOPICS_DONE: q.TOPICS, Act.STYLE: q.STYLE,
-    Act.CHANGE: q.REVIEW, Act.GENERATE: q.REVIEW,
+    Act.CHANGE: q.REVIEW, Act.GENERATE: q.REVIEW, Act.TARGET_PICK: q.REVIEW,
 }
 INTERVIEW_ACTS = frozenset({*_STEP_OF, Act.SKIP, Act.SKIP_ALL, Act.KEEP})
 # catalogue entries listing the words for this year, next year, last year
@@ -138,6 +138,9 @@ def on_button(turn: Turn, iv: Interview, action: Action) -> list[Reply]:
     step = q.current_step(iv, turn.library)
     if action.act in _STEP_OF and _STEP_OF[action.act] != step:
         raise Rejected("button_invalid")
+    if step == q.REVIEW and iv.choosing_target != (action.act is Act.TARGET_PICK):
+        raise Rejected("button_invalid")  # the review's buttons, or the list of targets'
+
     if action.act is Act.YEAR_OTHER:
         return [ask(turn, iv, typing_year=True)]
     if action.act is Act.GENERATE:
@@ -228,6 +231,8 @@ def _help(turn: Turn) -> list[Reply] | None:
     if iv is None:
         return None
     current = q.current_step(iv, turn.library)
+    if current == q.REVIEW and iv.choosing_target:
+        return turn.help_screen("target_pick")
     return turn.help_screen("target" if q.target_key(current) else current)
 
 

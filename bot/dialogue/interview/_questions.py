@@ -27,18 +27,21 @@ from bot.dialogue.interview._answers import (
     asks_priorities,
     chosen_kind,
     current_step,
+    keeps_target_lines,
     offered_topics,
     revisiting,
     target_key,
     target_vars,
+    targets_heading,
 )
 from bot.dialogue.state.interview import Interview
 from bot.dialogue.turn import Rejected, Turn, rows
 from bot.dialogue.types import Button, Reply
 from bot.library.kinds import PlanKind
+from bot.library.library import Library
 from bot.library.models import MAX_YEAR, MIN_YEAR
 
-MAIN_STEPS = (REGION, YEAR, KIND, TOPICS, TARGETS, STYLE)
+MAIN_STEPS = (REGION, YEAR, KIND, TARGETS, STYLE)  # the priorities are the kind's step
 
 
 def ask(turn: Turn, iv: Interview, *, typing_year: bool = False) -> Reply:
@@ -55,16 +58,17 @@ def ask(turn: Turn, iv: Interview, *, typing_year: bool = False) -> Reply:
     if step == STYLE:
         return _style(turn, iv)
     if step == REVIEW:
-        return _review(turn, iv)
+        return _target_list(turn, iv) if iv.choosing_target else _review(turn, iv)
     key = target_key(step)
     assert key is not None, step
     return _target(turn, iv, key)
 
 
-def _progress(turn: Turn, iv: Interview, step: str) -> dict[str, int]:
-    """Where the question stands among the main steps (the targets count as one)."""
-    steps = [s for s in MAIN_STEPS if s != TOPICS or asks_priorities(iv, turn.library)]
-    return {"n": steps.index(step) + 1, "total": len(steps)}
+def _progress(step: str) -> dict[str, int]:
+    """Where the question stands among the main steps: the targets count as one, and so do
+    the kind and the priorities (what the plan covers), so the count is the same for every kind
+    (one that asks for priorities and one with its own sections) before and after the kind."""
+    return {"n": MAIN_STEPS.index(step) + 1, "total": len(MAIN_STEPS)}
 
 
 def _nav(turn: Turn, iv: Interview) -> list[Button]:
@@ -99,7 +103,7 @@ def _region(turn: Turn, iv: Interview) -> Reply:
         return turn.reply(text, [*rows(similar, 1), levels, _nav(turn, iv)])
     current = iv.region.label() if iv.region else ""
     fresh = not iv.history and iv.region is None
-    text = turn.screen("ask_region", fresh=fresh, current=current, **_progress(turn, iv, REGION))
+    text = turn.screen("ask_region", fresh=fresh, current=current, **_progress(REGION))
     return turn.reply(text, [_nav(turn, iv)])
 
 
@@ -118,7 +122,7 @@ def _year(turn: Turn, iv: Interview, typing: bool) -> Reply:
     if not typing:
         buttons.append(turn.labelled("btn_year_other", Act.YEAR_OTHER))
     text = turn.screen("ask_year", typing=typing, current=iv.year or "", min=MIN_YEAR,
-                       max=MAX_YEAR, **_progress(turn, iv, YEAR))
+                       max=MAX_YEAR, **_progress(YEAR))
     return turn.reply(text, [buttons, _nav(turn, iv)])
 
 
@@ -126,7 +130,7 @@ def _kind(turn: Turn, iv: Interview) -> Reply:
     kinds = kind_choices(turn, iv)
     buttons = [turn.button(kind.name, Act.KIND, index) for index, kind in enumerate(kinds)]
     current = turn.library.kinds[iv.kind].name if iv.kind in turn.library.kinds else ""
-    text = turn.screen("ask_kind", current=current, **_progress(turn, iv, KIND))
+    text = turn.screen("ask_kind", current=current, **_progress(KIND))
     return turn.reply(text, [buttons, _nav(turn, iv)])
 
 
@@ -163,7 +167,7 @@ def _topics(turn: Turn, iv: Interview) -> Reply:
     names = {t.id: t.name for t in topics}
     chosen = [names[t] for t in iv.topics if t in names]
     text = turn.screen("ask_topics", chosen=chosen, page=page + 1, pages=pages,
-                       **_progress(turn, iv, TOPICS))
+                       **_progress(KIND))
     return turn.reply(text, [*rows(toggles, 2), paging, finish, _nav(turn, iv)])
 
 
@@ -174,7 +178,8 @@ def _target(turn: Turn, iv: Interview, key: str) -> Reply:
     text = turn.screen(
         "ask_target", label=spec.label, type=spec.type.value, unit=spec.unit,
         limit=spec.max_length or 0, current=iv.targets.get(key, ""),
-        index=list(declared).index(key) + 1, count=len(declared), **_progress(turn, iv, TARGETS),
+        index=list(declared).index(key) + 1, count=len(declared), **_progress(TARGETS),
+        keeps_lines=keeps_target_lines(iv, turn.library), heading=targets_heading(iv, turn.library),
     )
     return turn.reply(text, [skips, _nav(turn, iv)], asks_text=True)
 
@@ -185,7 +190,7 @@ def _style(turn: Turn, iv: Interview) -> Reply:
         for index, style in enumerate(STYLES)
     ]
     current = turn.say(f"style_{iv.style.value}") if iv.style else ""
-    text = turn.screen("ask_style", current=current, **_progress(turn, iv, STYLE))
+    text = turn.screen("ask_style", current=current, **_progress(STYLE))
     return turn.reply(text, [buttons, _nav(turn, iv)])
 
 
@@ -202,9 +207,7 @@ def _review(turn: Turn, iv: Interview) -> Reply:
         kind=kind.name if kind else "",
         topics=[t.name for t in topics],
         fixed=not asks,
-        targets=[{"label": spec.label, "value": iv.targets.get(key, ""), "type": spec.type.value,
-                  "left_out": key in iv.left_out}
-                 for key, spec in declared.items()],
+        targets=_review_targets(iv, library),
         style=turn.say(f"style_{(iv.style or STYLES[0]).value}"),
     )
     changes = [
@@ -214,6 +217,27 @@ def _review(turn: Turn, iv: Interview) -> Reply:
     ]
     generate = [turn.labelled("btn_generate", Act.GENERATE)]
     return turn.reply(text, [*rows(changes, 3), generate, _nav(turn, iv)])
+
+
+def _review_targets(iv: Interview, library: Library) -> list[dict[str, object]]:
+    """Each target as the draft will have it: its figure, a line with 【待填】, or no line (left
+    out of a targets section the plan can do without; a kind that always has the section keeps
+    every line, 【待填】 where no figure was given)."""
+    keeps = keeps_target_lines(iv, library)
+    return [{"label": spec.label, "value": iv.targets.get(key, ""), "type": spec.type.value,
+             "left_out": key in iv.left_out and not keeps}
+            for key, spec in target_vars(iv, library).items()]
+
+
+def _target_list(turn: Turn, iv: Interview) -> Reply:
+    """改目标: the targets with their answers, a button each to change that one."""
+    targets = _review_targets(iv, turn.library)
+    picks = [turn.labelled("btn_target_pick", Act.TARGET_PICK, k, n=k + 1,
+                           label=str(target["label"]))
+             for k, target in enumerate(targets)]
+    back = [turn.labelled("btn_review_back", Common.BACK)]
+    text = turn.screen("target_pick", targets=targets)
+    return turn.reply(text, [*rows(picks, 1), back])
 
 
 # --- what the buttons of these screens do ------------------------------------------------------
@@ -253,6 +277,8 @@ PRESSES: dict[Code, Callable[[Turn, Interview, int], None]] = {
     Act.STYLE: lambda turn, iv, n: q.answer_style(iv, _pick(list(q.STYLES), n)),
     # review (生成草稿 is _flow.generate)
     Act.CHANGE: lambda turn, iv, n: q.change(iv, turn.library, _pick(list(q.REVIEW_ENTRIES), n)),
+    Act.TARGET_PICK: lambda turn, iv, n: q.change_target(
+        iv, _pick(list(target_vars(iv, turn.library)), n)),
     # targets, and 保持不变 on a question asked again
     Act.SKIP: lambda turn, iv, n: q.skip(iv, turn.library),
     Act.SKIP_ALL: lambda turn, iv, n: q.skip_all_targets(iv, turn.library),

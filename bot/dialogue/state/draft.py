@@ -19,6 +19,9 @@ class Screen(StrEnum):
     ADD = "add"
     TODO = "todo"
     EXPORT = "export"
+    MOVE = "move"  # the places an item can be moved to (``item``: the item)
+    SECTION_MOVE = "section_move"  # the places a section can be moved to
+    TOPICS = "add_topic"  # the priority areas that can be added to the draft
     DELETE = "delete"  # asking to confirm the deletion of a draft
     SHARE = "share"  # who has access, the links; ``page``: expiry choice for new links
     SHARE_LINK = "share_link"  # one link (``link``: its id): expiry, revoke
@@ -46,6 +49,10 @@ class InputKind(StrEnum):
     TITLE = "title"  # new title of a plan
     FILL = "fill"  # a value for a declared variable (``key``)
     REGION = "region"  # the real name of a placeholder region
+    OWN_ITEM = "own_item"  # the text of an item of the user's own (``key``: the section's id)
+    OWN_SECTION = "own_section"  # the heading of a section of the user's own
+    LEAD = "lead"  # an item's lead (小标题)
+    HEADING = "heading"  # a section's heading (``key``: the section's id)
 
 
 class Pending(Mode):

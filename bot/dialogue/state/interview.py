@@ -42,6 +42,7 @@ class Interview(Mode):
     history: list[str] = Field(default_factory=list)  # steps left, oldest first (for /back)
     revisit: list[str] = Field(default_factory=list)  # answered steps to ask again first
     page: int = Field(default=0, ge=0)  # page of the priority buttons
+    choosing_target: bool = False  # 改目标 on the review: the list of targets to pick from
     # Marks the draft this interview creates, so a crash between saving the draft and saving the
     # session cannot turn a second press of 生成草稿 into a duplicate draft.
     key: str = Field(default_factory=lambda: secrets.token_hex(8))

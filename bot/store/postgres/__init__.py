@@ -12,6 +12,7 @@ _drafts        drafts and sessions (JSONB documents with ``schema_version``)
 _shares        share links and the names of the people who used them
 _store         ``PgStore`` (the ``Store`` protocol) and the openers
 _updates       Telegram ``update_id`` claims shared by webhook instances
+_rates         Telegram's rate buckets shared by the instances
 =============  ===========================================================================
 
 The curation side (library revisions, admins, audit and usage) keeps its own tables in the
@@ -20,11 +21,12 @@ same database through ``Database`` (``bot.curation._pg``).
 
 from bot.store.postgres._db import NS_ADMINS, NS_LIBRARY, Database
 from bot.store.postgres._drafts import as_json
+from bot.store.postgres._rates import PgRateBuckets
 from bot.store.postgres._schema import MIGRATIONS, migrate
 from bot.store.postgres._store import PgStore, open_database, open_pg_store
 from bot.store.postgres._updates import Claim, UpdateLedger
 
 __all__ = [
-    "MIGRATIONS", "NS_ADMINS", "NS_LIBRARY", "Claim", "Database", "PgStore", "UpdateLedger",
-    "as_json", "migrate", "open_database", "open_pg_store",
+    "MIGRATIONS", "NS_ADMINS", "NS_LIBRARY", "Claim", "Database", "PgRateBuckets", "PgStore",
+    "UpdateLedger", "as_json", "migrate", "open_database", "open_pg_store",
 ]

@@ -85,6 +85,12 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             doc jsonb NOT NULL
         );
     """),
+    (5, "Telegram's rate buckets shared by the instances", """
+        CREATE TABLE rate_buckets (
+            key text PRIMARY KEY,
+            slots float8[] NOT NULL DEFAULT '{}'
+        );
+    """),
 )
 
 LATEST = MIGRATIONS[-1][0]
