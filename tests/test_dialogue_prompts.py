@@ -6,11 +6,13 @@ import ast
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.compose.plan import NumberingStyle
 from bot.dialogue.draft import EXPORT_FORMATS
 from bot.dialogue.engine import COMMANDS
 from bot.dialogue.interview._answers import LEVELS, REVIEW_ENTRIES
+from bot.dialogue.state.offices import Unit
 from bot.messages import PROMPTS_DIR, Messages
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
@@ -52,8 +54,24 @@ def test_message_ids_made_at_run_time() -> None:
         *(f"style_{style.value}" for style in NumberingStyle),
         *(f"{what}_{rule}" for what in ("edit", "name", "title", "region")
           for rule in ("empty", "too_long")),
+        *(f"btn_office_{unit.value}" for unit in Unit), "office_empty", "office_too_long",
     ]
     assert [key for key in made if not messages.has(key)] == []
+
+
+def test_no_message_id_is_in_two_files() -> None:
+    """The catalogue is one namespace over prompts/*.yaml: a second file's entry would silently
+    replace the first's."""
+    seen: dict[str, str] = {}
+    twice = []
+    for path in sorted(PROMPTS_DIR.glob("*.yaml")):
+        entries = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("messages", {})
+        for key in entries:
+            if key in seen:
+                twice.append(f"{key}: {seen[key]} and {path.name}")
+            seen.setdefault(key, path.name)
+    assert len(seen) > 100
+    assert twice == []
 
 
 def test_every_screen_used_has_a_template() -> None:

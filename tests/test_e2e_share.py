@@ -92,7 +92,8 @@ def test_sharing_over_telegram(tmp_path: Path) -> None:
         # a read-only viewer: forged edit buttons change nothing
         assert "〔只读，张科长分享〕" in command(viewer, "start", view_link.group(2))
         assert viewer.last_message.button_texts == [
-            "预览全文", "导出Word", "导出Markdown", "导出纯文本", "我的草稿"]
+            "预览全文", "导出Word", "导出Markdown", "导出纯文本", "导出任务分解表（Excel）",
+            "我的草稿"]
         for act, numbers in ((Act.EDIT, (0, 1, 0)), (Act.DELETE, (0, 1, 0)), (Act.RENAME, (0,))):
             query = viewer.press_data(encode(nonce(engine, VIEWER), act, draft.id, *numbers))
             viewer.wait_for_replies()

@@ -106,8 +106,11 @@ def test_the_task_table_choice_reaches_the_word_export(chat: Chat, export: Recor
     chat.press("导出")
     chat.press("附任务分解表")
     assert "任务分解表：附上" in chat.text
-    word(chat)
+    _name, document = word(chat)
     assert export.options[-1].tasks is True and export.options[-1].date == TODAY
+    table = document.tables[-1]  # the task table, appended on landscape pages
+    assert [cell.text for cell in table.rows[0].cells][:2] == ["序号", "工作任务"]
+    assert len(document.sections) == 2
     assert export.options[-1].say is not None
 
 

@@ -55,7 +55,8 @@ ALLOWED: dict[str, frozenset[str]] = {
         "bot.compose", "bot.library", "bot.store", "bot.config", "bot.errors",
     }),
     # a plan in, bytes out; a long title is cut into words by the search's segmenter (loaded at
-    # the first long title, bot.export.titles), over the shipped user dictionary
+    # the first long title, bot.export.titles), over the shipped user dictionary; the task
+    # table's words and deadline rules are the shipped snippets/_tasks.yaml (bot.export.tasks)
     "bot.export": frozenset({"bot.compose", "bot.search", "bot.shipped", "bot.errors"}),
     "bot.compose": frozenset({"bot.library", "bot.errors"}),
     "bot.library": frozenset({"bot.errors"}),  # the ground floor

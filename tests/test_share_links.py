@@ -74,7 +74,8 @@ def test_view_link_shows_the_draft_read_only(people: tuple[Member, Member, Membe
     colleague.cmd("start", token)
     assert "只能查看、预览和导出" in colleague.text
     assert f"《{TITLE}》〔只读，张科长分享〕" in colleague.text
-    assert colleague.labels == ["预览全文", "导出Word", "导出Markdown", "导出纯文本", "我的草稿"]
+    assert colleague.labels == ["预览全文", "导出Word", "导出Markdown", "导出纯文本",
+                                "导出任务分解表（Excel）", "我的草稿"]
     colleague.press("预览全文")
     assert SECRET in colleague.replies[0].text
     colleague.press("返回概览")

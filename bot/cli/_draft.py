@@ -1,4 +1,5 @@
-"""``planbot draft``: a plan without any chat, as Markdown, text, JSON or Word."""
+"""``planbot draft``: a plan without any chat, as Markdown, text, JSON or Word; its task table
+as an .xlsx."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from bot.messages import Messages
 from bot.store.files import write_atomic
 
 DOCUMENT_OPTIONS = ("sign", "date", "notice", "doc_number", "copy_to")
+FILE_FORMATS = ("docx", "xlsx")  # written to a file named after the plan unless -o is given
 
 
 def draft(args: argparse.Namespace, settings: Settings) -> int:
@@ -108,16 +110,19 @@ def plan_json(plan: Plan) -> dict[str, object]:
 
 def export_options(args: argparse.Namespace, messages: Messages,
                    settings: Settings) -> ExportOptions:
-    """``--sign``, ``--date``, ``--notice``, ``--doc-number``, ``--copy-to`` (Word only)."""
+    """``--sign``, ``--date``, ``--notice``, ``--doc-number``, ``--copy-to`` and ``--tasks``
+    (Word only; an .xlsx is the task table itself)."""
+    if args.tasks and args.format != "docx":
+        raise InputError("tasks_need_docx")
     given = [getattr(args, name, None) for name in DOCUMENT_OPTIONS]
     if not any(given):
-        return ExportOptions(say=messages.text)
+        return ExportOptions(say=messages.text, tasks=args.tasks)
     if args.format != "docx":
         raise InputError("doc_options_need_docx")
     when = parse_doc_date(args.date) if args.date else None
     return ExportOptions(sign=args.sign or when is not None, date=when, notice=args.notice,
                          doc_number=args.doc_number, copy_to=args.copy_to, say=messages.text,
-                         words=_title_words(settings))
+                         words=_title_words(settings), tasks=args.tasks)
 
 
 def _title_words(settings: Settings) -> WordCut | None:
@@ -135,6 +140,10 @@ def render_plan(plan: Plan, fmt: str, options: ExportOptions | None = None) -> b
         from bot.export.docx import plan_to_docx
 
         return plan_to_docx(plan, options or ExportOptions())
+    if fmt == "xlsx":
+        from bot.export.tasks import plan_to_xlsx
+
+        return plan_to_xlsx(plan)
     if fmt == "json":
         return (json.dumps(plan_json(plan), ensure_ascii=False, indent=2) + "\n").encode()
     text = plan_to_markdown(plan) if fmt == "md" else plan_to_text(plan)
@@ -143,8 +152,8 @@ def render_plan(plan: Plan, fmt: str, options: ExportOptions | None = None) -> b
 
 def _emit(plan: Plan, fmt: str, output: Path | None, options: ExportOptions) -> None:
     data = render_plan(plan, fmt, options)
-    if output is None and fmt == "docx":
-        output = Path(f"{plan.title}.docx")
+    if output is None and fmt in FILE_FORMATS:
+        output = Path(f"{plan.title}.{fmt}")
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

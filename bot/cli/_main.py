@@ -3,6 +3,7 @@
     planbot topics [--json]                      priority areas (topic ids and names)
     planbot kinds [--json]                       plan kinds
     planbot draft --region 清远市 --year 2019 --topics party,preschool [--format md|txt|json|docx]
+    planbot draft … --format docx --tasks | --format xlsx    the 任务分解表 appended | alone
     planbot draft --region 修文县 --year 2025 --kind 人才工作计划    a kind with its own sections
     planbot snippets validate [--dir DIR]        check the clause library, exit 1 on problems
     planbot snippets export DIR                  the effective library: shipped + admins' revisions
@@ -95,7 +96,10 @@ def _add_draft(p: argparse.ArgumentParser) -> None:
     p.add_argument("--bureau", help="bureau name, e.g. 修文县教育和体育局")
     p.add_argument("--keep-order", action="store_true",
                    help="keep the topics in the order given (default: party leadership first)")
-    p.add_argument("--format", choices=["md", "txt", "json", "docx"], default="md")
+    p.add_argument("--tasks", action="store_true",
+                   help="docx: the 重点工作任务分解表 appended on landscape pages")
+    p.add_argument("--format", choices=["md", "txt", "json", "docx", "xlsx"], default="md",
+                   help="xlsx: the 重点工作任务分解表 alone")
     p.add_argument("-o", "--output", type=Path, help="write to FILE instead of standard output")
     _add_document_options(p)
 

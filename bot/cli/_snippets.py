@@ -20,6 +20,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.compose.tasks import TASKS_FILE, TaskSpecError, load_task_spec
 from bot.config import Settings
 from bot.errors import InputError
 from bot.library.loader import LibraryError, load_library
@@ -67,6 +68,12 @@ def validate(args: argparse.Namespace, settings: Settings) -> int:
             print(problem)
         print(f"{len(exc.problems)} problem(s)")
         return 1
+    if (directory / TASKS_FILE).exists():  # the 任务分解表's words and deadline rules
+        try:
+            load_task_spec(directory / TASKS_FILE)
+        except TaskSpecError as exc:
+            print(exc)
+            return 1
     print(f"ok: {len(library.topics)} topics, {len(library)} clauses, {len(library.kinds)} kinds")
     return 0
 

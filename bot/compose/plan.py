@@ -64,6 +64,11 @@ class Section(BaseModel):
     heading_variant: int = 0
     items: list[Item] = Field(default_factory=list)
     own: bool = False  # a section the user added, with their heading: no topic of the library
+    # who carries the section's tasks, for the 任务分解表 (``bot.compose.tasks``): the user's
+    # words (a 科室, the units that help); None: not set yet (the table shows 【待填】). Drafts
+    # stored before these fields read as None.
+    lead: str | None = None
+    partners: str | None = None
 
     def topic_ids(self) -> list[str]:
         """The topics whose clauses the section holds (none in a section the user added)."""

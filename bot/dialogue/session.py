@@ -5,6 +5,7 @@ What the user is doing is one stack of modes (``bot.dialogue.state``), bottom fi
 - ``interview``: the user is answering the questions of a new draft;
 - ``view``: the user is looking at a draft, or at the list of drafts;
 - ``pending``: the bot waits for a text (new wording of an item, a draft name, a target value);
+- ``office``: the 牵头科室 or 配合单位 of a section is being chosen (a button, or a typed name);
 - ``clause_question``: /clause without keywords waits for them;
 - ``document``: a plan the user sent, while the bot asks whether to check it or roll it forward;
 - ``admin``: an admin prepares a change of the clause library (``bot.dialogue.state.admin``);
@@ -12,8 +13,9 @@ What the user is doing is one stack of modes (``bot.dialogue.state``), bottom fi
 
 The top one is the current mode; /back and /cancel leave it. An interview survives a visit to the
 drafts: it resumes when the view is closed. Beside the stack, two notes that are not modes (they
-never decide what an event means): ``undo``, the last deleted item, and ``clauses``, the /clause
-results shown (their buttons name a result by its index). ``nonce`` is put into every button; a
+never decide what an event means): ``undo``, the last deleted item, ``clauses``, the /clause
+results shown (their buttons name a result by its index), and ``offices``, the names of 科室 and
+配合单位 the user gave (offered as buttons next time). ``nonce`` is put into every button; a
 press with another nonce is from an older message and is refused.
 
 Stored as in the first version of this format: one key per mode (the stack's order is the
@@ -33,15 +35,16 @@ from bot.dialogue.state.document import DocumentMode
 from bot.dialogue.state.draft import Pending, Undo, View
 from bot.dialogue.state.interview import Interview
 from bot.dialogue.state.mode import Mode, Part
+from bot.dialogue.state.offices import OfficeChoice, Offices
 
 SESSION_VERSION: Literal[1] = 1
 NONCE_MODULUS = 36**3  # the nonce is three base-36 characters in a button
 log = logging.getLogger(__name__)
 
 
-AnyMode = Interview | View | Pending | ClauseQuestion | DocumentMode | AdminState
+AnyMode = Interview | View | Pending | OfficeChoice | ClauseQuestion | DocumentMode | AdminState
 MODES: tuple[type[AnyMode], ...] = (
-    Interview, View, Pending, ClauseQuestion, DocumentMode, AdminState,
+    Interview, View, Pending, OfficeChoice, ClauseQuestion, DocumentMode, AdminState,
 )
 M = TypeVar("M", bound=Mode)
 _ASKING = "asking"  # the stored mark of the clause question, in ``clauses``
@@ -53,6 +56,7 @@ class Session(Part):
     modes: list[AnyMode] = Field(default_factory=list)  # the stack, bottom first
     undo: Undo | None = None
     clauses: ClauseSearch | None = None
+    offices: Offices = Field(default_factory=Offices)  # the user's 科室 and 配合单位, for buttons
 
     @model_validator(mode="before")
     @classmethod

@@ -172,8 +172,11 @@ def plan_to_docx(plan: Plan, options: ExportOptions = ExportOptions()) -> bytes:
         writer.write(line)
     if options.sign and not options.notice:  # a notice is signed above its 附件
         write_closing(writer, plan.bureau, when, options)
-    # what else is appended (options.tasks) comes here: the 版记 ends the last page
-    if options.notice:
+    if options.tasks:  # the 任务分解表 on landscape pages (imported here: it imports this module)
+        from bot.export.tasks import append_task_table
+
+        append_task_table(doc, plan)
+    if options.notice:  # the 版记 ends the last page
         write_imprint(writer, plan, when, options)
     _set_properties(doc, plan)
     out = io.BytesIO()

@@ -15,10 +15,12 @@ from bot.dialogue.codes.clauses import ClauseAct
 from bot.dialogue.codes.common import Common
 from bot.dialogue.codes.draft import DraftAct, InputAct
 from bot.dialogue.codes.interview import InterviewAct
+from bot.dialogue.codes.offices import OfficeAct
 from bot.dialogue.codes.sharing import PostAct, ShareAct
 
 ENUMS: tuple[type[Code], ...] = (
     Common, InterviewAct, DraftAct, InputAct, ShareAct, PostAct, ClauseAct, AdminAct, CheckAct,
+    OfficeAct,
 )
 
 
@@ -42,4 +44,4 @@ class Codes(metaclass=_Every):
 
 
 __all__ = ["ENUMS", "AdminAct", "CheckAct", "ClauseAct", "Codes", "Common", "DraftAct", "InputAct",
-           "InterviewAct", "PostAct", "ShareAct"]
+           "InterviewAct", "OfficeAct", "PostAct", "ShareAct"]

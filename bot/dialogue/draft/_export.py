@@ -74,10 +74,14 @@ def export_document(turn: Turn, record: DraftRecord, fmt: str) -> Document:
         return Document(filename=f"{stem}.docx", content=content)
     if fmt == "md":
         return Document(filename=f"{stem}.md", content=plan_to_markdown(plan).encode("utf-8"))
+    if fmt == "xlsx":  # the 任务分解表 alone (imported at the first such export: openpyxl is big)
+        from bot.export.tasks import plan_to_xlsx
+
+        return Document(filename=f"{stem}.xlsx", content=plan_to_xlsx(plan))
     return Document(filename=f"{stem}.txt", content=plan_to_text(plan).encode("utf-8"))
 
 
-EXPORT_FORMATS = ("docx", "md", "txt")
+EXPORT_FORMATS = ("docx", "md", "txt", "xlsx")  # a button carries the index: add at the end
 
 
 def export_menu(turn: Turn, record: DraftRecord, *, sent: str = "", note: str = "") -> Reply:

@@ -3,7 +3,7 @@ delete and undo, the heading's next wording, 换成新措辞."""
 
 from __future__ import annotations
 
-from bot.compose.plan import Plan, SectionRole
+from bot.compose.plan import Plan, Section, SectionRole
 from bot.compose.refine import (
     addable,
     clause_of,
@@ -14,10 +14,12 @@ from bot.compose.refine import (
     swap_wording,
     wording_count,
 )
+from bot.compose.tasks import holds_tasks
 from bot.compose.writing import section_places
 from bot.dialogue import usage
 from bot.dialogue.actions import Action, Code
 from bot.dialogue.codes.draft import DraftAct
+from bot.dialogue.codes.offices import OfficeAct
 from bot.dialogue.draft._common import (
     Handler,
     Labels,
@@ -30,6 +32,7 @@ from bot.dialogue.draft._common import (
 from bot.dialogue.draft._wordings import newer_item, taken_meta
 from bot.dialogue.layout import LABEL, short
 from bot.dialogue.state.draft import Screen, Undo
+from bot.dialogue.state.offices import Unit
 from bot.dialogue.turn import Rejected, Turn, revision_tag, rows
 from bot.dialogue.types import Button, Reply
 from bot.dialogue.usage import UsageEvent
@@ -63,7 +66,9 @@ def section_view(turn: Turn, record: DraftRecord, s: int, *, note: str = "") -> 
     text = turn.screen("section", note=note, label=labels.sections.get(s, ""),
                        heading=section_name(turn, plan, s), items=items)
     back = [turn.labelled("btn_overview", DraftAct.OPEN, record.id)]
-    return turn.reply(text, [*rows(open_item, 1), tools, *_writing(turn, record, plan, s), back])
+    offices = office_buttons(turn, record, section, s)
+    return turn.reply(text, [*rows(open_item, 1), tools, *_writing(turn, record, plan, s), offices,
+                             back])
 
 
 def _writing(turn: Turn, record: DraftRecord, plan: Plan, s: int) -> list[list[Button]]:
@@ -81,6 +86,16 @@ def _writing(turn: Turn, record: DraftRecord, plan: Plan, s: int) -> list[list[B
     if clause is not None and len(clause.wordings()) > 1:
         heading.append(turn.labelled("btn_heading", DraftAct.HEADING, record.id, rev, s))
     return [own, heading]
+
+
+def office_buttons(turn: Turn, record: DraftRecord, section: Section, s: int) -> list[Button]:
+    """牵头科室 and 配合单位 of a section that holds tasks (``bot.dialogue.offices``): 设置牵头科室,
+    or 牵头科室：办公室 once set."""
+    if not holds_tasks(section):
+        return []
+    return [turn.labelled(f"btn_office_{unit.value}", OfficeAct.CHOOSE, record.id,
+                          revision_tag(record), s, k, name=getattr(section, unit.value) or "")
+            for k, unit in enumerate(Unit)]
 
 
 def item_view(turn: Turn, record: DraftRecord, s: int, i: int, *, note: str = "") -> Reply:
