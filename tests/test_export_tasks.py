@@ -23,7 +23,10 @@ from bot.export.docx import plan_to_docx
 from bot.export.options import ExportOptions
 from bot.export.tasks import plan_to_xlsx
 from bot.library.library import Library
+from bot.messages import Messages
 from tests.conftest import SNIPPETS
+
+PROMPTS = SNIPPETS.parent / "prompts"
 
 HEADER = ["序号", "工作任务", "牵头科室", "配合单位", "完成时限"]
 UNSET = "【待填】"
@@ -190,3 +193,21 @@ def test_a_set_lead_is_in_the_sheet_and_nothing_set_shows_unset(plan: Plan) -> N
     led_rows = [list(r) for r in sheet_of(led).iter_rows(min_row=2, values_only=True)]
     count = sum(1 for item in led.sections[s].items if item.numbered)
     assert [r[2:4] for r in led_rows[:count]] == [["基础教育科", "各乡镇中心学校"]] * count
+
+
+def test_with_a_notice_the_imprint_follows_the_table_on_a_portrait_page(plan: Plan) -> None:
+    """The 版记 is placed for a portrait page: after a landscape table it gets a page of its own
+    (on the table's page it overlapped the footer)."""
+    doc = docx_of(plan, tasks=True, notice=True, say=Messages(PROMPTS).text)
+    first, table, last = doc.sections
+    assert table.orientation == WD_ORIENT.LANDSCAPE
+    assert last.orientation == WD_ORIENT.PORTRAIT
+    assert (last.page_width, last.page_height) == (first.page_width, first.page_height)
+    assert (last.top_margin, last.left_margin) == (first.top_margin, first.left_margin)
+    body = doc.element.body
+    framed = [p for p in body.iter(qn("w:p")) if p.find(f"{qn('w:pPr')}/{qn('w:framePr')}")
+              is not None]
+    assert framed and all(p.getparent() is body for p in framed)
+    children = list(body)
+    breaks = [i for i, el in enumerate(children) if el.find(f".//{qn('w:sectPr')}") is not None]
+    assert all(children.index(p) > breaks[-1] for p in framed)  # in the last section

@@ -39,6 +39,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -176,7 +177,9 @@ def plan_to_docx(plan: Plan, options: ExportOptions = ExportOptions()) -> bytes:
         from bot.export.tasks import append_task_table
 
         append_task_table(doc, plan)
-    if options.notice:  # the 版记 ends the last page
+    if options.notice:  # the 版记 ends the last page, a portrait one after a landscape table
+        if options.tasks:
+            _set_page(doc, doc.add_section(WD_SECTION.NEW_PAGE))
         write_imprint(writer, plan, when, options)
     _set_properties(doc, plan)
     out = io.BytesIO()
@@ -220,8 +223,10 @@ def _set_defaults(doc: Any) -> None:
     fmt.line_spacing = Twips(LINE_PITCH)
 
 
-def _set_page(doc: Any) -> None:
-    section = doc.sections[0]
+def _set_page(doc: Any, section: Any = None) -> None:
+    """A4 portrait with the type area and grid of GB/T 9704 (the first section by default)."""
+    section = section or doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Twips(11906), Twips(16838)  # A4, exact twips
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
